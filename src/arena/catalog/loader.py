@@ -1,0 +1,161 @@
+"""Load benches, presets and buckets from the package's TOML files plus an optional user file."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from arena.catalog.types import Bench, Bucket, Catalog, Preset
+from arena.catalog.validate import check_entry
+from arena.errors import ArenaError
+
+BENCH_SPEC = {
+    "id": "slug", "title": "str", "mode": "mode", "prompt_tokens": "int_list",
+    "output_tokens": "nonneg_int", "depth": "nonneg_int", "concurrency": "int_list",
+    "reference_concurrency": "pos_int", "reference_prompt_tokens": "pos_int", "runs": "pos_int",
+    "request_rate": "pos_num", "burstiness": "pos_num", "num_prompts": "pos_int",
+    "max_concurrency": "pos_int", "range_ratio": "fraction", "dataset": "str",
+    "seed": "nonneg_int", "letter": "str", "extra_letters": "str_list",
+}  # fmt: skip
+PRESET_SPEC = {
+    "id": "slug", "title": "str", "quality": "fraction", "throughput": "fraction",
+    "efficiency": "fraction", "benches": "str_list", "ttft_bench": "slug",
+}  # fmt: skip
+BUCKET_SPEC = {"id": "slug", "title": "str", "min_b": "nonneg_num", "max_b": "pos_num"}
+
+
+def _read_toml(path: Path | None, text: str, name: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ArenaError(f"{path or name}: not valid TOML ({exc})") from exc
+
+
+def parse_bench(where: str, raw: Any) -> Bench:
+    """One validated bench; closed loop needs concurrency, open loop needs a request rate."""
+    d = check_entry(where, raw, BENCH_SPEC, {"id", "title", "mode", "output_tokens"})
+    if d["mode"] == "closed":
+        if not d.get("concurrency"):
+            raise ArenaError(f"{where} ({d['id']}): closed-loop bench needs 'concurrency'")
+        if not d.get("prompt_tokens"):
+            raise ArenaError(f"{where} ({d['id']}): closed-loop bench needs 'prompt_tokens'")
+        ref = d.setdefault("reference_concurrency", max(d["concurrency"]))
+        if ref not in d["concurrency"]:
+            raise ArenaError(
+                f"{where} ({d['id']}): reference_concurrency = {ref} is not in "
+                f"concurrency {d['concurrency']}"
+            )
+    elif "request_rate" not in d:
+        raise ArenaError(f"{where} ({d['id']}): open-loop bench needs 'request_rate'")
+    for key in ("prompt_tokens", "concurrency", "extra_letters"):
+        if key in d:
+            d[key] = tuple(d[key])
+    return Bench(**d)
+
+
+def parse_preset(where: str, raw: Any, benches: dict[str, Bench]) -> Preset:
+    """One validated preset: weights sum to 1 and every bench exists."""
+    d = check_entry(
+        where, raw, PRESET_SPEC, {"id", "title", "quality", "throughput", "efficiency", "benches"}
+    )
+    total = d["quality"] + d["throughput"] + d["efficiency"]
+    if abs(total - 1.0) > 1e-6:
+        raise ArenaError(
+            f"{where} ({d['id']}): weights quality+throughput+efficiency = {total:g}; expected 1"
+        )
+    for bench_id in [*d["benches"], d.get("ttft_bench", d["benches"][0])]:
+        if bench_id not in benches:
+            raise ArenaError(
+                f"{where} ({d['id']}): unknown bench '{bench_id}'; known: {', '.join(benches)}"
+            )
+    d["benches"] = tuple(d["benches"])
+    d.setdefault("ttft_bench", d["benches"][0])
+    return Preset(**d)
+
+
+def parse_bucket(where: str, raw: Any) -> Bucket:
+    """One validated bucket with min_b < max_b when both are given."""
+    d = check_entry(where, raw, BUCKET_SPEC, {"id", "title"})
+    if "min_b" in d and "max_b" in d and d["min_b"] >= d["max_b"]:
+        raise ArenaError(f"{where} ({d['id']}): min_b = {d['min_b']} must be below max_b")
+    return Bucket(**d)
+
+
+def _entries(doc: dict[str, Any], key: str, source: str) -> list[Any]:
+    value = doc.get(key, [])
+    if not isinstance(value, list):
+        raise ArenaError(f"{source}: '{key}' must be an array of tables ([[{key}]])")
+    return value
+
+
+def build_catalog(docs: list[tuple[str, dict[str, Any]]]) -> Catalog:
+    """Merge documents in order; a later entry with the same id replaces an earlier one."""
+    benches: dict[str, Bench] = {}
+    for source, doc in docs:
+        for i, raw in enumerate(_entries(doc, "bench", source)):
+            bench = parse_bench(f"{source}: bench[{i}]", raw)
+            benches[bench.id] = bench
+    presets: dict[str, Preset] = {}
+    buckets: dict[str, Bucket] = {}
+    for source, doc in docs:
+        for i, raw in enumerate(_entries(doc, "preset", source)):
+            preset = parse_preset(f"{source}: preset[{i}]", raw, benches)
+            presets[preset.id] = preset
+        for i, raw in enumerate(_entries(doc, "bucket", source)):
+            bucket = parse_bucket(f"{source}: bucket[{i}]", raw)
+            buckets[bucket.id] = bucket
+    return Catalog(benches=benches, presets=presets, buckets=buckets)
+
+
+def builtin_docs() -> list[tuple[str, dict[str, Any]]]:
+    """The package's own catalog files."""
+    pkg = resources.files("arena.catalog")
+    docs = []
+    for name in ("benches.toml", "presets.toml", "buckets.toml"):
+        docs.append((name, _read_toml(None, pkg.joinpath(name).read_text("utf-8"), name)))
+    return docs
+
+
+def user_config_path() -> Path:
+    """ARENA_CONFIG, else config.toml in the platform's user config dir."""
+    env = os.environ.get("ARENA_CONFIG")
+    if env:
+        return Path(env)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("arena")) / "config.toml"
+
+
+def load_catalog(config: Path | None = None) -> Catalog:
+    """Built-in catalog merged with the user's presets, buckets and benches (if the file exists)."""
+    path = config if config is not None else user_config_path()
+    return _load_cached(str(path))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path_str: str) -> Catalog:
+    docs = builtin_docs()
+    path = Path(path_str)
+    if path.is_file():
+        docs.append((str(path), _read_toml(path, path.read_text("utf-8"), str(path))))
+    return build_catalog(docs)
+
+
+@lru_cache(maxsize=1)
+def bytes_per_param() -> dict[str, float]:
+    """Precision id -> bytes per weight, from precisions.toml."""
+    text = resources.files("arena.catalog").joinpath("precisions.toml").read_text("utf-8")
+    table = _read_toml(None, text, "precisions.toml").get("precision", {})
+    return {str(k): float(v) for k, v in table.items()}
+
+
+def estimate_vram_gb(params_total_b: float | None, precision: str) -> float | None:
+    """Weights-only estimate params x bytes per parameter; None when either is unknown."""
+    per = bytes_per_param().get(precision.lower())
+    if params_total_b is None or per is None:
+        return None
+    return round(params_total_b * per, 2)

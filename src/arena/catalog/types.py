@@ -1,0 +1,98 @@
+"""Plain catalog records shared by scoring, store and CLI (no I/O here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Mode = Literal["closed", "open"]
+
+
+@dataclass(frozen=True)
+class Bench:
+    """One workload; its headline is tok/s per user at the reference point."""
+
+    id: str
+    title: str
+    mode: Mode
+    prompt_tokens: tuple[int, ...]
+    output_tokens: int
+    depth: int = 0
+    concurrency: tuple[int, ...] = ()
+    reference_concurrency: int | None = None
+    reference_prompt_tokens: int | None = None
+    runs: int = 3
+    request_rate: float | None = None
+    burstiness: float = 1.0
+    num_prompts: int | None = None
+    max_concurrency: int | None = None
+    range_ratio: float = 0.0
+    dataset: str = "random"
+    seed: int = 42
+    letter: str | None = None
+    extra_letters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Weights per dimension and the benches whose mean headline is the throughput."""
+
+    id: str
+    title: str
+    quality: float
+    throughput: float
+    efficiency: float
+    benches: tuple[str, ...]
+    ttft_bench: str
+
+    @property
+    def weights(self) -> Weights:
+        """The three weights as one value."""
+        return Weights(self.quality, self.throughput, self.efficiency)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """wq, wg, we: fractions that sum to 1."""
+
+    quality: float
+    throughput: float
+    efficiency: float
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """A cohort by total parameters: min_b <= params < max_b (bounds optional)."""
+
+    id: str
+    title: str
+    min_b: float | None = None
+    max_b: float | None = None
+
+    def contains(self, params_b: float | None) -> bool:
+        """True when a build of this size belongs to the cohort."""
+        if self.min_b is None and self.max_b is None:
+            return True
+        if params_b is None:
+            return False
+        if self.min_b is not None and params_b < self.min_b:
+            return False
+        return not (self.max_b is not None and params_b >= self.max_b)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All benches, presets and buckets in effect (built-in plus user config)."""
+
+    benches: dict[str, Bench] = field(default_factory=dict)
+    presets: dict[str, Preset] = field(default_factory=dict)
+    buckets: dict[str, Bucket] = field(default_factory=dict)
+
+    def size_bucket(self, params_b: float | None) -> str | None:
+        """The first bounded bucket that holds this size (the build's own size class)."""
+        for bucket in self.buckets.values():
+            if (bucket.min_b is not None or bucket.max_b is not None) and bucket.contains(
+                params_b
+            ):
+                return bucket.id
+        return None

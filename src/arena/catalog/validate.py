@@ -1,0 +1,66 @@
+"""Field checks for catalog tables, each failure one line naming file, entry, field and value."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from arena.errors import ArenaError
+
+Check = Callable[[Any], bool]
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+CHECKS: dict[str, tuple[Check, str]] = {
+    "str": (lambda v: isinstance(v, str) and v.strip() != "", "a non-empty string"),
+    "slug": (
+        lambda v: isinstance(v, str)
+        and v != ""
+        and all(c.isalnum() or c in "-_." for c in v)
+        and v[0].isalnum(),
+        "a slug of letters, digits, '-', '_' or '.'",
+    ),
+    "mode": (lambda v: v in ("closed", "open"), "'closed' or 'open'"),
+    "pos_int": (lambda v: _is_int(v) and v > 0, "a positive integer"),
+    "nonneg_int": (lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
+    "pos_num": (lambda v: _is_num(v) and v > 0, "a positive number"),
+    "nonneg_num": (lambda v: _is_num(v) and v >= 0, "a number >= 0"),
+    "fraction": (lambda v: _is_num(v) and 0 <= v <= 1, "a number from 0 to 1"),
+    "int_list": (
+        lambda v: isinstance(v, list) and all(_is_int(x) and x > 0 for x in v),
+        "a list of positive integers",
+    ),
+    "str_list": (
+        lambda v: isinstance(v, list) and len(v) > 0 and all(isinstance(x, str) for x in v),
+        "a non-empty list of strings",
+    ),
+}
+
+
+def check_entry(
+    where: str, entry: Any, spec: dict[str, str], required: set[str]
+) -> dict[str, Any]:
+    """Validate one table against spec (field -> check name); unknown fields are errors."""
+    if not isinstance(entry, dict):
+        raise ArenaError(f"{where}: expected a table of fields, got {entry!r}")
+    ident = entry.get("id", "?")
+    for name in sorted(required):
+        if name not in entry:
+            raise ArenaError(f"{where} ({ident}): missing field '{name}'")
+    for name, value in entry.items():
+        if name not in spec:
+            known = ", ".join(sorted(spec))
+            raise ArenaError(f"{where} ({ident}): unknown field '{name}'; known fields: {known}")
+        check, expected = CHECKS[spec[name]]
+        if not check(value):
+            raise ArenaError(
+                f"{where} ({ident}): field '{name}' = {value!r}; expected {expected}"
+            )
+    return dict(entry)

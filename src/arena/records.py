@@ -1,0 +1,100 @@
+"""Plain records passed between stages: importers and bench produce them, store keeps them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+VramMethod = Literal["measured", "engine-log", "estimated", "manual"]
+QualityKind = Literal["measured", "imported", "artificial-analysis", "model-card"]
+QUALITY_METRICS = ("mmlu_pro", "gpqa_diamond", "humaneval", "livecodebench")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a number came from: tool and version, file, exact command line, date (ISO 8601)."""
+
+    tool: str
+    tool_version: str | None = None
+    file: str | None = None
+    command: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class BenchRecord:
+    """One build x bench result.
+
+    Closed loop: rows are per (prompt_tokens, depth, concurrency) with llama-benchy's columns
+    as mean and *_std; headline = tg "t/s (req)" at the reference point; ttft_mean_ms from
+    e2e_ttft. Open loop: distribution holds vllm-bench's fields; headline = 1000 / median TPOT.
+    """
+
+    bench_id: str
+    tps_per_user: float | None
+    tps_total: float | None
+    ttft_p50_ms: float | None
+    ttft_p95_ms: float | None
+    ttft_mean_ms: float | None
+    std: float | None
+    source: Provenance
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    distribution: dict[str, Any] = field(default_factory=dict)
+    completed: int | None = None
+    failed: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class QualityRecord:
+    """One quality number (0-100) for a base model, or for one build when measured on it."""
+
+    base_model: str
+    metric: str
+    value: float
+    source: str
+    retrieved: str | None
+    kind: QualityKind
+    build_id: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """A ranked unit: one model x precision x engine config on one hardware."""
+
+    id: str
+    name: str
+    base_model: str
+    precision: str
+    hardware_id: str
+    checkpoint: str | None = None
+    vendor: str | None = None
+    architecture: str | None = None
+    params_total_b: float | None = None
+    params_active_b: float | None = None
+    engine: str | None = None
+    engine_version: str | None = None
+    server_config: dict[str, Any] = field(default_factory=dict)
+    vram_gb: float | None = None
+    vram_method: VramMethod | None = None
+    vram_source: str | None = None
+    run_date: str | None = None
+
+
+@dataclass(frozen=True)
+class HardwareInfo:
+    """A box the builds ran on."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class SuiteImport:
+    """Everything read from one suite run directory."""
+
+    build: BuildInfo
+    hardware: HardwareInfo
+    results: list[BenchRecord]
+    warnings: list[str] = field(default_factory=list)
