@@ -2,4 +2,4 @@
 
 
 class ArenaError(Exception):
-    """Bad input or state, reported as one line naming the file/field/value and what was expected."""
+    """Bad input or state, shown as one line naming file, field, value and what was expected."""

@@ -91,8 +91,6 @@ class Catalog:
     def size_bucket(self, params_b: float | None) -> str | None:
         """The first bounded bucket that holds this size (the build's own size class)."""
         for bucket in self.buckets.values():
-            if (bucket.min_b is not None or bucket.max_b is not None) and bucket.contains(
-                params_b
-            ):
+            if (bucket.min_b is not None or bucket.max_b is not None) and bucket.contains(params_b):
                 return bucket.id
         return None

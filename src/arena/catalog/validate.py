@@ -21,10 +21,12 @@ def _is_num(v: Any) -> bool:
 CHECKS: dict[str, tuple[Check, str]] = {
     "str": (lambda v: isinstance(v, str) and v.strip() != "", "a non-empty string"),
     "slug": (
-        lambda v: isinstance(v, str)
-        and v != ""
-        and all(c.isalnum() or c in "-_." for c in v)
-        and v[0].isalnum(),
+        lambda v: (
+            isinstance(v, str)
+            and v != ""
+            and all(c.isalnum() or c in "-_." for c in v)
+            and v[0].isalnum()
+        ),
         "a slug of letters, digits, '-', '_' or '.'",
     ),
     "mode": (lambda v: v in ("closed", "open"), "'closed' or 'open'"),
@@ -44,9 +46,7 @@ CHECKS: dict[str, tuple[Check, str]] = {
 }
 
 
-def check_entry(
-    where: str, entry: Any, spec: dict[str, str], required: set[str]
-) -> dict[str, Any]:
+def check_entry(where: str, entry: Any, spec: dict[str, str], required: set[str]) -> dict[str, Any]:
     """Validate one table against spec (field -> check name); unknown fields are errors."""
     if not isinstance(entry, dict):
         raise ArenaError(f"{where}: expected a table of fields, got {entry!r}")
@@ -60,7 +60,5 @@ def check_entry(
             raise ArenaError(f"{where} ({ident}): unknown field '{name}'; known fields: {known}")
         check, expected = CHECKS[spec[name]]
         if not check(value):
-            raise ArenaError(
-                f"{where} ({ident}): field '{name}' = {value!r}; expected {expected}"
-            )
+            raise ArenaError(f"{where} ({ident}): field '{name}' = {value!r}; expected {expected}")
     return dict(entry)

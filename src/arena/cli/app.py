@@ -1,0 +1,156 @@
+"""`arena`: rank local LLM builds, show one, import results, export everything."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from arena import __version__
+from arena.cli import render
+from arena.cli.common import BoardFormat, DbOption, catalog, console, err_console, open_store
+from arena.cli.importing import import_app
+from arena.cli.show import show_text
+from arena.errors import ArenaError
+from arena.scoring import make_weights
+from arena.service import build_detail, leaderboard, leaderboard_json
+
+app = typer.Typer(
+    name="arena",
+    help="The Arena: which local LLM to run on your GPU box. Ranks model builds by quality, "
+    "measured throughput and efficiency per use case.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(import_app, name="import")
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"arena {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print version.")
+    ] = False,
+) -> None:
+    """The Arena: which local LLM to run on your GPU box."""
+
+
+def parse_weights(text: str | None) -> tuple[float, float, float] | None:
+    """'60,30,10' (percent) or '0.6,0.3,0.1' -> three numbers."""
+    if text is None:
+        return None
+    parts = text.split(",")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if len(values) != 3:
+        raise ArenaError(f"--weights {text!r}: expected three numbers Q,G,E such as 60,30,10")
+    return values[0], values[1], values[2]
+
+
+@app.command("leaderboard")
+def leaderboard_cmd(
+    preset: Annotated[
+        str, typer.Option(help="Use case: aggregate, chat, agent, batch, reasoning, or your own.")
+    ] = "aggregate",
+    bucket: Annotated[
+        str, typer.Option(help="Cohort: all, small (<8B), medium (8-40B), large (>40B), ...")
+    ] = "all",
+    weights: Annotated[
+        str | None,
+        typer.Option(help="Custom weights Q,G,E in percent (60,30,10) or fractions."),
+    ] = None,
+    fmt: Annotated[
+        BoardFormat, typer.Option("--format", help="Output format.")
+    ] = BoardFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Rank the builds for a use case (preset) within a size bucket."""
+    store = open_store(db)
+    w = parse_weights(weights)
+    cat = catalog()
+    lb = leaderboard(
+        store.builds(), cat, preset, bucket, make_weights(*w) if w else None, store.datasets()
+    )
+    data = leaderboard_json(lb)
+    title = (
+        f"The Arena · {cat.presets[preset].title} · bucket {bucket} · {len(data['rows'])} builds"
+    )
+    if fmt is BoardFormat.json:
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    elif fmt is BoardFormat.md:
+        sys.stdout.write(render.markdown(data, title))
+    elif fmt is BoardFormat.csv:
+        sys.stdout.write(render.csv_text(data))
+    else:
+        console.print(render.rich_table(data, title, console.width))
+
+
+@app.command("show")
+def show_cmd(
+    build: Annotated[str, typer.Argument(help="Build id, e.g. qwen-3.5-0.8b-bf16.")],
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    db: DbOption = None,
+) -> None:
+    """One build: all benches, quality with sources, VRAM and where every number came from."""
+    if fmt not in ("text", "json"):
+        raise ArenaError(f"--format {fmt!r}: expected 'text' or 'json'")
+    store = open_store(db)
+    view = store.build(build)
+    if view is None:
+        ids = store.build_ids()
+        near = [i for i in ids if build.lower() in i] or ids
+        raise ArenaError(f"unknown build '{build}'; known builds include: {', '.join(near[:8])}")
+    detail = build_detail(view, catalog())
+    if fmt == "json":
+        sys.stdout.write(json.dumps(detail, indent=2) + "\n")
+    else:
+        show_text(detail, catalog(), store.datasets())
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", help="json (re-importable), csv or md.")] = "json",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Export every build and bench result (json is the Arena dataset format)."""
+    from arena.cli.exporting import export_text
+
+    text = export_text(open_store(db), catalog(), fmt)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(output)
+    err_console.print(f"wrote {output} ({len(text):,} bytes, format {fmt})")
+
+
+@app.command("catalog")
+def catalog_cmd() -> None:
+    """List the benches, presets and buckets in effect (built-in plus your config file)."""
+    from arena.cli.show import show_catalog
+
+    show_catalog(catalog())
+
+
+def main() -> None:
+    """Console entry point: one clear line and exit 1 on bad input."""
+    try:
+        app()
+    except ArenaError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)

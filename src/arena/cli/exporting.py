@@ -1,0 +1,73 @@
+"""Export the store: JSON in the Arena dataset format, or one row per build x bench."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from arena.catalog import Catalog
+from arena.dataset.codec import BaseModelInfo, Dataset, to_dict
+from arena.errors import ArenaError
+from arena.records import HardwareInfo
+from arena.store import Store
+
+FLAT_FIELDS = ["build", "name", "precision", "bench", "tps_per_user", "std", "tps_total",
+               "ttft_p50_ms", "ttft_p95_ms", "ttft_mean_ms", "completed", "failed", "vram_gb",
+               "vram_method", "tool", "tool_version", "file", "date"]  # fmt: skip
+
+
+def export_text(store: Store, cat: Catalog, fmt: str) -> str:
+    """Everything in the store as json, csv or md text."""
+    views = store.builds()
+    if fmt == "json":
+        hardware: dict[str, HardwareInfo] = {v.hardware.id: v.hardware for v in views}
+        bases: dict[str, BaseModelInfo] = {v.base.id: v.base for v in views if v.base}
+        attributions = sorted({str(d["attribution"]) for d in store.datasets().values()})
+        ds = Dataset(
+            name="arena-export",
+            attribution="; ".join(attributions) or None,
+            license=None,
+            source="arena export",
+            hardware=list(hardware.values()),
+            base_models=list(bases.values()),
+            quality=sorted(
+                {
+                    (q.base_model, q.build_id or "", q.metric, q.kind): q
+                    for v in views
+                    for q in v.quality
+                }.values(),
+                key=lambda q: (q.base_model, q.metric, q.kind),
+            ),
+            builds=[(v.build, [v.results[k] for k in sorted(v.results)]) for v in views],
+        )
+        return json.dumps(to_dict(ds), indent=1) + "\n"
+    rows = []
+    for v in views:
+        for bench_id in sorted(v.results, key=lambda b: list(cat.benches).index(b)
+                               if b in cat.benches else 99):  # fmt: skip
+            r = v.results[bench_id]
+            rows.append({
+                "build": v.build.id, "name": v.build.name, "precision": v.build.precision,
+                "bench": bench_id, "tps_per_user": r.tps_per_user, "std": r.std,
+                "tps_total": r.tps_total, "ttft_p50_ms": r.ttft_p50_ms,
+                "ttft_p95_ms": r.ttft_p95_ms, "ttft_mean_ms": r.ttft_mean_ms,
+                "completed": r.completed, "failed": r.failed, "vram_gb": v.build.vram_gb,
+                "vram_method": v.build.vram_method, "tool": r.source.tool,
+                "tool_version": r.source.tool_version, "file": r.source.file,
+                "date": r.source.date,
+            })  # fmt: skip
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=FLAT_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buf.getvalue()
+    if fmt == "md":
+        out = ["| " + " | ".join(FLAT_FIELDS) + " |", "|" + "---|" * len(FLAT_FIELDS)]
+        for row in rows:
+            cells = ["" if row[f] is None else str(row[f]).replace("|", "\\|") for f in FLAT_FIELDS]
+            out.append("| " + " | ".join(cells) + " |")
+        notes = sorted({str(d["attribution"]) for d in store.datasets().values()})
+        return "\n".join(out + [""] + [f"_{n}_" for n in notes]) + "\n"
+    raise ArenaError(f"--format {fmt!r}: expected json, csv or md")

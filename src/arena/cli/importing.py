@@ -1,0 +1,213 @@
+"""`arena import ...`: read result files, check them all, then write in one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import Progress
+
+from arena.catalog import estimate_vram_gb
+from arena.cli.common import DbOption, catalog, console, err_console, open_store
+from arena.dataset import from_dict
+from arena.dataset.build import fill_build
+from arena.errors import ArenaError
+from arena.importers import (
+    import_suite,
+    parse_csv,
+    parse_json,
+    parse_markdown,
+    parse_vllm_bench,
+    to_record,
+)
+from arena.records import BenchRecord, BuildInfo, HardwareInfo, SuiteImport
+from arena.store import Store
+
+import_app = typer.Typer(help="Import results: a suite run dir, llama-benchy or vllm-bench files.",
+                         no_args_is_help=True)  # fmt: skip
+
+
+def run_dirs(path: Path) -> list[Path]:
+    """The run dir itself, or every dir below it holding a meta.json."""
+    if not path.exists():
+        raise ArenaError(f"{path}: no such file or directory")
+    if (path / "meta.json").is_file():
+        return [path]
+    found = sorted(p.parent for p in path.rglob("meta.json"))
+    if not found:
+        raise ArenaError(f"{path}: no meta.json here or below; expected a suite run directory")
+    return found
+
+
+def complete(store: Store, imp: SuiteImport) -> BuildInfo:
+    """Params from the stored base model; VRAM estimated from params when no log gave it."""
+    return fill_build(imp.build, store.base_model(imp.build.base_model))
+
+
+@import_app.command("suite")
+def import_suite_cmd(
+    path: Annotated[Path, typer.Argument(help="A run dir (meta.json + A_..J_ files) or a tree.")],
+    db: DbOption = None,
+) -> None:
+    """Import suite run dirs like dgx-spark-benchmarks results/<family>/<model>/<precision>/."""
+    dirs = run_dirs(path)
+    cat = catalog()
+    store = open_store(db)
+    imports: list[SuiteImport] = []
+    with Progress(console=err_console, transient=True) as progress:
+        task = progress.add_task("reading runs", total=len(dirs))
+        for d in dirs:
+            imports.append(import_suite(d, cat))
+            progress.advance(task)
+    for imp in imports:
+        store.put_build(complete(store, imp), imp.hardware, imp.results)
+        for w in imp.warnings:
+            err_console.print(f"note: {imp.build.id}: {w}", highlight=False)
+    for imp in imports:
+        console.print(
+            f"imported {imp.build.id}: {len(imp.results)}/{len(cat.benches)} benches",
+            highlight=False,
+        )
+
+
+def ensure_build(
+    store: Store,
+    build_id: str,
+    name: str | None,
+    base_model: str | None,
+    precision: str | None,
+    params_b: float | None,
+    vram_gb: float | None,
+    hardware: str,
+    hardware_name: str | None,
+) -> tuple[BuildInfo, HardwareInfo]:
+    """The existing build (with given fields updated) or a new one from the options."""
+    view = store.build(build_id)
+    if view is not None:
+        b, hw = view.build, view.hardware
+    else:
+        b = BuildInfo(
+            id=build_id, name=name or build_id, base_model=base_model or build_id,
+            precision=precision or "unknown", hardware_id=hardware,
+        )  # fmt: skip
+        hw = HardwareInfo(hardware, hardware_name or hardware)
+    updates: dict[str, Any] = {"name": name, "base_model": base_model, "precision": precision,
+                               "params_total_b": params_b}  # fmt: skip
+    b = dataclasses.replace(b, **{k: v for k, v in updates.items() if v is not None})
+    if vram_gb is not None:
+        b = dataclasses.replace(b, vram_gb=vram_gb, vram_method="manual", vram_source="--vram-gb")
+    elif b.vram_gb is None:
+        est = estimate_vram_gb(b.params_total_b, b.precision)
+        if est is not None:
+            b = dataclasses.replace(
+                b,
+                vram_gb=est,
+                vram_method="estimated",
+                vram_source=f"{b.params_total_b} B params x {b.precision}",
+            )
+    return b, hw
+
+
+Model = Annotated[
+    str, typer.Option("--model", help="Build id the result belongs to (created if new).")
+]
+Bench = Annotated[str, typer.Option("--bench", help="Bench id, e.g. chat or reasoning.")]
+Name = Annotated[str | None, typer.Option(help="Display name for a new build.")]
+BaseModel = Annotated[str | None, typer.Option("--base-model", help="HF id of the base model.")]
+Precision = Annotated[str | None, typer.Option(help="bf16, fp8, nvfp4, q4_k_m, ...")]
+Params = Annotated[float | None, typer.Option("--params-b", help="Total params, billions.")]
+Vram = Annotated[float | None, typer.Option("--vram-gb", help="VRAM in GB (method: manual).")]
+Hw = Annotated[str, typer.Option("--hardware", help="Hardware id.")]
+HwName = Annotated[str | None, typer.Option("--hardware-name", help="Hardware display name.")]
+
+
+def _store_one(db: str | None, model: str, rec: BenchRecord, opts: dict[str, object]) -> None:
+    store = open_store(db)
+    b, hw = ensure_build(store, model, **opts)  # type: ignore[arg-type]
+    store.put_build(b, hw, [rec])
+    tps = "no headline" if rec.tps_per_user is None else f"{rec.tps_per_user:.2f} tok/s per user"
+    console.print(f"imported {rec.bench_id} for {model}: {tps} ({rec.source.file})",
+                  highlight=False)  # fmt: skip
+
+
+def _bench(bench: str) -> None:
+    cat = catalog()
+    if bench not in cat.benches:
+        raise ArenaError(
+            f"--bench {bench!r}: unknown bench; expected one of {', '.join(cat.benches)}"
+        )
+
+
+@import_app.command("llama-benchy")
+def import_llama_benchy(
+    file: Annotated[
+        Path, typer.Argument(help="llama-benchy output: markdown (.md/.log), .json or .csv.")
+    ],
+    model: Model,
+    bench: Bench,
+    name: Name = None,
+    base_model: BaseModel = None,
+    precision: Precision = None,
+    params_b: Params = None,
+    vram_gb: Vram = None,
+    hardware: Hw = "local",
+    hardware_name: HwName = None,
+    db: DbOption = None,
+) -> None:
+    """Import one closed-loop result (llama-benchy 0.3 markdown, 0.4 json or csv)."""
+    _bench(bench)
+    if not file.is_file():
+        raise ArenaError(f"{file}: no such file")
+    suffix = file.suffix.lower()
+    parsed = (parse_json(file) if suffix == ".json" else
+              parse_csv(file) if suffix == ".csv" else parse_markdown(file))  # fmt: skip
+    rec = to_record(parsed, catalog().benches[bench], file.name)
+    _store_one(db, model, rec, dict(name=name, base_model=base_model, precision=precision,
+                                    params_b=params_b, vram_gb=vram_gb, hardware=hardware,
+                                    hardware_name=hardware_name))  # fmt: skip
+
+
+@import_app.command("vllm-bench")
+def import_vllm_bench(
+    file: Annotated[Path, typer.Argument(help="JSON written by vllm bench serve --save-result.")],
+    model: Model,
+    bench: Bench,
+    name: Name = None,
+    base_model: BaseModel = None,
+    precision: Precision = None,
+    params_b: Params = None,
+    vram_gb: Vram = None,
+    hardware: Hw = "local",
+    hardware_name: HwName = None,
+    db: DbOption = None,
+) -> None:
+    """Import one open-loop result (vllm bench serve --save-result JSON)."""
+    _bench(bench)
+    if not file.is_file():
+        raise ArenaError(f"{file}: no such file")
+    rec = parse_vllm_bench(file, bench, source_file=file.name)
+    _store_one(db, model, rec, dict(name=name, base_model=base_model, precision=precision,
+                                    params_b=params_b, vram_gb=vram_gb, hardware=hardware,
+                                    hardware_name=hardware_name))  # fmt: skip
+
+
+@import_app.command("dataset")
+def import_dataset(
+    file: Annotated[Path, typer.Argument(help="An Arena dataset JSON (from arena export).")],
+    db: DbOption = None,
+) -> None:
+    """Load an Arena dataset file (the format `arena export --format json` writes)."""
+    try:
+        data = json.loads(file.read_text("utf-8"))
+    except FileNotFoundError as exc:
+        raise ArenaError(f"{file}: no such file") from exc
+    except json.JSONDecodeError as exc:
+        raise ArenaError(f"{file}: line {exc.lineno}: not valid JSON ({exc.msg})") from exc
+    ds = from_dict(data, origin=str(file))
+    open_store(db).load(ds)
+    console.print(
+        f"imported {len(ds.builds)} builds, {len(ds.quality)} quality numbers from {file}"
+    )

@@ -1,0 +1,27 @@
+"""The bundled real dataset (DGX Spark, suite v1) and the dataset file format."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from arena.dataset.codec import FORMAT, BaseModelInfo, Dataset, from_dict, to_dict
+
+BUNDLED_FILE = "dgx_spark_v1.json"
+
+
+def load_bundled() -> Dataset:
+    """The dataset shipped inside the package, derived from the shared v1 runs."""
+    text = resources.files("arena.dataset").joinpath(BUNDLED_FILE).read_text("utf-8")
+    return from_dict(json.loads(text), origin=BUNDLED_FILE)
+
+
+__all__ = [
+    "BUNDLED_FILE",
+    "FORMAT",
+    "BaseModelInfo",
+    "Dataset",
+    "from_dict",
+    "load_bundled",
+    "to_dict",
+]

@@ -1,0 +1,116 @@
+"""The Arena dataset format (JSON): builds with results, base models, quality, attribution."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from arena.errors import ArenaError
+from arena.records import (
+    BenchRecord,
+    BuildInfo,
+    HardwareInfo,
+    Provenance,
+    QualityRecord,
+)
+
+FORMAT = "arena-dataset/1"
+
+
+@dataclass(frozen=True)
+class BaseModelInfo:
+    """Curated facts about an unquantised base model."""
+
+    id: str
+    vendor: str | None = None
+    architecture: str | None = None
+    arch_note: str | None = None
+    params_total_b: float | None = None
+    params_active_b: float | None = None
+    card_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything one dataset file holds; `name` tags its builds' origin."""
+
+    name: str
+    attribution: str | None
+    license: str | None
+    source: str | None
+    hardware: list[HardwareInfo] = field(default_factory=list)
+    base_models: list[BaseModelInfo] = field(default_factory=list)
+    quality: list[QualityRecord] = field(default_factory=list)
+    builds: list[tuple[BuildInfo, list[BenchRecord]]] = field(default_factory=list)
+
+
+def to_dict(ds: Dataset) -> dict[str, Any]:
+    """Plain JSON-ready dict, stable key order."""
+    return {
+        "format": FORMAT,
+        "name": ds.name,
+        "attribution": ds.attribution,
+        "license": ds.license,
+        "source": ds.source,
+        "hardware": [dataclasses.asdict(h) for h in ds.hardware],
+        "base_models": [dataclasses.asdict(b) for b in ds.base_models],
+        "quality": [dataclasses.asdict(q) for q in ds.quality],
+        "builds": [
+            {**dataclasses.asdict(b), "results": [dataclasses.asdict(r) for r in results]}
+            for b, results in ds.builds
+        ],
+    }
+
+
+def _make(cls: Any, data: Any, where: str) -> Any:
+    if not isinstance(data, dict):
+        raise ArenaError(f"{where}: expected an object, got {type(data).__name__}")
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise ArenaError(f"{where}: unknown field '{unknown[0]}'; expected one of {sorted(names)}")
+    try:
+        return cls(**data)
+    except TypeError as exc:
+        raise ArenaError(f"{where}: {exc}") from exc
+
+
+def from_dict(data: Any, origin: str = "dataset") -> Dataset:
+    """Parse and check a dataset dict; errors name the entry and field."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        got = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise ArenaError(f"{origin}: field 'format' = {got!r}; expected {FORMAT!r}")
+    builds = []
+    for i, raw in enumerate(data.get("builds", [])):
+        where = f"{origin}: builds[{i}]"
+        if not isinstance(raw, dict):
+            raise ArenaError(f"{where}: expected an object")
+        raw = dict(raw)
+        results_raw = raw.pop("results", [])
+        build = _make(BuildInfo, raw, where)
+        results = []
+        for j, r in enumerate(results_raw):
+            r = dict(r)
+            prov = _make(Provenance, r.pop("source", {}), f"{where}.results[{j}].source")
+            results.append(_make(BenchRecord, {**r, "source": prov}, f"{where}.results[{j}]"))
+        builds.append((build, results))
+    return Dataset(
+        name=str(data.get("name") or origin),
+        attribution=data.get("attribution"),
+        license=data.get("license"),
+        source=data.get("source"),
+        hardware=[
+            _make(HardwareInfo, h, f"{origin}: hardware[{i}]")
+            for i, h in enumerate(data.get("hardware", []))
+        ],
+        base_models=[
+            _make(BaseModelInfo, b, f"{origin}: base_models[{i}]")
+            for i, b in enumerate(data.get("base_models", []))
+        ],
+        quality=[
+            _make(QualityRecord, q, f"{origin}: quality[{i}]")
+            for i, q in enumerate(data.get("quality", []))
+        ],
+        builds=builds,
+    )

@@ -1,0 +1,22 @@
+"""Importers: read benchmark output files and return records (no database here)."""
+
+from arena.importers.llama_benchy import (
+    ParsedClosed,
+    parse_csv,
+    parse_json,
+    parse_markdown,
+    to_record,
+)
+from arena.importers.suite import import_suite, read_build
+from arena.importers.vllm_bench import parse as parse_vllm_bench
+
+__all__ = [
+    "ParsedClosed",
+    "import_suite",
+    "parse_csv",
+    "parse_json",
+    "parse_markdown",
+    "parse_vllm_bench",
+    "read_build",
+    "to_record",
+]

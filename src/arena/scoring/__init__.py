@@ -1,0 +1,17 @@
+"""Pure scoring: plain data in, ranked rows out (no database, HTTP, clock or randomness)."""
+
+from arena.scoring.engine import rank
+from arena.scoring.quality import CODING_METRICS, QualityValue, pick_quality, quality_raw
+from arena.scoring.types import Candidate, Ranking, Row, make_weights
+
+__all__ = [
+    "CODING_METRICS",
+    "Candidate",
+    "QualityValue",
+    "Ranking",
+    "Row",
+    "make_weights",
+    "pick_quality",
+    "quality_raw",
+    "rank",
+]

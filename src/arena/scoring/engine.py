@@ -1,0 +1,119 @@
+"""The seed's method: cohort-relative Q, G, E; weighted score; tiers; Pareto frontier."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from arena.catalog.types import Bucket, Preset, Weights
+from arena.scoring.quality import quality_parts, quality_raw
+from arena.scoring.types import Candidate, Ranking, Row, Tier
+
+
+def throughput_raw(c: Candidate, benches: Sequence[str]) -> tuple[float, int]:
+    """Mean headline tok/s over the preset's benches (missing = 0) and how many were measured."""
+    measured = [c.tps[b] for b in benches if b in c.tps]
+    return sum(measured) / len(benches), len(measured)
+
+
+def relative(value: float, peak: float) -> float:
+    """100 x value / cohort peak; 0 when the peak is 0."""
+    return 100.0 * value / peak if peak > 0 else 0.0
+
+
+def weighted(q: float, g: float, e: float, w: Weights) -> float:
+    """score = wq*Q + wg*G + we*E."""
+    return w.quality * q + w.throughput * g + w.efficiency * e
+
+
+def tier_of(norm: float) -> Tier:
+    """top above 0.75, bottom below 0.25, else middle."""
+    if norm > 0.75:
+        return "top"
+    if norm < 0.25:
+        return "bottom"
+    return "middle"
+
+
+def dominated(i: int, points: Sequence[tuple[float, float]]) -> bool:
+    """Another point is >= on both axes and > on at least one."""
+    qi, gi = points[i]
+    for j, (qj, gj) in enumerate(points):
+        if j != i and qj >= qi and gj >= gi and (qj > qi or gj > gi):
+            return True
+    return False
+
+
+def rank(
+    candidates: Sequence[Candidate],
+    preset: Preset,
+    bucket: Bucket,
+    size_bucket: dict[str, str | None] | None = None,
+    weights: Weights | None = None,
+) -> Ranking:
+    """Rank the builds of one bucket for one preset (optionally with custom weights)."""
+    w = weights or preset.weights
+    visible = [c for c in candidates if bucket.contains(c.params_total_b)]
+    raw: list[tuple[Candidate, float, float, int, float]] = []
+    for c in visible:
+        q = quality_raw(c.quality) or 0.0
+        g, k = throughput_raw(c, preset.benches)
+        e = g / c.vram_gb if c.vram_gb else 0.0
+        raw.append((c, q, g, k, e))
+    q_max = max((r[1] for r in raw), default=0.0)
+    g_max = max((r[2] for r in raw), default=0.0)
+    e_max = max((r[4] for r in raw), default=0.0)
+    scored = []
+    for c, q, g, k, e in raw:
+        dims = (relative(q, q_max), relative(g, g_max), relative(e, e_max))
+        scored.append((c, q, g, k, e, dims, weighted(*dims, w)))
+    scored.sort(key=lambda s: (-s[6], -s[2], s[0].id))
+    scores = [s[6] for s in scored]
+    lo, hi = (min(scores), max(scores)) if scores else (0.0, 0.0)
+    points = [(s[1], s[2]) for s in scored]
+    rows: list[Row] = []
+    n_bench = len(preset.benches)
+    for i, (c, q, g, k, e, (qd, gd, ed), score) in enumerate(scored):
+        norm = (score - lo) / (hi - lo) if hi > lo else 1.0
+        flags: list[str] = []
+        if i == 0:
+            flags.append("leader")
+        elif i == len(scored) - 1:
+            flags.append("tail")
+        if quality_raw(c.quality) is None:
+            flags.append("no-quality")
+        if k == 0:
+            flags.append("no-measurement")
+        elif k < n_bench:
+            flags.append("partial-benches")
+        if not c.vram_gb:
+            flags.append("no-vram")
+        on_front = not dominated(i, points)
+        rows.append(
+            Row(
+                rank=i + 1,
+                model=c.id,
+                name=c.name,
+                precision=c.precision,
+                bucket=(size_bucket or {}).get(c.id),
+                quality_raw=q,
+                quality_parts=quality_parts(c.quality),
+                throughput_tps=g,
+                benches_measured=k,
+                benches_total=n_bench,
+                vram_gb=c.vram_gb,
+                efficiency_raw=e,
+                ttft_ms=c.ttft_ms.get(preset.ttft_bench),
+                Q=qd,
+                G=gd,
+                E=ed,
+                score=score,
+                norm=norm,
+                tier=tier_of(norm),
+                pareto=on_front,
+                flags=tuple(flags),
+            )
+        )
+    frontier = [
+        r.model for r in sorted(rows, key=lambda r: (r.throughput_tps, r.quality_raw)) if r.pareto
+    ]
+    return Ranking(weights=w, rows=rows, frontier=frontier)

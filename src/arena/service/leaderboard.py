@@ -1,0 +1,127 @@
+"""Turn stored builds into scoring candidates and ranked, JSON-ready leaderboards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from arena.catalog.types import Catalog, Weights
+from arena.errors import ArenaError
+from arena.records import BenchRecord
+from arena.scoring import Candidate, QualityValue, Ranking, pick_quality, rank
+from arena.scoring.quality import DEFAULT_PREFERENCE
+from arena.store.views import BuildView
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    """A ranking plus the context needed to show it honestly."""
+
+    preset: str
+    bucket: str
+    ranking: Ranking
+    attributions: list[str]
+    latest_run: str | None
+    vram_methods: dict[str, str | None]
+
+
+def ttft_of(rec: BenchRecord) -> float | None:
+    """p50 where the tool reports it (open loop), else the mean (llama-benchy)."""
+    return rec.ttft_p50_ms if rec.ttft_p50_ms is not None else rec.ttft_mean_ms
+
+
+def candidate(view: BuildView, preference: tuple[str, ...] = DEFAULT_PREFERENCE) -> Candidate:
+    """The scoring inputs of one build: chosen quality per metric, headline tok/s per bench."""
+    chosen = pick_quality(
+        (QualityValue(q.metric, q.value, q.kind, q.build_id is not None) for q in view.quality),
+        preference,
+    )
+    tps = {b: r.tps_per_user for b, r in view.results.items() if r.tps_per_user is not None}
+    ttft = {b: t for b, r in view.results.items() if (t := ttft_of(r)) is not None}
+    return Candidate(
+        id=view.build.id,
+        name=view.build.name,
+        precision=view.build.precision,
+        params_total_b=view.build.params_total_b,
+        vram_gb=view.build.vram_gb,
+        quality={m: v.value for m, v in chosen.items()},
+        tps=tps,
+        ttft_ms=ttft,
+    )
+
+
+def leaderboard(
+    views: list[BuildView],
+    catalog: Catalog,
+    preset: str = "aggregate",
+    bucket: str = "all",
+    weights: Weights | None = None,
+    datasets: dict[str, dict[str, Any]] | None = None,
+) -> Leaderboard:
+    """Rank stored builds; unknown preset or bucket is an error naming the valid ids."""
+    if preset not in catalog.presets:
+        raise ArenaError(
+            f"unknown preset '{preset}'; expected one of: {', '.join(catalog.presets)}"
+        )
+    if bucket not in catalog.buckets:
+        raise ArenaError(
+            f"unknown bucket '{bucket}'; expected one of: {', '.join(catalog.buckets)}"
+        )
+    cands = [candidate(v) for v in views]
+    sizes = {v.build.id: catalog.size_bucket(v.build.params_total_b) for v in views}
+    ranking = rank(cands, catalog.presets[preset], catalog.buckets[bucket], sizes, weights)
+    visible = {r.model for r in ranking.rows}
+    origins = {v.origin.removeprefix("dataset:") for v in views if v.build.id in visible}
+    attributions = [
+        str(info["attribution"])
+        for name, info in sorted((datasets or {}).items())
+        if name in origins and info.get("attribution")
+    ]
+    dates = [v.build.run_date for v in views if v.build.id in visible and v.build.run_date]
+    methods: dict[str, str | None] = {v.build.id: v.build.vram_method for v in views}
+    latest = max(dates) if dates else None
+    return Leaderboard(preset, bucket, ranking, attributions, latest, methods)
+
+
+def _r(x: float | None, nd: int = 2) -> float | None:
+    return None if x is None else round(x, nd)
+
+
+def leaderboard_json(lb: Leaderboard) -> dict[str, Any]:
+    """The documented JSON shape of `arena leaderboard --format json` and /api/leaderboard."""
+    w = lb.ranking.weights
+    return {
+        "preset": lb.preset,
+        "bucket": lb.bucket,
+        "weights": {"quality": w.quality, "throughput": w.throughput, "efficiency": w.efficiency},
+        "frontier": lb.ranking.frontier,
+        "attribution": lb.attributions,
+        "latest_run": lb.latest_run,
+        "rows": [
+            {
+                "rank": r.rank,
+                "model": r.model,
+                "name": r.name,
+                "precision": r.precision,
+                "bucket": r.bucket,
+                "quality_raw": _r(r.quality_raw),
+                "quality_parts": {k: _r(v) for k, v in r.quality_parts.items()},
+                "throughput_tps": _r(r.throughput_tps),
+                "benches_measured": r.benches_measured,
+                "benches_total": r.benches_total,
+                "vram_gb": _r(r.vram_gb),
+                "vram_method": lb.vram_methods.get(r.model),
+                "efficiency_raw": _r(r.efficiency_raw, 3),
+                "ttft_ms": _r(r.ttft_ms, 1),
+                "Q": _r(r.Q),
+                "G": _r(r.G),
+                "E": _r(r.E),
+                "score": _r(r.score),
+                "norm": _r(r.norm, 4),
+                "tier": r.tier,
+                "pareto": r.pareto,
+                "flags": list(r.flags),
+            }
+            for r in lb.ranking.rows
+        ],
+    }

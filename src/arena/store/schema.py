@@ -1,0 +1,107 @@
+"""Tables of the results store; portable SQL types only (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    """Declarative root."""
+
+
+class Hardware(Base):
+    """A box builds run on."""
+
+    __tablename__ = "hardware"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class BaseModelRow(Base):
+    """The unquantised model a build serves (HF id); quality numbers attach here."""
+
+    __tablename__ = "base_model"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    vendor: Mapped[str | None] = mapped_column(String(100))
+    architecture: Mapped[str | None] = mapped_column(String(20))
+    arch_note: Mapped[str | None] = mapped_column(Text)
+    params_total_b: Mapped[float | None] = mapped_column(Float)
+    params_active_b: Mapped[float | None] = mapped_column(Float)
+    card_url: Mapped[str | None] = mapped_column(Text)
+
+
+class Build(Base):
+    """The ranked unit: model x precision x engine config on one hardware."""
+
+    __tablename__ = "build"
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    base_model_id: Mapped[str] = mapped_column(ForeignKey("base_model.id"))
+    checkpoint: Mapped[str | None] = mapped_column(String(300))
+    vendor: Mapped[str | None] = mapped_column(String(100))
+    architecture: Mapped[str | None] = mapped_column(String(20))
+    precision: Mapped[str] = mapped_column(String(40))
+    engine: Mapped[str | None] = mapped_column(String(60))
+    engine_version: Mapped[str | None] = mapped_column(String(100))
+    server_config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    hardware_id: Mapped[str] = mapped_column(ForeignKey("hardware.id"))
+    params_total_b: Mapped[float | None] = mapped_column(Float)
+    params_active_b: Mapped[float | None] = mapped_column(Float)
+    vram_gb: Mapped[float | None] = mapped_column(Float)
+    vram_method: Mapped[str | None] = mapped_column(String(20))
+    vram_source: Mapped[str | None] = mapped_column(Text)
+    run_date: Mapped[str | None] = mapped_column(String(40))
+    origin: Mapped[str] = mapped_column(String(200), default="user")
+
+
+class QualityScore(Base):
+    """One quality number; build_id '' means it belongs to the base model."""
+
+    __tablename__ = "quality_score"
+    __table_args__ = (UniqueConstraint("base_model_id", "build_id", "metric", "kind"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    base_model_id: Mapped[str] = mapped_column(ForeignKey("base_model.id"))
+    build_id: Mapped[str] = mapped_column(String(120), default="")
+    metric: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float] = mapped_column(Float)
+    kind: Mapped[str] = mapped_column(String(30))
+    source: Mapped[str] = mapped_column(Text)
+    retrieved: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class BenchResult(Base):
+    """Headline and full detail of one build x bench, with provenance."""
+
+    __tablename__ = "bench_result"
+    __table_args__ = (UniqueConstraint("build_id", "bench_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    build_id: Mapped[str] = mapped_column(ForeignKey("build.id", ondelete="CASCADE"))
+    bench_id: Mapped[str] = mapped_column(String(80))
+    tps_per_user: Mapped[float | None] = mapped_column(Float)
+    tps_total: Mapped[float | None] = mapped_column(Float)
+    ttft_p50_ms: Mapped[float | None] = mapped_column(Float)
+    ttft_p95_ms: Mapped[float | None] = mapped_column(Float)
+    ttft_mean_ms: Mapped[float | None] = mapped_column(Float)
+    std: Mapped[float | None] = mapped_column(Float)
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    distribution: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    completed: Mapped[int | None] = mapped_column(Integer)
+    failed: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tool: Mapped[str] = mapped_column(String(60))
+    tool_version: Mapped[str | None] = mapped_column(String(60))
+    source_file: Mapped[str | None] = mapped_column(Text)
+    command: Mapped[str | None] = mapped_column(Text)
+    measured_at: Mapped[str | None] = mapped_column(String(40))
+
+
+class MetaRow(Base):
+    """Store-level facts, e.g. which bundled dataset was loaded."""
+
+    __tablename__ = "arena_meta"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
