@@ -83,7 +83,16 @@ def build_dataset(
     for meta in sorted(results_root.rglob("meta.json")):
         imp = import_suite(meta.parent, catalog)
         hardware[imp.hardware.id] = imp.hardware
-        builds.append((fill_build(imp.build, by_id.get(imp.build.base_model)), imp.results))
+        rel = meta.parent.relative_to(results_root.parent).as_posix()
+        results = [
+            dataclasses.replace(
+                r, source=dataclasses.replace(r.source, file=f"{rel}/{r.source.file}")
+            )
+            if r.source.file and "/" not in r.source.file
+            else r
+            for r in imp.results
+        ]
+        builds.append((fill_build(imp.build, by_id.get(imp.build.base_model)), results))
         if on_run:
             on_run(meta.parent)
     used = {b.base_model for b, _ in builds}

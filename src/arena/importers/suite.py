@@ -158,24 +158,23 @@ def _closed(run_dir: Path, letter: str) -> llama_benchy.ParsedClosed | None:
 def import_bench(run_dir: Path, bench: Bench, warnings: list[str]) -> BenchRecord | None:
     """One bench of a run dir; a missing file only warns (the bench is absent)."""
     letter = bench.letter or ""
-    tag = f"{run_dir.parent.name}/{run_dir.name}"
     if bench.mode == "open":
         path = _find(run_dir, letter, "json")
         if path is None:
-            warnings.append(f"{tag}: no {letter}_*.json: bench '{bench.id}' absent")
+            warnings.append(f"no {letter}_*.json: bench '{bench.id}' absent")
             return None
         md = _find(run_dir, letter, "md")
         command = bash_command(read_text(md)) if md is not None else None
         return vllm_bench.parse(path, bench.id, command=command)
     parsed = _closed(run_dir, letter)
     if parsed is None:
-        warnings.append(f"{tag}: no {letter}_*.md/.log: bench '{bench.id}' absent")
+        warnings.append(f"no {letter}_*.md/.log: bench '{bench.id}' absent")
         return None
     rows = list(parsed.rows)
     for extra in bench.extra_letters:
         more = _closed(run_dir, extra)
         if more is None:
-            warnings.append(f"{tag}: no {extra}_*.md/.log: bench '{bench.id}' lacks those rows")
+            warnings.append(f"no {extra}_*.md/.log: bench '{bench.id}' lacks those rows")
         else:
             rows.extend(more.rows)
     return llama_benchy.to_record(replace(parsed, rows=rows), bench, parsed.file)

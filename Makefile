@@ -1,0 +1,43 @@
+# One entry point for set-up, run, test and lint. `make help` lists the targets.
+export UV_COMPILE_BYTECODE := 1
+UV ?= uv
+PORT ?= 8000
+
+.PHONY: help setup system-deps run leaderboard test lint typecheck format dataset bench-import clean
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+setup:  ## install uv (if missing) and the locked Python environment
+	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.9"
+	$(UV) sync --frozen
+
+system-deps:  ## Debian packages the tests need (PostgreSQL server)
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+
+leaderboard: setup  ## print the Aggregate ranking of the bundled real data
+	$(UV) run arena leaderboard
+
+test: setup system-deps  ## run all tests (unit, integration, e2e), lint and type checks
+	$(UV) run ruff check src tests scripts benchmarks
+	$(UV) run ruff format --check src tests scripts benchmarks
+	$(UV) run mypy
+	$(UV) run pytest
+
+lint:  ## ruff + mypy only
+	$(UV) run ruff check src tests scripts benchmarks
+	$(UV) run mypy
+
+format:  ## apply ruff formatting and safe fixes
+	$(UV) run ruff format src tests scripts benchmarks
+	$(UV) run ruff check --fix src tests scripts benchmarks
+
+dataset:  ## rebuild the bundled dataset from ../shared/data/dgx-spark-benchmarks-v1
+	$(UV) run python scripts/build_dataset.py
+
+bench-import:  ## time importing and scoring all 23 runs (benchmark, not a test)
+	$(UV) run python benchmarks/import_and_score.py
+
+clean:
+	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache test-artifacts
