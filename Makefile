@@ -12,9 +12,14 @@ setup:  ## install uv (if missing) and the locked Python environment
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.9"
 	$(UV) sync --frozen
 
-system-deps:  ## Debian packages the tests need (PostgreSQL server)
-	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+system-deps:  ## Debian packages the tests need: PostgreSQL server, Chromium (never `playwright install`)
+	@missing=""; \
+	(command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1) || missing="$$missing postgresql"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 leaderboard: setup  ## print the Aggregate ranking of the bundled real data
 	$(UV) run arena leaderboard
