@@ -34,8 +34,10 @@ def main() -> int:
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(args.out)
     n_results = sum(len(r) for _, r in ds.builds)
-    print(f"wrote {args.out}: {len(ds.builds)} builds, {n_results} bench results, "
-          f"{len(ds.quality)} quality numbers, {len(text):,} bytes")  # fmt: skip
+    print(
+        f"wrote {args.out}: {len(ds.builds)} builds, {n_results} bench results, "
+        f"{len(ds.quality)} quality numbers, {len(text):,} bytes"
+    )
     return 0
 
 

@@ -1,7 +1,27 @@
-"""Benches, presets and buckets: data files validated on load."""
+"""Benches, presets and buckets: data files validated on load.
 
-from arena.catalog.loader import bytes_per_param, estimate_vram_gb, load_catalog
+The loader is imported lazily so that importing the plain types (as scoring does) reads no files.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from arena.catalog.types import Bench, Bucket, Catalog, Preset, Weights
+
+if TYPE_CHECKING:
+    from arena.catalog.loader import bytes_per_param, estimate_vram_gb, load_catalog
+
+_LAZY = ("bytes_per_param", "estimate_vram_gb", "load_catalog")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from arena.catalog import loader
+
+        return getattr(loader, name)
+    raise AttributeError(name)
+
 
 __all__ = [
     "Bench",

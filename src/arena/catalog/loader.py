@@ -14,17 +14,35 @@ from arena.catalog.validate import check_entry
 from arena.errors import ArenaError
 
 BENCH_SPEC = {
-    "id": "slug", "title": "str", "mode": "mode", "prompt_tokens": "int_list",
-    "output_tokens": "nonneg_int", "depth": "nonneg_int", "concurrency": "int_list",
-    "reference_concurrency": "pos_int", "reference_prompt_tokens": "pos_int", "runs": "pos_int",
-    "request_rate": "pos_num", "burstiness": "pos_num", "num_prompts": "pos_int",
-    "max_concurrency": "pos_int", "range_ratio": "fraction", "dataset": "str",
-    "seed": "nonneg_int", "letter": "str", "extra_letters": "str_list",
-}  # fmt: skip
+    "id": "slug",
+    "title": "str",
+    "mode": "mode",
+    "prompt_tokens": "int_list",
+    "output_tokens": "nonneg_int",
+    "depth": "nonneg_int",
+    "concurrency": "int_list",
+    "reference_concurrency": "pos_int",
+    "reference_prompt_tokens": "pos_int",
+    "runs": "pos_int",
+    "request_rate": "pos_num",
+    "burstiness": "pos_num",
+    "num_prompts": "pos_int",
+    "max_concurrency": "pos_int",
+    "range_ratio": "fraction",
+    "dataset": "str",
+    "seed": "nonneg_int",
+    "letter": "str",
+    "extra_letters": "str_list",
+}
 PRESET_SPEC = {
-    "id": "slug", "title": "str", "quality": "fraction", "throughput": "fraction",
-    "efficiency": "fraction", "benches": "str_list", "ttft_bench": "slug",
-}  # fmt: skip
+    "id": "slug",
+    "title": "str",
+    "quality": "fraction",
+    "throughput": "fraction",
+    "efficiency": "fraction",
+    "benches": "str_list",
+    "ttft_bench": "slug",
+}
 BUCKET_SPEC = {"id": "slug", "title": "str", "min_b": "nonneg_num", "max_b": "pos_num"}
 
 

@@ -12,9 +12,26 @@ from arena.errors import ArenaError
 from arena.records import HardwareInfo
 from arena.store import Store
 
-FLAT_FIELDS = ["build", "name", "precision", "bench", "tps_per_user", "std", "tps_total",
-               "ttft_p50_ms", "ttft_p95_ms", "ttft_mean_ms", "completed", "failed", "vram_gb",
-               "vram_method", "tool", "tool_version", "file", "date"]  # fmt: skip
+FLAT_FIELDS = [
+    "build",
+    "name",
+    "precision",
+    "bench",
+    "tps_per_user",
+    "std",
+    "tps_total",
+    "ttft_p50_ms",
+    "ttft_p95_ms",
+    "ttft_mean_ms",
+    "completed",
+    "failed",
+    "vram_gb",
+    "vram_method",
+    "tool",
+    "tool_version",
+    "file",
+    "date",
+]
 
 
 def export_text(store: Store, cat: Catalog, fmt: str) -> str:
@@ -44,19 +61,32 @@ def export_text(store: Store, cat: Catalog, fmt: str) -> str:
         return json.dumps(to_dict(ds), indent=1) + "\n"
     rows = []
     for v in views:
-        for bench_id in sorted(v.results, key=lambda b: list(cat.benches).index(b)
-                               if b in cat.benches else 99):  # fmt: skip
+        for bench_id in sorted(
+            v.results, key=lambda b: list(cat.benches).index(b) if b in cat.benches else 99
+        ):
             r = v.results[bench_id]
-            rows.append({
-                "build": v.build.id, "name": v.build.name, "precision": v.build.precision,
-                "bench": bench_id, "tps_per_user": r.tps_per_user, "std": r.std,
-                "tps_total": r.tps_total, "ttft_p50_ms": r.ttft_p50_ms,
-                "ttft_p95_ms": r.ttft_p95_ms, "ttft_mean_ms": r.ttft_mean_ms,
-                "completed": r.completed, "failed": r.failed, "vram_gb": v.build.vram_gb,
-                "vram_method": v.build.vram_method, "tool": r.source.tool,
-                "tool_version": r.source.tool_version, "file": r.source.file,
-                "date": r.source.date,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "build": v.build.id,
+                    "name": v.build.name,
+                    "precision": v.build.precision,
+                    "bench": bench_id,
+                    "tps_per_user": r.tps_per_user,
+                    "std": r.std,
+                    "tps_total": r.tps_total,
+                    "ttft_p50_ms": r.ttft_p50_ms,
+                    "ttft_p95_ms": r.ttft_p95_ms,
+                    "ttft_mean_ms": r.ttft_mean_ms,
+                    "completed": r.completed,
+                    "failed": r.failed,
+                    "vram_gb": v.build.vram_gb,
+                    "vram_method": v.build.vram_method,
+                    "tool": r.source.tool,
+                    "tool_version": r.source.tool_version,
+                    "file": r.source.file,
+                    "date": r.source.date,
+                }
+            )
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=FLAT_FIELDS, lineterminator="\n")

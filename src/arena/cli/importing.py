@@ -26,8 +26,9 @@ from arena.importers import (
 from arena.records import BenchRecord, BuildInfo, HardwareInfo, SuiteImport
 from arena.store import Store
 
-import_app = typer.Typer(help="Import results: a suite run dir, llama-benchy or vllm-bench files.",
-                         no_args_is_help=True)  # fmt: skip
+import_app = typer.Typer(
+    help="Import results: a suite run dir, llama-benchy or vllm-bench files.", no_args_is_help=True
+)
 
 
 def run_dirs(path: Path) -> list[Path]:
@@ -90,12 +91,19 @@ def ensure_build(
         b, hw = view.build, view.hardware
     else:
         b = BuildInfo(
-            id=build_id, name=name or build_id, base_model=base_model or build_id,
-            precision=precision or "unknown", hardware_id=hardware,
-        )  # fmt: skip
+            id=build_id,
+            name=name or build_id,
+            base_model=base_model or build_id,
+            precision=precision or "unknown",
+            hardware_id=hardware,
+        )
         hw = HardwareInfo(hardware, hardware_name or hardware)
-    updates: dict[str, Any] = {"name": name, "base_model": base_model, "precision": precision,
-                               "params_total_b": params_b}  # fmt: skip
+    updates: dict[str, Any] = {
+        "name": name,
+        "base_model": base_model,
+        "precision": precision,
+        "params_total_b": params_b,
+    }
     b = dataclasses.replace(b, **{k: v for k, v in updates.items() if v is not None})
     if vram_gb is not None:
         b = dataclasses.replace(b, vram_gb=vram_gb, vram_method="manual", vram_source="--vram-gb")
@@ -129,8 +137,9 @@ def _store_one(db: str | None, model: str, rec: BenchRecord, opts: dict[str, obj
     b, hw = ensure_build(store, model, **opts)  # type: ignore[arg-type]
     store.put_build(b, hw, [rec])
     tps = "no headline" if rec.tps_per_user is None else f"{rec.tps_per_user:.2f} tok/s per user"
-    console.print(f"imported {rec.bench_id} for {model}: {tps} ({rec.source.file})",
-                  highlight=False)  # fmt: skip
+    console.print(
+        f"imported {rec.bench_id} for {model}: {tps} ({rec.source.file})", highlight=False
+    )
 
 
 def _bench(bench: str) -> None:
@@ -162,12 +171,28 @@ def import_llama_benchy(
     if not file.is_file():
         raise ArenaError(f"{file}: no such file")
     suffix = file.suffix.lower()
-    parsed = (parse_json(file) if suffix == ".json" else
-              parse_csv(file) if suffix == ".csv" else parse_markdown(file))  # fmt: skip
+    parsed = (
+        parse_json(file)
+        if suffix == ".json"
+        else parse_csv(file)
+        if suffix == ".csv"
+        else parse_markdown(file)
+    )
     rec = to_record(parsed, catalog().benches[bench], file.name)
-    _store_one(db, model, rec, dict(name=name, base_model=base_model, precision=precision,
-                                    params_b=params_b, vram_gb=vram_gb, hardware=hardware,
-                                    hardware_name=hardware_name))  # fmt: skip
+    _store_one(
+        db,
+        model,
+        rec,
+        dict(
+            name=name,
+            base_model=base_model,
+            precision=precision,
+            params_b=params_b,
+            vram_gb=vram_gb,
+            hardware=hardware,
+            hardware_name=hardware_name,
+        ),
+    )
 
 
 @import_app.command("vllm-bench")
@@ -189,9 +214,20 @@ def import_vllm_bench(
     if not file.is_file():
         raise ArenaError(f"{file}: no such file")
     rec = parse_vllm_bench(file, bench, source_file=file.name)
-    _store_one(db, model, rec, dict(name=name, base_model=base_model, precision=precision,
-                                    params_b=params_b, vram_gb=vram_gb, hardware=hardware,
-                                    hardware_name=hardware_name))  # fmt: skip
+    _store_one(
+        db,
+        model,
+        rec,
+        dict(
+            name=name,
+            base_model=base_model,
+            precision=precision,
+            params_b=params_b,
+            vram_gb=vram_gb,
+            hardware=hardware,
+            hardware_name=hardware_name,
+        ),
+    )
 
 
 @import_app.command("dataset")

@@ -9,8 +9,13 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-TIER_STYLE = {"leader": "bold blue", "tail": "grey50", "top": "green", "middle": "yellow",
-              "bottom": "red"}  # fmt: skip
+TIER_STYLE = {
+    "leader": "bold blue",
+    "tail": "grey50",
+    "top": "green",
+    "middle": "yellow",
+    "bottom": "red",
+}
 NO_MEASUREMENT = "no measurement"
 
 
@@ -50,8 +55,20 @@ def quality_cell(row: dict[str, Any]) -> str:
     return "no data" if "no-quality" in row["flags"] else _num(row["quality_raw"])
 
 
-COLUMNS = ["#", "Model", "Precision", "Bucket", "Quality", "Throughput tok/s",
-           "Efficiency tok/s/GB", "VRAM GB", "TTFT ms", "Score", "Tier", "Pareto"]  # fmt: skip
+COLUMNS = [
+    "#",
+    "Model",
+    "Precision",
+    "Bucket",
+    "Quality",
+    "Throughput tok/s",
+    "Efficiency tok/s/GB",
+    "VRAM GB",
+    "TTFT ms",
+    "Score",
+    "Tier",
+    "Pareto",
+]
 
 
 def cells(row: dict[str, Any]) -> list[str]:
@@ -119,8 +136,14 @@ def rich_table(data: dict[str, Any], title: str, width: int = 200) -> Table:
             ]
             table.add_row(*[v for v, c in zip(values, COMPACT, strict=True) if c in cols])
         else:
-            table.add_row(*plain[:5], tput, *plain[6:9], Text(plain[9], style=style),
-                          Text(plain[10], style=style), plain[11])  # fmt: skip
+            table.add_row(
+                *plain[:5],
+                tput,
+                *plain[6:9],
+                Text(plain[9], style=style),
+                Text(plain[10], style=style),
+                plain[11],
+            )
     if compact:
         table.caption = (
             table.caption or ""
@@ -130,18 +153,43 @@ def rich_table(data: dict[str, Any], title: str, width: int = 200) -> Table:
 
 def markdown(data: dict[str, Any], title: str) -> str:
     """A GitHub/forum-ready Markdown table with the caption as a footnote."""
-    out = [f"### {title}", "", "| " + " | ".join(COLUMNS) + " |",
-           "|" + "|".join("---:" if c not in ("Model", "Precision", "Tier") else ":---"
-                          for c in COLUMNS) + "|"]  # fmt: skip
+    out = [
+        f"### {title}",
+        "",
+        "| " + " | ".join(COLUMNS) + " |",
+        "|"
+        + "|".join("---:" if c not in ("Model", "Precision", "Tier") else ":---" for c in COLUMNS)
+        + "|",
+    ]
     for row in data["rows"]:
         out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells(row)) + " |")
     out += ["", *[f"_{line}_  " for line in caption(data).splitlines()]]
     return "\n".join(out) + "\n"
 
 
-CSV_FIELDS = ["rank", "model", "name", "precision", "bucket", "quality_raw", "throughput_tps",
-              "benches_measured", "benches_total", "vram_gb", "vram_method", "efficiency_raw",
-              "ttft_ms", "Q", "G", "E", "score", "norm", "tier", "pareto", "flags"]  # fmt: skip
+CSV_FIELDS = [
+    "rank",
+    "model",
+    "name",
+    "precision",
+    "bucket",
+    "quality_raw",
+    "throughput_tps",
+    "benches_measured",
+    "benches_total",
+    "vram_gb",
+    "vram_method",
+    "efficiency_raw",
+    "ttft_ms",
+    "Q",
+    "G",
+    "E",
+    "score",
+    "norm",
+    "tier",
+    "pareto",
+    "flags",
+]
 
 
 def csv_text(data: dict[str, Any]) -> str:

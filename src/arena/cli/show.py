@@ -9,8 +9,12 @@ from rich.table import Table
 from arena.catalog import Catalog
 from arena.cli.common import console
 
-METRIC_TITLES = {"mmlu_pro": "MMLU-Pro", "gpqa_diamond": "GPQA Diamond",
-                 "humaneval": "HumanEval", "livecodebench": "LiveCodeBench"}  # fmt: skip
+METRIC_TITLES = {
+    "mmlu_pro": "MMLU-Pro",
+    "gpqa_diamond": "GPQA Diamond",
+    "humaneval": "HumanEval",
+    "livecodebench": "LiveCodeBench",
+}
 
 
 def _n(x: Any, nd: int = 1) -> str:
@@ -56,14 +60,29 @@ def show_text(d: dict[str, Any], cat: Catalog, datasets: dict[str, dict[str, Any
     if not d["quality"]:
         qt.add_row("–", "no quality data", "", "", "")
     console.print(qt)
-    bt = Table(title=f"Benches ({d['benches_measured']}/{len(cat.benches)} measured)",
-               title_justify="left")  # fmt: skip
-    for col in ("Bench", "tok/s per user", "± std", "tok/s total", "TTFT p50", "TTFT p95",
-                "TTFT mean", "Tool", "File"):  # fmt: skip
-        bt.add_column(col, justify="left" if col in ("Bench", "Tool", "File") else "right")
+    bt = Table(
+        title=f"Benches ({d['benches_measured']}/{len(cat.benches)} measured)", title_justify="left"
+    )
+    wide = console.width >= 140
+    cols = [
+        "Bench",
+        "tok/s per user",
+        "± std",
+        "tok/s total",
+        "TTFT p50",
+        "TTFT p95",
+        "TTFT mean",
+        "Tool",
+    ] + (["File"] if wide else [])
+    for col in cols:
+        bt.add_column(
+            col,
+            justify="left" if col in ("Bench", "Tool", "File") else "right",
+            no_wrap=col in ("Bench", "tok/s per user"),
+        )
     for bench_id, b in d["benches"].items():
         if b is None:
-            bt.add_row(bench_id, "no measurement", "", "", "", "", "", "", "")
+            bt.add_row(bench_id, "no measurement", *[""] * (len(cols) - 2))
             continue
         src = b["source"]
         bt.add_row(
@@ -75,7 +94,7 @@ def show_text(d: dict[str, Any], cat: Catalog, datasets: dict[str, dict[str, Any
             _n(b["ttft_p95_ms"], 0),
             _n(b["ttft_mean_ms"], 0),
             f"{src['tool']} {src['tool_version'] or ''}",
-            src["file"] or "",
+            *([src["file"] or ""] if wide else []),
         )
     console.print(bt)
     origin = d["origin"].removeprefix("dataset:")
@@ -110,8 +129,9 @@ def show_catalog(cat: Catalog) -> None:
         pt.add_column(col)
     for p in cat.presets.values():
         benches = "mean over " + str(len(p.benches)) if len(p.benches) > 1 else p.benches[0]
-        pt.add_row(p.id, p.title, f"{p.quality:.0%}", f"{p.throughput:.0%}",
-                   f"{p.efficiency:.0%}", benches)  # fmt: skip
+        pt.add_row(
+            p.id, p.title, f"{p.quality:.0%}", f"{p.throughput:.0%}", f"{p.efficiency:.0%}", benches
+        )
     console.print(pt)
     kt = Table(title="Buckets (total params, billions)", title_justify="left")
     for col in ("id", "title", "from", "below"):

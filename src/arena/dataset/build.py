@@ -17,8 +17,14 @@ from arena.records import QUALITY_METRICS, BuildInfo, HardwareInfo, QualityRecor
 NAME = "dgx-spark-benchmarks-v1"
 ATTRIBUTION = "Data: Django de Vreng, djangodevreng.nl, CC-BY-4.0"
 SOURCE = "https://github.com/djangodevreng/dgx-spark-benchmarks (commit bb332d2, suite v1)"
-BASE_FIELDS = ("vendor", "architecture", "arch_note", "params_total_b", "params_active_b",
-               "card_url")  # fmt: skip
+BASE_FIELDS = (
+    "vendor",
+    "architecture",
+    "arch_note",
+    "params_total_b",
+    "params_active_b",
+    "card_url",
+)
 
 
 def fill_build(b: BuildInfo, base: BaseModelInfo | None) -> BuildInfo:
@@ -28,15 +34,18 @@ def fill_build(b: BuildInfo, base: BaseModelInfo | None) -> BuildInfo:
             b, params_total_b=base.params_total_b, params_active_b=base.params_active_b
         )
     if base is not None:
-        b = dataclasses.replace(b, vendor=b.vendor or base.vendor,
-                                architecture=b.architecture or base.architecture)  # fmt: skip
+        b = dataclasses.replace(
+            b, vendor=b.vendor or base.vendor, architecture=b.architecture or base.architecture
+        )
     if b.vram_gb is None:
         est = estimate_vram_gb(b.params_total_b, b.precision)
         if est is not None:
             b = dataclasses.replace(
-                b, vram_gb=est, vram_method="estimated",
+                b,
+                vram_gb=est,
+                vram_method="estimated",
                 vram_source=f"{b.params_total_b:g} B params x {b.precision} bytes per parameter",
-            )  # fmt: skip
+            )
     return b
 
 
@@ -62,10 +71,15 @@ def read_base_models(path: Path) -> tuple[list[BaseModelInfo], list[QualityRecor
                 raise ArenaError(f"{where}: missing 'source'; every number needs its source")
             quality.append(
                 QualityRecord(
-                    base_model=hf_id, metric=metric, value=float(value), source=q["source"],
-                    retrieved=q.get("retrieved"), kind="model-card", note=q.get("note"),
+                    base_model=hf_id,
+                    metric=metric,
+                    value=float(value),
+                    source=q["source"],
+                    retrieved=q.get("retrieved"),
+                    kind="model-card",
+                    note=q.get("note"),
                 )
-            )  # fmt: skip
+            )
     return bases, quality
 
 
@@ -97,9 +111,12 @@ def build_dataset(
             on_run(meta.parent)
     used = {b.base_model for b, _ in builds}
     return Dataset(
-        name=NAME, attribution=ATTRIBUTION, license="CC-BY-4.0", source=SOURCE,
+        name=NAME,
+        attribution=ATTRIBUTION,
+        license="CC-BY-4.0",
+        source=SOURCE,
         hardware=list(hardware.values()),
         base_models=[b for b in bases if b.id in used],
         quality=[q for q in quality if q.base_model in used],
         builds=builds,
-    )  # fmt: skip
+    )

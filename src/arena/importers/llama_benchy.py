@@ -14,26 +14,62 @@ from arena.importers.common import bash_command, is_number, load_json_object, re
 from arena.records import BenchRecord, Provenance
 
 TOOL = "llama-benchy"
-METRICS = ("pp_tps_total", "pp_tps_req", "tg_tps_total", "tg_tps_req", "peak_tps",
-           "peak_tps_req", "ttfr_ms", "est_ppt_ms", "e2e_ttft_ms")  # fmt: skip
-ROW_KEYS = ("prompt_tokens", "depth", "concurrency", "output_tokens",
-            *(k for m in METRICS for k in (m, f"{m}_std")))  # fmt: skip
+METRICS = (
+    "pp_tps_total",
+    "pp_tps_req",
+    "tg_tps_total",
+    "tg_tps_req",
+    "peak_tps",
+    "peak_tps_req",
+    "ttfr_ms",
+    "est_ppt_ms",
+    "e2e_ttft_ms",
+)
+ROW_KEYS = (
+    "prompt_tokens",
+    "depth",
+    "concurrency",
+    "output_tokens",
+    *(k for m in METRICS for k in (m, f"{m}_std")),
+)
 # Table column (md header or CSV prefix) -> role; a role is a metric minus its pp_/tg_ phase.
-MD_ROLES = {"t/s (total)": "tps_total", "t/s": "tps_total", "t/s (req)": "tps_req",
-            "peak t/s": "peak_tps", "peak t/s (req)": "peak_tps_req", "ttfr (ms)": "ttfr_ms",
-            "est_ppt (ms)": "est_ppt_ms", "e2e_ttft (ms)": "e2e_ttft_ms"}  # fmt: skip
-CSV_ROLES = {"t_s": "tps_total", "t_s_req": "tps_req", "peak_ts": "peak_tps",
-             "peak_ts_req": "peak_tps_req", "ttfr": "ttfr_ms", "est_ppt": "est_ppt_ms",
-             "e2e_ttft": "e2e_ttft_ms"}  # fmt: skip
-JSON_METRICS = {"pp_throughput": "pp_tps_total", "pp_req_throughput": "pp_tps_req",
-                "tg_throughput": "tg_tps_total", "tg_req_throughput": "tg_tps_req",
-                "peak_throughput": "peak_tps", "peak_req_throughput": "peak_tps_req",
-                "ttfr": "ttfr_ms", "est_ppt": "est_ppt_ms", "e2e_ttft": "e2e_ttft_ms"}  # fmt: skip
+MD_ROLES = {
+    "t/s (total)": "tps_total",
+    "t/s": "tps_total",
+    "t/s (req)": "tps_req",
+    "peak t/s": "peak_tps",
+    "peak t/s (req)": "peak_tps_req",
+    "ttfr (ms)": "ttfr_ms",
+    "est_ppt (ms)": "est_ppt_ms",
+    "e2e_ttft (ms)": "e2e_ttft_ms",
+}
+CSV_ROLES = {
+    "t_s": "tps_total",
+    "t_s_req": "tps_req",
+    "peak_ts": "peak_tps",
+    "peak_ts_req": "peak_tps_req",
+    "ttfr": "ttfr_ms",
+    "est_ppt": "est_ppt_ms",
+    "e2e_ttft": "e2e_ttft_ms",
+}
+JSON_METRICS = {
+    "pp_throughput": "pp_tps_total",
+    "pp_req_throughput": "pp_tps_req",
+    "tg_throughput": "tg_tps_total",
+    "tg_req_throughput": "tg_tps_req",
+    "peak_throughput": "peak_tps",
+    "peak_req_throughput": "peak_tps_req",
+    "ttfr": "ttfr_ms",
+    "est_ppt": "est_ppt_ms",
+    "e2e_ttft": "e2e_ttft_ms",
+}
 TEST_NAME = re.compile(r"^(pp|tg)(\d+)(?: @ d(\d+))?(?: \(c(\d+)\))?$")
 CELL = re.compile(r"^([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?:\s*±\s*([-+]?\d+(?:\.\d+)?))?$")
 VERSION = re.compile(r"llama-benchy \((?:build: )?([^)]+)\)")
-DATE = re.compile(r"^(?:date|\*\*Generated:\*\*):?\s*(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})",
-                  re.IGNORECASE | re.MULTILINE)  # fmt: skip
+DATE = re.compile(
+    r"^(?:date|\*\*Generated:\*\*):?\s*(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})",
+    re.IGNORECASE | re.MULTILINE,
+)
 NO_PERCENTILES = "llama-benchy reports mean ± std only: TTFT p50/p95 unknown"
 
 Pair = tuple[float | None, float | None]
@@ -225,9 +261,13 @@ def parse_json(path: Path) -> ParsedClosed:
             skipped.append(f"ctx_pp @ d{run['context_size']} (c{run['concurrency']})")
             continue
         row: dict[str, Any] = dict.fromkeys(ROW_KEYS)
-        row.update(prompt_tokens=run["prompt_size"], depth=run["context_size"],
-                   concurrency=run["concurrency"], output_tokens=run["response_size"],
-                   file=path.name)  # fmt: skip
+        row.update(
+            prompt_tokens=run["prompt_size"],
+            depth=run["context_size"],
+            concurrency=run["concurrency"],
+            output_tokens=run["response_size"],
+            file=path.name,
+        )
         for name, key in JSON_METRICS.items():
             row[key], row[f"{key}_std"] = _metric(f"{where}.{name}", run.get(name))
         for phase in ("pp", "tg"):
@@ -263,8 +303,10 @@ def to_record(parsed: ParsedClosed, bench: Bench, source_file: str | Path) -> Be
     else:
         pp = next(iter(present)) if len(present) == 1 else None
     point = (pp, bench.depth, conc)
-    ref = next((r for r in parsed.rows
-                if (r["prompt_tokens"], r["depth"], r["concurrency"]) == point), None)  # fmt: skip
+    ref = next(
+        (r for r in parsed.rows if (r["prompt_tokens"], r["depth"], r["concurrency"]) == point),
+        None,
+    )
     if ref is None or ref["tg_tps_req"] is None:
         raise ArenaError(
             f"{source_file}: bench '{bench.id}': no tg row at reference point "

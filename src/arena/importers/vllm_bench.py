@@ -18,15 +18,37 @@ from arena.records import BenchRecord, Provenance
 
 TOOL = "vllm bench serve"
 # Scalar fields of the saved result that we keep; per-request lists (--save-detailed) are not.
-KNOWN_FIELDS = frozenset({
-    "date", "endpoint_type", "backend", "label", "model_id", "tokenizer_id",
-    "num_prompts", "request_rate", "burstiness", "max_concurrency", "duration",
-    "completed", "failed", "total_input_tokens", "total_output_tokens",
-    "request_throughput", "request_goodput", "output_throughput", "total_token_throughput",
-    "max_output_tokens_per_s", "max_concurrent_requests", "rtfx",
-    "spec_decode_acceptance_length", "spec_decode_acceptance_rate",
-    "spec_decode_accepted_tokens", "spec_decode_draft_tokens", "spec_decode_num_drafts",
-})  # fmt: skip
+KNOWN_FIELDS = frozenset(
+    {
+        "date",
+        "endpoint_type",
+        "backend",
+        "label",
+        "model_id",
+        "tokenizer_id",
+        "num_prompts",
+        "request_rate",
+        "burstiness",
+        "max_concurrency",
+        "duration",
+        "completed",
+        "failed",
+        "total_input_tokens",
+        "total_output_tokens",
+        "request_throughput",
+        "request_goodput",
+        "output_throughput",
+        "total_token_throughput",
+        "max_output_tokens_per_s",
+        "max_concurrent_requests",
+        "rtfx",
+        "spec_decode_acceptance_length",
+        "spec_decode_acceptance_rate",
+        "spec_decode_accepted_tokens",
+        "spec_decode_draft_tokens",
+        "spec_decode_num_drafts",
+    }
+)
 # mean/median/std and any --metric-percentiles value (p50, p99, p99.9) of each latency metric.
 LATENCY_FIELD = re.compile(r"^(?:mean|median|std|p\d+(?:\.\d+)?)_(?:ttft|tpot|itl|e2el)_ms$")
 ONE_RUN = "vllm bench serve is one run: no std across runs"

@@ -48,6 +48,10 @@ class Store:
                 store._set_meta(s, SEEDED_KEY, ds.name)
         return store
 
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.engine.dispose()
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: committed on success, rolled back on any error."""

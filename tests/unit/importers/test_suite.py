@@ -13,11 +13,16 @@ from tests.unit.importers.paths import RESULTS, RUN_DIRS, needs_shared
 
 CATALOG = load_catalog(Path("/nonexistent/config.toml"))
 NO_REASONING = {
-    "gemma-4-26b-a4b-it-bf16-v23", "gemma-4-26b-a4b-it-mtp-v23", "gemma-4-26b-a4b-it-nvfp4-v23",
-    "mistral-small-3.2-24b-it-nvfp4", "nemotron-3-nano-omni-30b-a3b-reasoning-bf16",
-    "nemotron-3-nano-omni-30b-a3b-reasoning-fp8", "nemotron-3-nano-omni-30b-a3b-reasoning-nvfp4",
-    "qwen-3.6-27b-fp8", "qwen-3.6-35b-a3b-fp8",
-}  # fmt: skip
+    "gemma-4-26b-a4b-it-bf16-v23",
+    "gemma-4-26b-a4b-it-mtp-v23",
+    "gemma-4-26b-a4b-it-nvfp4-v23",
+    "mistral-small-3.2-24b-it-nvfp4",
+    "nemotron-3-nano-omni-30b-a3b-reasoning-bf16",
+    "nemotron-3-nano-omni-30b-a3b-reasoning-fp8",
+    "nemotron-3-nano-omni-30b-a3b-reasoning-nvfp4",
+    "qwen-3.6-27b-fp8",
+    "qwen-3.6-35b-a3b-fp8",
+}
 BOOTLOG_VRAM = {
     "nemotron-3-nano-4b-bf16": 7.98,  # 7.43 GiB
     "nemotron-3-super-120b-a12b-nvfp4": 80.56,  # 75.03 GiB
@@ -97,20 +102,26 @@ def test_specific_builds() -> None:
     ("checkpoint", "base"),
     [
         ("nvidia/Gemma-4-26B-A4B-NVFP4", "google/gemma-4-26B-A4B-it"),
-        ("RedHatAI/Mistral-Small-3.2-24B-Instruct-2506-NVFP4",
-         "mistralai/Mistral-Small-3.2-24B-Instruct-2506"),
+        (
+            "RedHatAI/Mistral-Small-3.2-24B-Instruct-2506-NVFP4",
+            "mistralai/Mistral-Small-3.2-24B-Instruct-2506",
+        ),
         ("nvidia/NVIDIA-Nemotron-3-Nano-4B-FP8", "nvidia/NVIDIA-Nemotron-3-Nano-4B-BF16"),
         ("nvidia/NVIDIA-Nemotron-3-Nano-4B-BF16", "nvidia/NVIDIA-Nemotron-3-Nano-4B-BF16"),
-        ("nvidia/Nemotron-3-Nano-Omni-30B-A3B-Reasoning-NVFP4",
-         "nvidia/Nemotron-3-Nano-Omni-30B-A3B-Reasoning-BF16"),
-        ("nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-NVFP4",
-         "nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-NVFP4"),
+        (
+            "nvidia/Nemotron-3-Nano-Omni-30B-A3B-Reasoning-NVFP4",
+            "nvidia/Nemotron-3-Nano-Omni-30B-A3B-Reasoning-BF16",
+        ),
+        (
+            "nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-NVFP4",
+            "nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-NVFP4",
+        ),
         ("Qwen/Qwen3.6-27B-FP8", "Qwen/Qwen3.6-27B"),
         ("Qwen/Qwen3.6-35B-A3B-FP8", "Qwen/Qwen3.6-35B-A3B"),
         ("Qwen/Qwen3.5-0.8B", "Qwen/Qwen3.5-0.8B"),
         ("example/Some-Model-7B-FP8", "example/Some-Model-7B"),
     ],
-)  # fmt: skip
+)
 def test_base_model(checkpoint: str, base: str) -> None:
     assert base_model(checkpoint) == base
 

@@ -67,8 +67,12 @@ def test_distribution_keeps_known_scalars_only() -> None:
         "generated_texts": ["x"],
         "brand_new_field": 7,
     }
-    assert distribution(data) == {"completed": 3, "p99.9_ttft_ms": 1.5, "median_itl_ms": 2.0,
-                                  "label": None}  # fmt: skip
+    assert distribution(data) == {
+        "completed": 3,
+        "p99.9_ttft_ms": 1.5,
+        "median_itl_ms": 2.0,
+        "label": None,
+    }
     assert "ttfts" not in KNOWN_FIELDS
 
 

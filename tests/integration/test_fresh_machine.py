@@ -1,0 +1,65 @@
+"""Fresh machine: the first `arena leaderboard` creates, migrates and seeds the default db."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from arena.dataset import load_bundled
+
+
+def test_first_leaderboard_on_fresh_machine_lists_all_23_builds(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("ARENA_DB", "ARENA_CONFIG")}
+    env.update(
+        HOME=str(tmp_path),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    exe = shutil.which("arena")
+    assert exe, "console script 'arena' is not installed"
+    out = subprocess.run(
+        [exe, "leaderboard", "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = json.loads(out.stdout)["rows"]
+    expected = {b.id for b, _ in load_bundled().builds}
+    assert len(expected) == 23
+    assert {r["model"] for r in rows} == expected
+    assert (tmp_path / "data" / "arena" / "arena.db").is_file()
+    table = subprocess.run(
+        [exe, "leaderboard"],
+        env={**env, "COLUMNS": "160"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "qwen" in table.stdout.lower()
+    assert "CC-BY-4.0" in table.stdout
+
+
+def test_bundled_dataset_matches_a_rebuild_from_the_shared_files(tmp_path: Path) -> None:
+    """The committed derived file is what scripts/build_dataset.py produces today."""
+    root = Path(__file__).resolve().parents[2]
+    shared = root.parent / "shared" / "data" / "dgx-spark-benchmarks-v1"
+    out = tmp_path / "rebuilt.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(root / "scripts" / "build_dataset.py"),
+            "--data",
+            str(shared),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    committed = (root / "src" / "arena" / "dataset" / "dgx_spark_v1.json").read_text("utf-8")
+    assert json.loads(out.read_text("utf-8")) == json.loads(committed)

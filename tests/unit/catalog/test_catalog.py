@@ -1,0 +1,133 @@
+"""The catalog data files load, validate, and merge the user's own presets and buckets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from arena.catalog import estimate_vram_gb, load_catalog
+from arena.catalog.loader import build_catalog, builtin_docs
+from arena.errors import ArenaError
+
+REQUIRED = (
+    "id",
+    "title",
+    "mode",
+    "prompt_tokens",
+    "output_tokens",
+    "depth",
+    "concurrency",
+    "reference_concurrency",
+    "runs",
+    "request_rate",
+    "burstiness",
+    "num_prompts",
+    "max_concurrency",
+    "range_ratio",
+    "dataset",
+    "seed",
+)
+
+
+def test_builtin_has_the_nine_benches_of_the_seed(tmp_path: Path) -> None:
+    cat = load_catalog(tmp_path / "absent.toml")
+    assert list(cat.benches) == [
+        "chat",
+        "rag-8k",
+        "long-output",
+        "big-context",
+        "multi-turn",
+        "office-baseline",
+        "sharegpt",
+        "monday-peak",
+        "reasoning",
+    ]
+    for bench in cat.benches.values():
+        for name in REQUIRED:
+            assert hasattr(bench, name)
+    assert cat.benches["monday-peak"].max_concurrency == 25
+    assert cat.benches["big-context"].reference_prompt_tokens == 25000
+    assert cat.benches["rag-8k"].concurrency == (5, 10, 20)
+
+
+def test_builtin_presets_match_the_seed_table(tmp_path: Path) -> None:
+    cat = load_catalog(tmp_path / "absent.toml")
+    table = {p.id: (p.quality, p.throughput, p.efficiency, p.benches) for p in cat.presets.values()}
+    assert table["chat"] == (0.6, 0.3, 0.1, ("chat",))
+    assert table["agent"] == (0.7, 0.2, 0.1, ("long-output",))
+    assert table["batch"] == (0.2, 0.7, 0.1, ("rag-8k",))
+    assert table["reasoning"] == (0.6, 0.3, 0.1, ("reasoning",))
+    assert table["aggregate"][:3] == (0.7, 0.2, 0.1)
+    assert len(table["aggregate"][3]) == 9
+
+
+def test_buckets_by_total_params(tmp_path: Path) -> None:
+    cat = load_catalog(tmp_path / "absent.toml")
+    assert [cat.size_bucket(p) for p in (0.8, 7.99, 8, 39.9, 40, 120, None)] == [
+        "small",
+        "small",
+        "medium",
+        "medium",
+        "large",
+        "large",
+        None,
+    ]
+    assert cat.buckets["all"].contains(None)
+
+
+def test_user_config_adds_preset_and_bucket(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(
+        '[[preset]]\nid = "fast-chat"\ntitle = "Fast chat"\nquality = 0.3\nthroughput = 0.6\n'
+        'efficiency = 0.1\nbenches = ["chat"]\n\n'
+        '[[bucket]]\nid = "tiny"\ntitle = "Tiny (< 2B)"\nmax_b = 2\n'
+    )
+    cat = load_catalog(cfg)
+    assert cat.presets["fast-chat"].throughput == 0.6
+    assert cat.buckets["tiny"].contains(0.8)
+    assert not cat.buckets["tiny"].contains(4)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[[preset]]\nid = "x"\ntitle = "X"\nquality = 0.5\nthroughput = 0.6\nefficiency = 0.1\n'
+            'benches = ["chat"]\n',
+            r"preset\[0\] \(x\): weights .* = 1\.2; expected 1",
+        ),
+        (
+            '[[preset]]\nid = "x"\ntitle = "X"\nquality = 0.5\nthroughput = 0.4\nefficiency = 0.1\n'
+            'benches = ["nope"]\n',
+            r"unknown bench 'nope'",
+        ),
+        (
+            '[[bench]]\nid = "b"\ntitle = "B"\nmode = "closed"\noutput_tokens = 5\n'
+            'prompt_tokens = [10]\nconcurrency = [1, "2"]\n',
+            r"bench\[0\] \(b\): field 'concurrency' = \[1, '2'\]; expected a list of positive",
+        ),
+        ('[[bucket]]\nid = "z"\ntitle = "Z"\nmin_b = 9\nmax_b = 3\n', r"min_b = 9 must be below"),
+        ('[[bucket]]\nid = "z"\ntitle = "Z"\ncolour = "red"\n', r"unknown field 'colour'"),
+        ("[[bucket]\n", r"not valid TOML"),
+    ],
+)
+def test_bad_user_config_is_one_clear_line(tmp_path: Path, text: str, expected: str) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(text)
+    with pytest.raises(ArenaError, match=expected) as info:
+        load_catalog(cfg)
+    assert str(cfg) in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_builtin_docs_parse_without_user_file() -> None:
+    assert len(build_catalog(builtin_docs()).benches) == 9
+
+
+def test_vram_estimate_is_params_times_bytes() -> None:
+    assert estimate_vram_gb(4.0, "bf16") == 8.0
+    assert estimate_vram_gb(35.0, "fp8") == 35.0
+    assert estimate_vram_gb(120.0, "nvfp4") == 67.5
+    assert estimate_vram_gb(None, "bf16") is None
+    assert estimate_vram_gb(4.0, "mystery") is None

@@ -1,0 +1,248 @@
+"""The CLI in-process (Typer runner) on a real SQLite file, and its error lines as a subprocess."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from arena.cli.app import app
+from tests.conftest import RUN_QWEN_08
+
+runner = CliRunner()
+
+
+def run(*args: str) -> str:
+    """Invoke in-process; fail with the output when the exit code is not 0."""
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def arena(*args: str, db: str) -> subprocess.CompletedProcess[str]:
+    """The installed console script as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "arena", *args, "--db", db], capture_output=True, text=True
+    )
+
+
+def board(db: str, *args: str) -> dict:  # type: ignore[type-arg]
+    """Leaderboard JSON."""
+    return json.loads(run("leaderboard", "--format", "json", "--db", db, *args))
+
+
+def test_help_lists_every_command() -> None:
+    out = run("--help")
+    for cmd in ("leaderboard", "show", "import", "export", "catalog"):
+        assert cmd in out
+    sub = run("import", "--help")
+    for cmd in ("suite", "llama-benchy", "vllm-bench", "dataset"):
+        assert cmd in sub
+
+
+def test_leaderboard_json_shape(db_path: str) -> None:
+    data = board(db_path)
+    assert data["preset"] == "aggregate"
+    assert data["bucket"] == "all"
+    assert data["weights"] == {"quality": 0.7, "throughput": 0.2, "efficiency": 0.1}
+    assert len(data["rows"]) == 23
+    keys = {
+        "rank",
+        "model",
+        "name",
+        "precision",
+        "bucket",
+        "quality_raw",
+        "throughput_tps",
+        "vram_gb",
+        "efficiency_raw",
+        "Q",
+        "G",
+        "E",
+        "score",
+        "norm",
+        "tier",
+        "pareto",
+        "flags",
+    }
+    assert keys <= set(data["rows"][0])
+    assert [r["rank"] for r in data["rows"]] == list(range(1, 24))
+    assert data["attribution"] == ["Data: Django de Vreng, djangodevreng.nl, CC-BY-4.0"]
+
+
+def test_reasoning_preset_shows_no_measurement_for_builds_without_it(db_path: str) -> None:
+    rows = board(db_path, "--preset", "reasoning")["rows"]
+    missing = [r["model"] for r in rows if "no-measurement" in r["flags"]]
+    assert len(missing) == 9
+    assert all(r["throughput_tps"] == 0 for r in rows if r["model"] in missing)
+    md = run("leaderboard", "--preset", "reasoning", "--format", "md", "--db", db_path)
+    assert md.count("no measurement") == 9
+
+
+def test_bucket_small_renormalises_to_its_own_best(db_path: str) -> None:
+    rows = board(db_path, "--preset", "batch", "--bucket", "small")["rows"]
+    assert rows
+    assert all(r["bucket"] == "small" for r in rows)
+    assert max(r["Q"] for r in rows) == 100
+    assert max(r["G"] for r in rows) == 100
+
+
+def test_custom_weights_change_the_weights_used(db_path: str) -> None:
+    data = board(db_path, "--weights", "0,100,0")
+    assert data["weights"]["throughput"] == 1.0
+    assert data["rows"][0]["G"] == 100
+
+
+def test_markdown_and_csv_formats(db_path: str) -> None:
+    md = run(
+        "leaderboard", "--preset", "batch", "--bucket", "small", "--format", "md", "--db", db_path
+    )
+    assert md.startswith("### The Arena · Batch / RAG offline · bucket small")
+    assert "| # | Model |" in md
+    assert "CC-BY-4.0" in md
+    rows = list(csv.DictReader(io.StringIO(run("leaderboard", "--format", "csv", "--db", db_path))))
+    assert len(rows) == 23
+    assert rows[0]["rank"] == "1"
+
+
+def test_table_format_renders_tiers(db_path: str) -> None:
+    out = run("leaderboard", "--db", db_path)
+    assert "leader" in out
+    assert "tail" in out
+    assert "CC-BY-4.0" in out
+
+
+def test_show_json_has_benches_quality_and_provenance(db_path: str) -> None:
+    d = json.loads(run("show", "qwen-3.5-0.8b-bf16", "--format", "json", "--db", db_path))
+    assert d["precision"] == "bf16"
+    assert d["base_model"] == "Qwen/Qwen3.5-0.8B"
+    assert set(d["benches"]) >= {"chat", "reasoning", "monday-peak"}
+    chat = d["benches"]["chat"]
+    assert chat["tps_per_user"] == pytest.approx(101.78)
+    assert chat["source"]["tool"] == "llama-benchy"
+    assert "--tg 1024" in chat["source"]["command"]
+    reasoning = d["benches"]["reasoning"]
+    assert reasoning["tps_per_user"] == pytest.approx(1000 / 10.615396185518051)
+    assert reasoning["ttft_p95_ms"] == pytest.approx(126.73331676342059)
+    for entries in d["quality"].values():
+        assert all(e["source"].startswith("http") for e in entries)
+    assert d["vram_method"] == "estimated"
+
+
+def test_show_text_lists_no_measurement(db_path: str) -> None:
+    out = run("show", "mistral-small-3.2-24b-it-nvfp4", "--db", db_path)
+    assert "no measurement" in out
+    assert "VRAM" in out
+
+
+def test_import_llama_benchy_and_vllm_bench_create_a_ranked_build(db_path: str) -> None:
+    run(
+        "import",
+        "llama-benchy",
+        str(RUN_QWEN_08 / "C_output-throughput.md"),
+        "--model",
+        "my-build",
+        "--bench",
+        "chat",
+        "--params-b",
+        "0.8",
+        "--precision",
+        "bf16",
+        "--db",
+        db_path,
+    )
+    run(
+        "import",
+        "vllm-bench",
+        str(RUN_QWEN_08 / "D_reasoning.json"),
+        "--model",
+        "my-build",
+        "--bench",
+        "reasoning",
+        "--db",
+        db_path,
+    )
+    d = json.loads(run("show", "my-build", "--format", "json", "--db", db_path))
+    assert d["benches_measured"] == 2
+    assert d["vram_method"] == "estimated"
+    rows = board(db_path, "--preset", "chat")["rows"]
+    mine = next(r for r in rows if r["model"] == "my-build")
+    assert mine["throughput_tps"] == pytest.approx(101.78)
+    assert "no-quality" in mine["flags"]
+
+
+def test_import_suite_is_idempotent(db_path: str) -> None:
+    before = board(db_path)
+    run("import", "suite", str(RUN_QWEN_08), "--db", db_path)
+    run("import", "suite", str(RUN_QWEN_08), "--db", db_path)
+    after = board(db_path)
+    assert after == before
+
+
+def test_export_json_reimports_to_the_same_leaderboard(db_path: str, tmp_path: Path) -> None:
+    out = tmp_path / "export.json"
+    run("export", "--format", "json", "-o", str(out), "--db", db_path)
+    other = str(tmp_path / "other.db")
+    run("import", "dataset", str(out), "--db", other)
+    assert board(other)["rows"] == board(db_path)["rows"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "md"])
+def test_export_flat_formats(db_path: str, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"export.{fmt}"
+    run("export", "--format", fmt, "-o", str(out), "--db", db_path)
+    text = out.read_text()
+    assert "qwen-3.5-0.8b-bf16" in text
+    assert "office-baseline" in text
+
+
+def test_bad_file_gives_one_line_and_writes_nothing(db_path: str, tmp_path: Path) -> None:
+    broken = tmp_path / "D_reasoning.json"
+    data = json.loads((RUN_QWEN_08 / "D_reasoning.json").read_text())
+    data["median_tpot_ms"] = "abc"
+    broken.write_text(json.dumps(data))
+    before = board(db_path)
+    res = arena(
+        "import", "vllm-bench", str(broken), "--model", "x", "--bench", "reasoning", db=db_path
+    )
+    assert res.returncode == 1
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "median_tpot_ms" in lines[0]
+    assert str(broken) in lines[0]
+    assert board(db_path) == before
+
+
+def test_broken_suite_dir_writes_nothing(db_path: str, tmp_path: Path) -> None:
+    run_dir = tmp_path / "run" / "bf16"
+    shutil.copytree(RUN_QWEN_08, run_dir)
+    (run_dir / "C_output-throughput.md").write_text("| model | test |\n| x | y |\n")
+    before = board(db_path)
+    res = arena("import", "suite", str(tmp_path / "run"), db=db_path)
+    assert res.returncode == 1
+    assert len(res.stderr.strip().splitlines()) == 1
+    assert "C_output-throughput.md" in res.stderr
+    assert board(db_path) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("leaderboard", "--preset", "nope"), "unknown preset 'nope'; expected one of: aggregate"),
+        (("leaderboard", "--bucket", "tiny"), "unknown bucket 'tiny'"),
+        (("leaderboard", "--weights", "50,50,50"), "sum to 150"),
+        (("show", "no-such-build"), "unknown build 'no-such-build'"),
+    ],
+)
+def test_bad_arguments_one_clear_line(db_path: str, args: tuple[str, ...], needle: str) -> None:
+    res = arena(*args, db=db_path)
+    assert res.returncode == 1
+    assert needle in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1

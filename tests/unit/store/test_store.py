@@ -1,0 +1,132 @@
+"""The store on a real SQLite file (and the same checks on a real PostgreSQL)."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from arena.dataset import load_bundled
+from arena.errors import ArenaError
+from arena.records import BenchRecord, BuildInfo, HardwareInfo, Provenance, QualityRecord
+from arena.store import Store, resolve_url
+
+REC = BenchRecord(
+    bench_id="chat",
+    tps_per_user=42.0,
+    tps_total=400.0,
+    ttft_p50_ms=None,
+    ttft_p95_ms=None,
+    ttft_mean_ms=120.0,
+    std=1.5,
+    source=Provenance("llama-benchy", "0.3.7", "run.md", "cmd", None),
+    rows=[{"concurrency": 10, "tg_tps_req": 42.0}],
+)
+HW = HardwareInfo("box", "My box")
+BUILD = BuildInfo("my-build", "My build", "org/model", "bf16", "box", params_total_b=3.0)
+
+
+def test_fresh_store_is_migrated_and_seeded_with_23_builds(db_path: str) -> None:
+    store = Store.open(db_path)
+    assert len(store.build_ids()) == 23
+    with sqlite3.connect(db_path) as conn:
+        version = conn.execute("select version_num from alembic_version").fetchone()
+    assert version == ("0001",)
+    assert "dgx-spark-benchmarks-v1" in store.datasets()
+
+
+def test_reopening_does_not_seed_twice(db_path: str) -> None:
+    Store.open(db_path)
+    store = Store.open(db_path)
+    with store.engine.connect() as conn:
+        n = conn.execute(text("select count(*) from bench_result")).scalar_one()
+    assert n == sum(len(r) for _, r in load_bundled().builds)
+
+
+def test_put_build_is_idempotent_and_round_trips(store: Store) -> None:
+    store.put_build(BUILD, HW, [REC])
+    store.put_build(BUILD, HW, [REC])
+    view = store.build("my-build")
+    assert view is not None
+    assert view.results["chat"] == REC
+    assert view.hardware == HW
+    assert view.origin == "user"
+    with store.engine.connect() as conn:
+        n = conn.execute(text("select count(*) from bench_result where build_id='my-build'"))
+        assert n.scalar_one() == 1
+
+
+def test_result_replaced_not_duplicated(store: Store) -> None:
+    store.put_build(BUILD, HW, [REC])
+    store.put_results("my-build", [dataclasses.replace(REC, tps_per_user=50.0)])
+    view = store.build("my-build")
+    assert view is not None
+    assert view.results["chat"].tps_per_user == 50.0
+
+
+def test_put_results_for_unknown_build_is_an_error(store: Store) -> None:
+    with pytest.raises(ArenaError, match="build 'nope' is not in the store"):
+        store.put_results("nope", [REC])
+
+
+def test_failed_load_leaves_nothing_half_written(store: Store) -> None:
+    ds = load_bundled()
+    good = (dataclasses.replace(BUILD, id="first-ok"), [REC])
+    bad = (dataclasses.replace(BUILD, id="second-bad", hardware_id="missing-hw"), [REC])
+    broken = dataclasses.replace(ds, name="x", hardware=[HW], builds=[good, bad])
+    before = store.build_ids()
+    with pytest.raises(ArenaError, match="unknown hardware 'missing-hw'"):
+        store.load(broken)
+    assert store.build_ids() == before
+
+
+def test_quality_upsert_keyed_by_metric_and_kind(store: Store) -> None:
+    q = QualityRecord("org/model", "mmlu_pro", 50.0, "https://example.org", None, "model-card")
+    store.put_build(BUILD, HW, [])
+    store.put_quality([q, dataclasses.replace(q, value=55.0)])
+    store.put_quality([dataclasses.replace(q, kind="measured", value=48.0, build_id="my-build")])
+    view = store.build("my-build")
+    assert view is not None
+    assert sorted((x.kind, x.value) for x in view.quality) == [
+        ("measured", 48.0),
+        ("model-card", 55.0),
+    ]
+
+
+def test_delete_build_removes_results(store: Store) -> None:
+    store.put_build(BUILD, HW, [REC])
+    assert store.delete_build("my-build") is True
+    assert store.build("my-build") is None
+    assert store.delete_build("my-build") is False
+
+
+def test_resolve_url_paths_urls_and_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert resolve_url(str(tmp_path / "a.db")) == f"sqlite:///{tmp_path / 'a.db'}"
+    assert resolve_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    monkeypatch.setenv("ARENA_DB", str(tmp_path / "env.db"))
+    assert resolve_url(None).endswith("env.db")
+    with pytest.raises(ArenaError, match="is a directory"):
+        resolve_url(str(tmp_path))
+
+
+def test_same_store_works_on_postgresql(pg_url: str) -> None:
+    engine = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("drop database if exists arena_test"))
+        conn.execute(text("create database arena_test"))
+    engine.dispose()
+    url = pg_url.rsplit("/", 1)[0] + "/arena_test"
+    store = Store.open(url)
+    assert len(store.build_ids()) == 23
+    store.put_build(BUILD, HW, [REC])
+    store.put_build(BUILD, HW, [REC])
+    view = store.build("my-build")
+    assert view is not None
+    assert view.results["chat"] == REC
+    again = Store.open(url)
+    assert len(again.build_ids()) == 24
+    again.close()
+    store.close()
