@@ -3,7 +3,7 @@ export UV_COMPILE_BYTECODE := 1
 UV ?= uv
 PORT ?= 8000
 
-.PHONY: help setup system-deps run leaderboard test lint typecheck format dataset bench-import clean
+.PHONY: help setup system-deps serve leaderboard test lint format dataset bench-import clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -20,6 +20,9 @@ system-deps:  ## Debian packages the tests need: PostgreSQL server, Chromium (ne
 		echo "installing Debian packages:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+serve: setup  ## start the web page on the bundled real data at http://127.0.0.1:$(PORT)
+	$(UV) run arena serve --port $(PORT)
 
 leaderboard: setup  ## print the Aggregate ranking of the bundled real data
 	$(UV) run arena leaderboard

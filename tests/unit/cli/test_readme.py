@@ -1,0 +1,53 @@
+"""The README's commands stay true: every `arena ...` line names real commands and options."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from arena.cli.app import app
+
+README = Path(__file__).resolve().parents[3] / "README.md"
+runner = CliRunner()
+
+
+def readme_commands() -> list[list[str]]:
+    """`arena ...` lines inside the README's code blocks, comments stripped."""
+    blocks = re.findall(r"```sh\n(.*?)```", README.read_text("utf-8"), flags=re.S)
+    cmds = []
+    for block in blocks:
+        for line in block.splitlines():
+            line = line.split("#")[0].strip()
+            if line.startswith("arena "):
+                cmds.append(shlex.split(line)[1:])
+    return cmds
+
+
+def test_readme_has_the_two_make_commands() -> None:
+    text = README.read_text("utf-8")
+    head = text[:1200]
+    assert "make serve" in head and "make test" in head
+    makefile = (README.parent / "Makefile").read_text("utf-8")
+    assert re.search(r"^serve:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+    ci = (README.parent / ".ci" / "run").read_text("utf-8")
+    assert "make test" in ci
+
+
+def test_every_readme_command_and_option_exists() -> None:
+    cmds = readme_commands()
+    assert len(cmds) >= 10
+    for args in cmds:
+        words = [a for a in args if not a.startswith("-")]
+        path = []
+        for w in words:
+            probe = runner.invoke(app, [*path, w, "--help"])
+            if probe.exit_code != 0:
+                break
+            path.append(w)
+        assert path, f"README command not found: arena {' '.join(args)}"
+        help_text = runner.invoke(app, [*path, "--help"], terminal_width=200).output
+        for opt in (a.split("=")[0] for a in args if a.startswith("--")):
+            assert opt in help_text, f"README uses {opt} but `arena {' '.join(path)}` lacks it"
