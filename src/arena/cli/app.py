@@ -13,6 +13,7 @@ from arena import __version__
 from arena.cli import render
 from arena.cli.common import BoardFormat, DbOption, catalog, console, err_console, open_store
 from arena.cli.importing import import_app
+from arena.cli.serve import serve_cmd
 from arena.cli.show import show_text
 from arena.errors import ArenaError
 from arena.scoring import make_weights
@@ -27,6 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(import_app, name="import")
+app.command("serve")(serve_cmd)
 
 
 def _version(value: bool) -> None:

@@ -29,9 +29,11 @@ def readme_commands() -> list[list[str]]:
 def test_readme_has_the_two_make_commands() -> None:
     text = README.read_text("utf-8")
     head = text[:1200]
-    assert "make serve" in head and "make test" in head
+    assert "make serve" in head
+    assert "make test" in head
     makefile = (README.parent / "Makefile").read_text("utf-8")
-    assert re.search(r"^serve:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+    assert re.search(r"^serve:", makefile, re.M)
+    assert re.search(r"^test:", makefile, re.M)
     ci = (README.parent / ".ci" / "run").read_text("utf-8")
     assert "make test" in ci
 

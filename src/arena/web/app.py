@@ -1,0 +1,131 @@
+"""The FastAPI app: static page shell, JSON API, same-origin Plotly, security headers."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from arena import __version__
+from arena.store import Store
+from arena.web.api import ApiError, router
+from arena.web.assets import JS_TYPE, plotly_response
+from arena.web.data import BoardData
+from arena.web.plotly_shim import plotly_css, prep_js
+
+STATIC = Path(str(resources.files("arena.web") / "static"))
+
+# Same-origin everything; no inline script, no eval. Plotly sets element styles through the
+# CSSOM (allowed) and a few style attributes (style-src-attr), its stylesheet rules come from
+# our own /static/plotly-rules.css via the `no-inline-styles` marker element.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware adding the security headers to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Append headers on response start; pass everything else through."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def page(name: str) -> FileResponse:
+    """One of the static HTML shells (data comes from the API)."""
+    return FileResponse(
+        STATIC / name, media_type="text/html; charset=utf-8", headers={"cache-control": "no-cache"}
+    )
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Warm the ranking cache in the background while the server starts answering."""
+    data: BoardData = app.state.data
+    threading.Thread(target=data.warm, name="arena-warm", daemon=True).start()
+    yield
+
+
+def create_app(db: str | None = None, store: Store | None = None) -> FastAPI:
+    """The web app over a store (opened, migrated and seeded like the CLI does)."""
+    app = FastAPI(
+        lifespan=lifespan,
+        title="The Arena",
+        version=__version__,
+        description="Read-only JSON API of The Arena leaderboard.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.data = BoardData(store or Store.open(db))
+    app.include_router(router)
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return exc.response()
+
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+    def index() -> FileResponse:
+        return page("index.html")
+
+    @app.api_route("/models/{build_id}", methods=["GET", "HEAD"], include_in_schema=False)
+    def model_page(request: Request, build_id: str) -> Response:
+        data: BoardData = request.app.state.data
+        if build_id not in data.build_ids():
+            return HTMLResponse(
+                "<!doctype html><title>Not found</title><p>Unknown model. "
+                '<a href="/">Back to the leaderboard</a></p>',
+                status_code=404,
+            )
+        return page("model.html")
+
+    @app.api_route("/docs", methods=["GET", "HEAD"], include_in_schema=False)
+    def docs() -> FileResponse:
+        return page("docs.html")
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly_js(request: Request) -> Response:
+        return plotly_response(request.headers.get("accept-encoding", ""))
+
+    @app.get("/static/plotly-rules.css", include_in_schema=False)
+    def plotly_rules() -> Response:
+        return Response(plotly_css(), media_type="text/css; charset=utf-8",
+                        headers={"cache-control": "public, max-age=86400"})  # fmt: skip
+
+    @app.get("/static/plotly-prep.js", include_in_schema=False)
+    def plotly_prep() -> Response:
+        return Response(prep_js(), media_type=JS_TYPE, headers={"cache-control": "no-cache"})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(SecurityHeaders)
+    return app

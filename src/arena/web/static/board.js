@@ -1,0 +1,146 @@
+// The leaderboard page: state in the URL, switches, weights, chart, table, dialog, footer.
+"use strict";
+(function (A) {
+  const $ = (id) => document.getElementById(id);
+  const S = { preset: "aggregate", bucket: "all", custom: null, presets: [], buckets: [], summary: null, board: null };
+  let seq = 0, controller = null, timer = null;
+
+  const presetOf = (id) => S.presets.find((p) => p.id === id);
+  const bucketOf = (id) => S.buckets.find((b) => b.id === id);
+  const presetPct = (p) => [p.weights.quality, p.weights.throughput, p.weights.efficiency].map((w) => Math.round(w * 100));
+
+  /** Read ?preset=&bucket=&wq=&wg=&we= ; unknown values fall back with a visible note. */
+  function readUrl() {
+    const q = new URLSearchParams(location.search), notes = [];
+    S.preset = q.get("preset") || "aggregate";
+    S.bucket = q.get("bucket") || "all";
+    if (!presetOf(S.preset)) { notes.push(`unknown preset "${S.preset}"`); S.preset = "aggregate"; }
+    if (!bucketOf(S.bucket)) { notes.push(`unknown bucket "${S.bucket}"`); S.bucket = "all"; }
+    const w = ["wq", "wg", "we"].map((k) => Number(q.get(k)));
+    const given = ["wq", "wg", "we"].every((k) => q.get(k) !== null);
+    S.custom = given && w.every((x) => Number.isFinite(x) && x >= 0) && Math.abs(w[0] + w[1] + w[2] - 100) < 0.01 ? w : null;
+    if (given && !S.custom) notes.push("custom weights must be three numbers summing to 100");
+    return notes;
+  }
+
+  function writeUrl(push) {
+    const q = new URLSearchParams();
+    if (S.preset !== "aggregate") q.set("preset", S.preset);
+    if (S.bucket !== "all") q.set("bucket", S.bucket);
+    if (S.custom) ["wq", "wg", "we"].forEach((k, i) => q.set(k, String(S.custom[i])));
+    const url = location.pathname + (q.toString() ? "?" + q : "");
+    if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", url);
+  }
+
+  function apiUrl() {
+    const q = new URLSearchParams({ preset: S.preset, bucket: S.bucket });
+    if (S.custom) ["wq", "wg", "we"].forEach((k, i) => q.set(k, String(S.custom[i])));
+    return "/api/leaderboard?" + q;
+  }
+
+  function pills(node, items, current, pick) {
+    A.fill(node, items.map((it) => A.el("button", { type: "button", class: "pill", "aria-pressed": it.id === current ? "true" : "false",
+      "data-id": it.id, text: it.title, onclick: () => pick(it.id) })));
+  }
+
+  function renderSwitches() {
+    pills($("presets"), S.presets, S.preset, (id) => { S.preset = id; S.custom = null; writeUrl(true); update(); });
+    pills($("buckets"), S.buckets, S.bucket, (id) => { S.bucket = id; writeUrl(true); update(); });
+  }
+
+  function benchLabel(p) { return p.benches.length > 1 ? `mean over ${p.benches.length} benches` : p.benches[0]; }
+
+  function renderWeights(w, p) {
+    const item = (wt, title, sub) => A.el("li", {}, [A.el("span", { class: "w-pct", text: A.pct(wt) }), A.el("span", { class: "w-title", text: title }), A.el("span", { class: "w-sub", text: sub })]);
+    A.fill($("weights-strip"), [
+      item(w.quality, "Quality", "MMLU · GPQA · HumanEval"),
+      item(w.throughput, "Throughput", `tokens/sec, % cohort-max · ${benchLabel(p)}`),
+      item(w.efficiency, "Efficiency", "throughput ÷ VRAM, % cohort-max"),
+    ]);
+    $("formula").textContent = `score = ${A.pct(w.quality)}·Quality + ${A.pct(w.throughput)}·Throughput + ${A.pct(w.efficiency)}·Efficiency` + (S.custom ? " (custom)" : "");
+    const pct = S.custom || presetPct(p);
+    ["wq", "wg", "we"].forEach((k, i) => { $(k).value = String(pct[i]); $(k + "-out").textContent = pct[i] + " %"; });
+  }
+
+  function renderHead(board) {
+    const hw = S.summary.hardware;
+    $("hl-models").textContent = `${board.rows.length} ${board.rows.length === 1 ? "model" : "models"}.`;
+    $("hl-hw").textContent = hw.length === 1 ? `1 ${hw[0].short}.` : `${hw.length} boxes.`;
+    $("hl-hw").title = hw.map((h) => h.name).join("; ");
+    A.fill($("attribution"), board.attribution.length ? board.attribution.join(" · ") : "Data: your own measurements.");
+    $("freshness").textContent = `Data freshness: latest run ${A.day(board.latest_run)} · ${S.summary.builds} builds in the store · ${S.summary.benches_total} benches per build.`;
+    $("json-link").href = apiUrl();
+    const b = bucketOf(S.bucket), p = presetOf(S.preset);
+    $("table-caption").textContent = `${p.title} · ${b.title} · 100 = best in this bucket`;
+  }
+
+  function viewInfo(board) {
+    return { board, preset: S.preset, custom: !!S.custom, presetTitle: presetOf(S.preset).title,
+      bucketTitle: bucketOf(S.bucket).title, benchesTotal: S.summary.benches_total };
+  }
+
+  /** Fetch the ranking for the current state and redraw everything (no page reload). */
+  async function update() {
+    renderSwitches();
+    const mine = ++seq;
+    if (controller) controller.abort();
+    controller = new AbortController();
+    $("status").textContent = "Loading…";
+    let board;
+    try { board = await A.getJSON(apiUrl(), controller.signal); } catch (err) {
+      if (err.name !== "AbortError") $("status").textContent = `Could not load the leaderboard: ${err.message}`;
+      return;
+    }
+    if (mine !== seq) return;
+    S.board = board;
+    const p = presetOf(S.preset);
+    renderWeights(board.weights, p);
+    renderHead(board);
+    A.table.draw(board.rows);
+    if (!performance.getEntriesByName("table-drawn").length) performance.mark("table-drawn");
+    A.methodology.render(S.presets, viewInfo(board));
+    $("status").textContent = board.rows.length ? `${board.rows.length} builds ranked for ${p.title}, bucket ${bucketOf(S.bucket).title}.` : "No builds in this bucket.";
+    await A.chart.draw(board, benchLabel(p));
+    if (mine === seq) document.body.dataset.ready = String(mine);
+    if (!performance.getEntriesByName("chart-drawn").length) performance.mark("chart-drawn");
+  }
+
+  function slide(i) {
+    const pct = S.custom ? S.custom.slice() : presetPct(presetOf(S.preset));
+    const v = Math.max(0, Math.min(100, Math.round(Number($(["wq", "wg", "we"][i]).value))));
+    const [a, b] = [0, 1, 2].filter((k) => k !== i);
+    const rest = 100 - v, sum = pct[a] + pct[b];
+    pct[i] = v;
+    pct[a] = sum > 0 ? Math.round((rest * pct[a]) / sum) : Math.round(rest / 2);
+    pct[b] = rest - pct[a];
+    const same = presetPct(presetOf(S.preset)).every((x, k) => x === pct[k]);
+    S.custom = same ? null : pct;
+    ["wq", "wg", "we"].forEach((k, j) => { $(k).value = String(pct[j]); $(k + "-out").textContent = pct[j] + " %"; });
+    writeUrl(false);
+    clearTimeout(timer);
+    timer = setTimeout(update, 60);
+  }
+
+  function select(model, from) {
+    A.table.highlight(model, from === "chart");
+    A.chart.highlight(model);
+  }
+
+  async function start() {
+    A.chart.init($("chart"), select);
+    A.table.init($("thead"), $("tbody"), select);
+    A.methodology.init($("methodology"), $("methodology-btn"), $("m-body"), $("m-close"));
+    ["wq", "wg", "we"].forEach((k, i) => $(k).addEventListener("input", () => slide(i)));
+    $("reset-weights").addEventListener("click", () => { S.custom = null; writeUrl(false); update(); });
+    try {
+      [S.presets, S.buckets, S.summary] = await Promise.all([A.getJSON("/api/presets"), A.getJSON("/api/buckets"), A.getJSON("/api/summary")]);
+    } catch (err) { $("status").textContent = `Could not load: ${err.message}`; return; }
+    const notes = readUrl();
+    if (S.custom) $("custom").open = true;
+    window.addEventListener("popstate", () => { readUrl(); update(); });
+    await update();
+    if (notes.length) $("status").textContent += ` Note: ${notes.join("; ")}; showing the default instead.`;
+  }
+
+  document.addEventListener("DOMContentLoaded", start);
+})(window.Arena);

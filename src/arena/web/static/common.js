@@ -1,0 +1,90 @@
+// Shared helpers: DOM building with textContent only (never innerHTML with data), formatting.
+"use strict";
+window.Arena = window.Arena || {};
+(function (A) {
+  /** Build an element; children may be strings (inserted as text nodes) or nodes. */
+  A.el = function (tag, attrs, children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "text") node.textContent = String(v);
+      else if (k === "class") node.className = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? "" : String(v));
+    }
+    for (const c of [].concat(children || [])) {
+      if (c === null || c === undefined) continue;
+      node.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
+    }
+    return node;
+  };
+
+  /** Replace all children of a node. */
+  A.fill = function (node, children) {
+    node.replaceChildren(...[].concat(children).filter((c) => c !== null && c !== undefined)
+      .map((c) => (typeof c === "string" ? document.createTextNode(c) : c)));
+  };
+
+  /** Number with fixed decimals, or an en dash for missing values. */
+  A.num = function (x, nd) {
+    if (x === null || x === undefined || Number.isNaN(x)) return "–";
+    return Number(x).toLocaleString("en-US", { minimumFractionDigits: nd ?? 1, maximumFractionDigits: nd ?? 1 });
+  };
+
+  /** Percent of a 0–1 weight, rounded to a whole number unless it has a fraction. */
+  A.pct = function (w) {
+    const p = Math.round(w * 1000) / 10;
+    return (Number.isInteger(p) ? String(p) : p.toFixed(1)) + " %";
+  };
+
+  /** Escape text for Plotly's pseudo-HTML labels (it decodes entities back for display). */
+  A.esc = function (s) {
+    return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  };
+
+  /** GET JSON from our own API; rejects with the server's error message. */
+  A.getJSON = async function (url, signal) {
+    const res = await fetch(url, { headers: { accept: "application/json" }, signal });
+    const body = await res.json();
+    if (!res.ok) throw new Error(body.error || JSON.stringify(body.detail || body));
+    return body;
+  };
+
+  /** Tier label as text: the leader and the tail-ender override the norm tier. */
+  A.tierLabel = function (row) {
+    if (row.flags.includes("leader")) return "leader";
+    if (row.flags.includes("tail")) return "tail";
+    return row.tier;
+  };
+
+  /** Resolves once the async Plotly bundle has run (the table does not wait for it). */
+  A.plotly = new Promise((resolve, reject) => {
+    if (window.Plotly) { resolve(window.Plotly); return; }
+    const tag = document.getElementById("plotly-js");
+    if (!tag) { reject(new Error("no Plotly on this page")); return; }
+    tag.addEventListener("load", () => resolve(window.Plotly));
+    tag.addEventListener("error", () => reject(new Error("could not load /static/plotly.min.js")));
+  });
+
+  A.METRICS = { mmlu_pro: "MMLU-Pro", gpqa_diamond: "GPQA Diamond", humaneval: "HumanEval", livecodebench: "LiveCodeBench" };
+  A.NO_MEASUREMENT = "no measurement";
+
+  /** Throughput cell text: tok/s, "no measurement", or "k/9 benches" when partial. */
+  A.throughputText = function (row) {
+    if (row.flags.includes("no-measurement")) return A.NO_MEASUREMENT;
+    let t = A.num(row.throughput_tps);
+    if (row.flags.includes("partial-benches")) t += ` (${row.benches_measured}/${row.benches_total} benches)`;
+    return t;
+  };
+
+  /** Only http(s) links from data become hrefs (no javascript: URLs). */
+  A.safeHref = function (url) {
+    return /^https?:\/\//i.test(String(url || "")) ? String(url) : null;
+  };
+
+  /** Short date from an ISO timestamp. */
+  A.day = function (iso) {
+    return iso ? String(iso).slice(0, 10) : "–";
+  };
+})(window.Arena);

@@ -1,0 +1,118 @@
+// One build: facts, quality with sources, all benches with provenance and per-concurrency charts.
+"use strict";
+(function (A) {
+  const $ = (id) => document.getElementById(id);
+  const el = A.el;
+  const OPEN_KEYS = [
+    ["request_rate", "request rate (rps)", 2], ["duration", "duration (s)", 0], ["completed", "completed", 0],
+    ["failed", "failed", 0], ["max_concurrent_requests", "max concurrent", 0], ["output_throughput", "output tok/s (all users)", 1],
+    ["median_ttft_ms", "TTFT p50 ms", 0], ["p95_ttft_ms", "TTFT p95 ms", 0], ["p99_ttft_ms", "TTFT p99 ms", 0],
+    ["median_tpot_ms", "TPOT p50 ms", 1], ["p99_tpot_ms", "TPOT p99 ms", 1], ["median_itl_ms", "ITL p50 ms", 1],
+  ];
+
+  function link(url, text) {
+    const href = A.safeHref(url);
+    return href ? el("a", { href, rel: "noopener noreferrer", target: "_blank", text: text || url }) : el("span", { text: text || url || "–" });
+  }
+
+  function facts(d) {
+    const params = d.params_total_b === null ? "unknown" : `${A.num(d.params_total_b)}B total / ${A.num(d.params_active_b)}B active`;
+    const vram = d.vram_gb === null ? "unknown" : `${A.num(d.vram_gb, 2)} GB`;
+    const items = [
+      ["Id", d.id], ["Base model", d.card_url ? link(d.card_url, d.base_model) : d.base_model], ["Checkpoint", d.checkpoint || "–"],
+      ["Vendor", d.vendor || "–"], ["Architecture", d.architecture || "–"], ["Parameters", params], ["Precision", d.precision],
+      ["Bucket", d.bucket || "–"], ["Engine", `${d.engine || "?"} ${d.engine_version || ""}`], ["Hardware", d.hardware.name],
+      ["Run date", d.run_date || "–"], ["Origin", d.origin],
+      ["VRAM", `${vram} · method: ${d.vram_method || "unknown"}${d.vram_source ? " · " + d.vram_source : ""}`],
+      ["Server config", Object.entries(d.server_config).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ") || "–"],
+    ];
+    A.fill($("facts"), items.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", {}, v)]));
+  }
+
+  function quality(d) {
+    const head = el("tr", {}, ["Metric", "Value", "Kind", "Source", "Retrieved", "Note"].map((h) => el("th", { scope: "col", text: h })));
+    const rows = Object.entries(d.quality).flatMap(([m, list]) => list.map((q) => el("tr", {}, [
+      el("th", { scope: "row", text: A.METRICS[m] || m }), el("td", { class: "num", text: A.num(q.value) }),
+      el("td", { text: q.kind + (q.build_specific ? " (this build)" : " (base model)") }), el("td", {}, link(q.source)),
+      el("td", { text: q.retrieved || "–" }), el("td", { class: "note", text: q.note || "" }),
+    ])));
+    if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: "6", text: "No quality data for this build." })));
+    A.fill($("quality"), [el("thead", {}, head), el("tbody", {}, rows)]);
+  }
+
+  function headline(b) {
+    const cells = [["tok/s per user", A.num(b.tps_per_user)], ["± std over runs", A.num(b.std, 2)], ["tok/s total", A.num(b.tps_total)],
+      ["TTFT p50 ms", A.num(b.ttft_p50_ms, 0)], ["TTFT p95 ms", A.num(b.ttft_p95_ms, 0)], ["TTFT mean ms", A.num(b.ttft_mean_ms, 0)]];
+    return el("dl", { class: "facts" }, cells.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+  }
+
+  function provenance(s) {
+    return el("p", { class: "prov" }, [`Source: ${s.tool}${s.tool_version ? " " + s.tool_version : ""} · file ${s.file || "–"} · date ${s.date || "–"}`,
+      s.command ? el("br") : null, s.command ? el("code", { text: s.command }) : null]);
+  }
+
+  function miniChart(node, rows, title) {
+    const groups = {};
+    for (const r of rows) {
+      const key = `${r.prompt_tokens} prompt${r.depth ? ", depth " + r.depth : ""}`;
+      (groups[key] = groups[key] || []).push(r);
+    }
+    const data = Object.entries(groups).map(([name, rs]) => {
+      rs.sort((a, b) => a.concurrency - b.concurrency);
+      return { type: "scatter", mode: "lines+markers", name: A.esc(name), x: rs.map((r) => r.concurrency), y: rs.map((r) => r.tg_tps_req),
+        error_y: { type: "data", array: rs.map((r) => r.tg_tps_req_std || 0), visible: true, thickness: 1 },
+        hovertemplate: "c=%{x}: %{y:.1f} tok/s per user<extra>" + A.esc(name) + "</extra>" };
+    });
+    const layout = { height: 220, margin: { l: 48, r: 10, t: 8, b: 40 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
+      xaxis: { title: { text: "concurrency" }, type: "category" }, yaxis: { title: { text: "tok/s per user" }, rangemode: "tozero" },
+      font: { family: "system-ui, sans-serif", size: 11 }, showlegend: data.length > 1, legend: { orientation: "h", y: -0.35 } };
+    node.setAttribute("aria-label", `tok/s per user against concurrency, ${title}`);
+    return window.Plotly.newPlot(node, data, layout, { displayModeBar: false, responsive: true });
+  }
+
+  function benchSection(id, b, bench, draws) {
+    const title = bench ? bench.title : id;
+    const parts = [el("h3", { text: `${bench && bench.letter ? bench.letter + " · " : ""}${title}` })];
+    if (!b) {
+      parts.push(el("p", { class: "nm", text: "no measurement" }));
+      return el("section", { class: "bench", "data-bench": id }, parts);
+    }
+    parts.push(headline(b));
+    if (b.completed !== null || b.failed !== null) parts.push(el("p", { text: `Requests completed ${b.completed ?? "–"}, failed ${b.failed ?? "–"}.` }));
+    if (b.rows.length) {
+      const chart = el("div", { class: "mini-chart", role: "img" });
+      parts.push(chart);
+      draws.push(() => miniChart(chart, b.rows, title));
+    }
+    const dist = OPEN_KEYS.filter(([k]) => b.distribution[k] !== undefined && b.distribution[k] !== null);
+    if (dist.length) parts.push(el("dl", { class: "facts" }, dist.flatMap(([k, label, nd]) => [el("dt", { text: label }), el("dd", { text: A.num(b.distribution[k], nd) })])));
+    if (b.notes.length) parts.push(el("ul", { class: "prov" }, b.notes.map((n) => el("li", { text: n }))));
+    parts.push(provenance(b.source));
+    return el("section", { class: "bench", "data-bench": id }, parts);
+  }
+
+  async function start() {
+    const id = decodeURIComponent(location.pathname.split("/").pop());
+    $("json-link").href = "/api/models/" + encodeURIComponent(id);
+    let d, benches, summary;
+    try {
+      [d, benches, summary] = await Promise.all([A.getJSON("/api/models/" + encodeURIComponent(id)), A.getJSON("/api/benches"), A.getJSON("/api/summary")]);
+    } catch (err) { $("status").textContent = `Could not load: ${err.message}`; return; }
+    document.title = `${d.name} · The Arena`;
+    $("name").textContent = d.name;
+    $("subtitle").textContent = `${d.precision} · ${d.bucket || "no bucket"} · ${d.hardware.name} · ${d.benches_measured}/${benches.length} benches measured`;
+    facts(d);
+    quality(d);
+    const byId = Object.fromEntries(benches.map((b) => [b.id, b]));
+    const draws = [];
+    A.fill($("benches"), Object.entries(d.benches).map(([bid, b]) => benchSection(bid, b, byId[bid], draws)));
+    $("bench-summary").textContent = "Headline = tok/s per user: closed loop (llama-benchy) at the reference concurrency, open loop (vllm bench serve) = 1000 / median TPOT.";
+    const ds = summary.datasets[d.origin.replace(/^dataset:/, "")];
+    $("attribution").textContent = ds ? ds.attribution : "Data: your own measurements.";
+    await A.plotly;
+    await Promise.all(draws.map((f) => f()));
+    document.body.dataset.ready = "1";
+  }
+
+  document.addEventListener("DOMContentLoaded", start);
+})(window.Arena);

@@ -1,0 +1,99 @@
+// The sortable leaderboard table; tier shown by colour and by a text label.
+"use strict";
+(function (A) {
+  const COLS = [
+    { key: "rank", label: "#", num: true },
+    { key: "name", label: "Model" },
+    { key: "precision", label: "Precision" },
+    { key: "bucket", label: "Bucket" },
+    { key: "quality_raw", label: "Quality", num: true, title: "Mean of MMLU-Pro, GPQA and HumanEval (or LiveCodeBench), 0–100" },
+    { key: "throughput_tps", label: "Throughput tok/s", num: true, title: "Tokens per second per user on the preset's bench(es)" },
+    { key: "efficiency_raw", label: "Efficiency tok/s/GB", num: true, title: "Throughput ÷ VRAM" },
+    { key: "vram_gb", label: "VRAM GB", num: true, title: "~ = estimated from parameters × bytes per parameter" },
+    { key: "ttft_ms", label: "TTFT p50 ms", num: true, title: "Time to first token: p50 where the tool reports it, else the mean (llama-benchy)" },
+    { key: "score", label: "Score", num: true, title: "wq·Q + wg·G + we·E, coloured by tier" },
+  ];
+  let rows = [], sortKey = "rank", sortDir = 1, selected = null, onSelect = null, thead = null, tbody = null;
+
+  function cmp(a, b) {
+    const x = a[sortKey], y = b[sortKey];
+    if (x === y) return a.rank - b.rank;
+    if (x === null || x === undefined) return 1;
+    if (y === null || y === undefined) return -1;
+    return (typeof x === "string" ? x.localeCompare(y) : x - y) * sortDir;
+  }
+
+  function header() {
+    A.fill(thead, COLS.map((c) => {
+      const active = c.key === sortKey;
+      const th = A.el("th", { scope: "col", class: c.num ? "num" : null, title: c.title,
+        "aria-sort": active ? (sortDir > 0 ? "ascending" : "descending") : "none" });
+      th.appendChild(A.el("button", { type: "button", class: "sort", "data-key": c.key,
+        onclick: () => sortBy(c.key) }, [c.label, A.el("span", { class: "arrow", "aria-hidden": "true", text: active ? (sortDir > 0 ? " ▲" : " ▼") : "" })]));
+      return th;
+    }));
+  }
+
+  function sortBy(key) {
+    if (key === sortKey) sortDir = -sortDir;
+    else { sortKey = key; sortDir = ["quality_raw", "throughput_tps", "efficiency_raw", "score"].includes(key) ? -1 : 1; }
+    render();
+    const btn = thead.querySelector(`button[data-key="${key}"]`);
+    if (btn) btn.focus();
+  }
+
+  function cells(r) {
+    const tier = A.tierLabel(r);
+    const rel = (letter, v) => A.el("span", { class: "rel", title: `${letter}: 100 = best in this bucket`, text: `${letter} ${A.num(v)}` });
+    const nm = r.flags.includes("no-measurement");
+    const tput = A.el("td", { class: "num" + (nm ? " nm" : "") }, [A.el("span", { class: "raw", text: A.throughputText(r) }), nm ? null : rel("G", r.G)]);
+    const vram = r.vram_gb === null ? "unknown" : (r.vram_method === "estimated" ? "~" : "") + A.num(r.vram_gb);
+    return [
+      A.el("td", { class: "num", text: r.rank }),
+      A.el("th", { scope: "row", class: "model" }, [
+        A.el("a", { href: `/models/${encodeURIComponent(r.model)}`, text: r.name }),
+        r.pareto ? A.el("span", { class: "front-tag", title: "On the Pareto frontier", text: "frontier" }) : null,
+      ]),
+      A.el("td", { text: r.precision }),
+      A.el("td", { text: r.bucket || "–" }),
+      A.el("td", { class: "num" }, [A.el("span", { class: "raw", text: r.flags.includes("no-quality") ? "no data" : A.num(r.quality_raw) }), rel("Q", r.Q)]),
+      tput,
+      A.el("td", { class: "num" }, [A.el("span", { class: "raw", text: A.num(r.efficiency_raw, 2) }), rel("E", r.E)]),
+      A.el("td", { class: "num", text: vram }),
+      A.el("td", { class: "num", text: A.num(r.ttft_ms, 0) }),
+      A.el("td", { class: `num score tier-${tier}` }, [
+        A.el("span", { class: "score-n", text: A.num(r.score) }),
+        A.el("span", { class: "tier-label", text: tier }),
+      ]),
+    ];
+  }
+
+  function render() {
+    header();
+    const sorted = rows.slice().sort(cmp);
+    A.fill(tbody, sorted.map((r) => {
+      const tr = A.el("tr", { tabindex: "0", "data-model": r.model, class: r.model === selected ? "selected" : null,
+        "aria-selected": r.model === selected ? "true" : "false" }, cells(r));
+      tr.addEventListener("click", (ev) => { if (!ev.target.closest("a")) onSelect(r.model, "table"); });
+      tr.addEventListener("keydown", (ev) => {
+        if ((ev.key === "Enter" || ev.key === " ") && ev.target === tr) { ev.preventDefault(); onSelect(r.model, "table"); }
+      });
+      return tr;
+    }));
+  }
+
+  A.table = {
+    init(theadRow, body, select) { thead = theadRow; tbody = body; onSelect = select; },
+    draw(newRows) { rows = newRows; if (selected && !rows.some((r) => r.model === selected)) selected = null; render(); },
+    /** Mark one row selected; scroll it into view when the chart asked. */
+    highlight(model, scroll) {
+      selected = model;
+      for (const tr of tbody.querySelectorAll("tr")) {
+        const on = tr.dataset.model === model;
+        tr.classList.toggle("selected", on);
+        tr.setAttribute("aria-selected", on ? "true" : "false");
+        if (on && scroll) tr.scrollIntoView({ block: "nearest" });
+      }
+    },
+  };
+})(window.Arena);

@@ -1,0 +1,122 @@
+"""One real server (uvicorn in a thread) and one headless Chromium for the whole e2e session."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from playwright.sync_api import ConsoleMessage, Page, Request
+
+from arena.records import BenchRecord, BuildInfo, HardwareInfo, Provenance
+from arena.store import Store
+from arena.web import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def free_port() -> int:
+    """A port the OS says is free right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def seed(db: str) -> None:
+    """Bundled data plus one build whose name is an HTML injection attempt (fastest on chat)."""
+    store = Store.open(db)
+    store.put_build(
+        BuildInfo(
+            id="xss-probe",
+            name=XSS,
+            base_model="probe/xss",
+            precision="bf16",
+            hardware_id="dgx-spark",
+            params_total_b=1.0,
+            vram_gb=2.0,
+            vram_method="manual",
+            run_date="2026-01-01",
+        ),
+        HardwareInfo("dgx-spark", "DGX Spark · GB10 · 128 GB unified"),
+        [BenchRecord("chat", 500.0, 900.0, None, None, 80.0, 2.0, Provenance("e2e-test"))],
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app on 127.0.0.1:<free port> in a background thread."""
+    db = str(tmp_path_factory.mktemp("e2e") / "a.db")
+    seed(db)
+    port = free_port()
+    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: str) -> str:
+    """pytest-playwright resolves page.goto('/...') against this."""
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium, offline-friendly flags; never `playwright install`."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where screenshots go (git-ignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+class Watch:
+    """Console errors, page errors, alert dialogs and off-host requests seen by one page."""
+
+    def __init__(self, page: Page, origin: str) -> None:
+        self.errors: list[str] = []
+        self.off_host: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        page.on("request", lambda req: self._request(req, origin))
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def _console(self, msg: ConsoleMessage) -> None:
+        if msg.type in ("error", "warning"):
+            self.errors.append(f"{msg.type}: {msg.text}")
+
+    def _request(self, req: Request, origin: str) -> None:
+        if not (req.url.startswith(origin + "/") or req.url.startswith("data:")):
+            self.off_host.append(req.url)
+
+
+@pytest.fixture
+def watch(page: Page, live_server: str) -> Iterator[Watch]:
+    """Every e2e test also asserts: no console errors, no requests off-host, no alert()."""
+    w = Watch(page, live_server)
+    yield w
+    assert w.errors == []
+    assert w.off_host == []
+    assert w.dialogs == []

@@ -1,0 +1,207 @@
+"""The read-only JSON API in-process (httpx ASGI transport) against a real SQLite store."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from arena.catalog import load_catalog
+from arena.catalog.types import Weights
+from arena.records import BenchRecord, BuildInfo, HardwareInfo, Provenance
+from arena.scoring import make_weights
+from arena.service import build_detail, leaderboard, leaderboard_json
+from arena.store import Store
+from arena.web import CSP, create_app
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def call(app: FastAPI, url: str, method: str = "GET", **kw: object) -> httpx.Response:
+    """One request through the ASGI app, no network (its own event loop, in a thread)."""
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.request(method, url, **kw)  # type: ignore[arg-type]
+
+    # In a worker thread: Playwright's sync API keeps an event loop running in the main
+    # thread when the e2e tests ran first in the same session.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, go()).result()
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store seeded with the bundled dataset, shared by the read-only tests."""
+    path = str(tmp_path_factory.mktemp("api") / "a.db")
+    Store.open(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def app(db: str) -> FastAPI:
+    """The app over that store."""
+    return create_app(db)
+
+
+def expected_board(
+    db: str, preset: str = "aggregate", bucket: str = "all", w: Weights | None = None
+) -> Any:
+    store = Store.open(db)
+    lb = leaderboard(store.builds(), load_catalog(), preset, bucket, w, store.datasets())
+    return json.loads(json.dumps(leaderboard_json(lb)))
+
+
+@pytest.mark.parametrize(
+    ("preset", "bucket"), [("aggregate", "all"), ("batch", "small"), ("reasoning", "medium")]
+)
+def test_leaderboard_is_the_cli_json(app: FastAPI, db: str, preset: str, bucket: str) -> None:
+    res = call(app, f"/api/leaderboard?preset={preset}&bucket={bucket}")
+    assert res.status_code == 200
+    assert res.headers["content-type"].startswith("application/json")
+    assert res.json() == expected_board(db, preset, bucket)
+
+
+def test_leaderboard_defaults_and_custom_weights(app: FastAPI, db: str) -> None:
+    assert call(app, "/api/leaderboard").json() == expected_board(db)
+    res = call(app, "/api/leaderboard?preset=chat&wq=20&wg=70&we=10")
+    assert res.status_code == 200
+    assert res.json() == expected_board(db, "chat", "all", make_weights(20, 70, 10))
+    assert res.json()["weights"] == {"quality": 0.2, "throughput": 0.7, "efficiency": 0.1}
+    fractions = call(app, "/api/leaderboard?preset=chat&wq=0.2&wg=0.7&we=0.1").json()
+    assert fractions["rows"] == res.json()["rows"]
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "valid"),
+    [
+        ("/api/leaderboard?preset=nope", "preset", "aggregate"),
+        ("/api/leaderboard?bucket=tiny", "bucket", "small"),
+        ("/api/models/no-such-build", "model", "qwen-3.5-0.8b-bf16"),
+    ],
+)
+def test_unknown_names_are_404_naming_valid_values(
+    app: FastAPI, url: str, kind: str, valid: str
+) -> None:
+    res = call(app, url)
+    assert res.status_code == 404
+    body = res.json()
+    assert kind in body["error"]
+    assert valid in body["valid"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["wq=50", "wq=50&wg=50", "wq=50&wg=30&we=30", "wq=-10&wg=100&we=10", "wq=a&wg=b&we=c",
+     "wq=nan&wg=50&we=50", "wq=inf&wg=0&we=0"],
+)  # fmt: skip
+def test_bad_weights_are_422(app: FastAPI, query: str) -> None:
+    assert call(app, f"/api/leaderboard?{query}").status_code == 422
+
+
+def test_model_is_build_detail(app: FastAPI, db: str) -> None:
+    res = call(app, "/api/models/qwen-3.5-0.8b-bf16")
+    assert res.status_code == 200
+    view = Store.open(db).build("qwen-3.5-0.8b-bf16")
+    assert view is not None
+    assert res.json() == json.loads(json.dumps(build_detail(view, load_catalog())))
+    assert len(res.json()["benches"]) == 9
+
+
+def test_catalog_endpoints(app: FastAPI) -> None:
+    presets = call(app, "/api/presets").json()
+    assert [p["id"] for p in presets] == ["aggregate", "chat", "agent", "batch", "reasoning"]
+    assert presets[3]["weights"] == {"quality": 0.2, "throughput": 0.7, "efficiency": 0.1}
+    assert len(presets[0]["benches"]) == 9
+    benches = call(app, "/api/benches").json()
+    assert len(benches) == 9
+    assert benches[0]["id"] == "chat"
+    buckets = call(app, "/api/buckets").json()
+    assert [b["id"] for b in buckets] == ["all", "small", "medium", "large"]
+    summary = call(app, "/api/summary").json()
+    assert summary["builds"] == 23
+    assert summary["hardware"][0]["short"] == "DGX Spark"
+
+
+def test_openapi_and_same_origin_docs(app: FastAPI) -> None:
+    spec = call(app, "/openapi.json").json()
+    for path in ("/api/leaderboard", "/api/models/{build_id}", "/api/presets", "/api/benches",
+                 "/api/buckets"):  # fmt: skip
+        assert path in spec["paths"]
+    docs = call(app, "/docs")
+    assert docs.status_code == 200
+    assert not re.search(r"(src|href)=\"(https?:)?//", docs.text)
+
+
+def test_security_headers_everywhere(app: FastAPI) -> None:
+    for url in ("/", "/api/leaderboard", "/api/models/nope", "/static/arena.css", "/docs"):
+        res = call(app, url)
+        assert res.headers["content-security-policy"] == CSP
+        assert res.headers["x-content-type-options"] == "nosniff"
+    assert "script-src 'self';" in CSP
+    assert "unsafe-eval" not in CSP
+
+
+def test_pages_have_no_inline_script_or_off_host_assets(app: FastAPI) -> None:
+    for url in ("/", "/models/qwen-3.5-0.8b-bf16", "/docs"):
+        html = call(app, url).text
+        scripts = re.findall(r"<script([^>]*)>", html)
+        assert scripts
+        assert all('src="/static/' in s for s in scripts)
+        assert not re.search(r"<[^>]*\son\w+=", html)
+        assert "//cdn" not in html
+        assert "https://" not in html
+
+
+def test_no_writes(app: FastAPI) -> None:
+    for url in ("/api/leaderboard", "/api/models/qwen-3.5-0.8b-bf16", "/api/presets"):
+        for method in ("POST", "PUT", "DELETE", "PATCH"):
+            assert call(app, url, method).status_code == 405
+
+
+def test_unknown_model_page_is_404(app: FastAPI) -> None:
+    assert call(app, "/models/no-such-build").status_code == 404
+    assert call(app, "/models/qwen-3.5-0.8b-bf16").status_code == 200
+
+
+def test_plotly_served_from_the_package(app: FastAPI) -> None:
+    js = call(app, "/static/plotly.min.js")
+    assert js.status_code == 200
+    assert js.headers["content-encoding"] == "gzip"
+    assert "plotly.js v" in js.text[:200]
+    css = call(app, "/static/plotly-rules.css")
+    assert ".js-plotly-plot .plotly .main-svg" in css.text
+    prep = call(app, "/static/plotly-prep.js")
+    assert re.search(r'\["[0-9a-f]{64}"', prep.text)
+
+
+def test_new_build_shows_up_and_name_is_data(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    store = Store.open(db)
+    app = create_app(db)
+    before = call(app, "/api/leaderboard").json()
+    store.put_build(
+        BuildInfo(
+            id="evil",
+            name=XSS,
+            base_model="evil/base",
+            precision="bf16",
+            hardware_id="dgx-spark",
+            params_total_b=1.0,
+            vram_gb=2.0,
+        ),
+        HardwareInfo("dgx-spark", "DGX Spark · GB10 · 128 GB unified"),
+        [BenchRecord("chat", 50.0, 100.0, None, None, 120.0, 1.0, Provenance("test"))],
+    )
+    after = call(app, "/api/leaderboard?preset=chat").json()
+    assert len(after["rows"]) == len(before["rows"]) + 1
+    assert XSS in [r["name"] for r in after["rows"]]
+    assert call(app, "/api/models/evil").json()["name"] == XSS
