@@ -11,6 +11,7 @@ import typer
 
 from arena import __version__
 from arena.cli import render
+from arena.cli.bench import bench_cmd
 from arena.cli.common import BoardFormat, DbOption, catalog, console, err_console, open_store
 from arena.cli.importing import import_app
 from arena.cli.serve import serve_cmd
@@ -29,6 +30,7 @@ app = typer.Typer(
 )
 app.add_typer(import_app, name="import")
 app.command("serve")(serve_cmd)
+app.command("bench")(bench_cmd)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,242 @@
+"""The suite: check the server, sanity-check the model, run each bench, store it at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from arena import __version__
+from arena.bench.client import RequestResult, payload, stream_request
+from arena.bench.closed import Target, run_closed
+from arena.bench.open_loop import plan, run_open
+from arena.catalog.types import Bench
+from arena.errors import ArenaError
+from arena.records import BenchRecord, Provenance
+
+UNRELIABLE = 0.10
+SANITY_PROMPT = "What is the capital of France? Answer with one word."
+
+
+class ServerGone(ArenaError):
+    """Every request of a bench failed to connect: the server is not there any more."""
+
+
+@dataclass
+class Progress:
+    """Callbacks the CLI wires to Rich bars (no-ops by default)."""
+
+    start: Callable[[Bench, int], None] = lambda b, n: None
+    request: Callable[[Bench, RequestResult], None] = lambda b, r: None
+    done: Callable[[Bench, BenchRecord], None] = lambda b, r: None
+
+
+@dataclass
+class SuiteContext:
+    """Everything a bench run needs besides the bench."""
+
+    target: Target
+    seed: int
+    command: str
+    server_meta: dict[str, Any]
+    sharegpt: Path | None = None
+    suspect: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+async def served_models(session: aiohttp.ClientSession, base_url: str) -> list[dict[str, Any]]:
+    """GET /v1/models; a clear error when the server is not there or not OpenAI-compatible."""
+    url = base_url.rstrip("/") + "/models"
+    try:
+        async with session.get(url) as resp:
+            if resp.status != 200:
+                raise ArenaError(f"{url}: HTTP {resp.status}; expected the OpenAI model list")
+            data = await resp.json(content_type=None)
+    except aiohttp.ClientConnectorError as exc:
+        raise ArenaError(f"{url}: cannot connect ({exc.os_error}); is the server running?") from exc
+    except (aiohttp.ClientError, ValueError) as exc:
+        raise ArenaError(f"{url}: {type(exc).__name__}: {exc}") from exc
+    models = data.get("data") if isinstance(data, dict) else None
+    if not isinstance(models, list):
+        raise ArenaError(f"{url}: no 'data' list in the response; expected the OpenAI model list")
+    return [m for m in models if isinstance(m, dict)]
+
+
+def pick_model(models: list[dict[str, Any]], name: str, url: str) -> dict[str, Any]:
+    """The served model called `name`, or an error naming the ones that are served."""
+    for m in models:
+        if m.get("id") == name:
+            return m
+    served = ", ".join(str(m.get("id")) for m in models) or "none"
+    raise ArenaError(f"--model {name!r} is not served at {url}; served models: {served}")
+
+
+def suspect_reason(text: str) -> str | None:
+    """Empty, one repeated character, or mostly non-text output means a broken model."""
+    t = text.strip()
+    if not t:
+        return "empty answer"
+    if len(t) >= 3 and len(set(t)) == 1:
+        return f"repeated character {t[0]!r}"
+    printable = sum(ch.isprintable() or ch.isspace() for ch in t)
+    if printable / len(t) < 0.7:
+        return "mostly non-text output"
+    return None
+
+
+async def probe_force_length(t: Target) -> str | None:
+    """Does the server accept ignore_eos/min_tokens? If it rejects them, stop sending them."""
+    body = payload(t.model, t.endpoint, "Count: one two three", 4, force_length=True)
+    res = await stream_request(t.session, t.url, body, t.timeouts)
+    if res.status == 400:
+        t.force_length = False
+        return "server rejects ignore_eos/min_tokens (HTTP 400); output length not forced"
+    return None
+
+
+async def sanity_check(t: Target) -> tuple[str | None, str]:
+    """One short deterministic question before the suite; (reason if suspect, the answer)."""
+    body = payload(t.model, t.endpoint, SANITY_PROMPT, 16, force_length=False)
+    res = await stream_request(t.session, t.url, body, t.timeouts)
+    if not res.ok:
+        return f"sanity request failed: {res.error}", ""
+    return suspect_reason(res.text), res.text
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _quality_notes(completed: int, failed: int, errors: list[str]) -> list[str]:
+    notes = []
+    total = completed + failed
+    if total and failed / total > UNRELIABLE:
+        notes.append(f"unreliable: {failed}/{total} requests failed (> {UNRELIABLE:.0%})")
+    if errors:
+        first = sorted(set(errors), key=errors.index)[:5]
+        notes.append("errors: " + " | ".join(first))
+    return notes
+
+
+def _gone(errors: list[str], completed: int) -> bool:
+    return (
+        completed == 0 and bool(errors) and all(e.startswith("connection refused") for e in errors)
+    )
+
+
+async def run_bench(ctx: SuiteContext, bench: Bench, progress: Progress) -> BenchRecord:
+    """Measure one bench and turn it into a record with provenance."""
+    t = ctx.target
+    errors: list[str] = []
+    prov = Provenance("arena", __version__, None, ctx.command, _now())
+    notes = list(ctx.notes)
+    if ctx.suspect:
+        notes.append(f"suspect: sanity check failed ({ctx.suspect})")
+    meta = {
+        "bench": _bench_dict(bench),
+        "server": ctx.server_meta,
+        "seed": ctx.seed,
+        "endpoint": t.endpoint,
+        "prompt_lengths": t.prompts.method,
+    }
+    if bench.mode == "closed":
+        total = len(bench.prompt_tokens) * sum(bench.concurrency) * bench.runs
+        progress.start(bench, total)
+        rows, completed, failed = await run_closed(
+            t, bench, ctx.seed, lambda r: progress.request(bench, r), errors
+        )
+        if _gone(errors, completed):
+            raise ServerGone(f"server at {t.url} refused every request of bench '{bench.id}'")
+        notes += _quality_notes(completed, failed, errors)
+        rec = closed_record(bench, rows, completed, failed, prov, notes, meta)
+    else:
+        jobs, plan_notes = await plan(t, bench, ctx.seed, ctx.sharegpt)
+        progress.start(bench, len(jobs))
+        dist, results = await run_open(t, bench, jobs, lambda r: progress.request(bench, r))
+        errors = [r.error or "unknown error" for r in results if not r.ok]
+        if _gone(errors, dist["completed"]):
+            raise ServerGone(f"server at {t.url} refused every request of bench '{bench.id}'")
+        notes += plan_notes + _quality_notes(dist["completed"], dist["failed"], errors)
+        rec = open_record(bench, dist, prov, notes, meta)
+    progress.done(bench, rec)
+    return rec
+
+
+def _bench_dict(bench: Bench) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(bench).items()}
+
+
+def closed_record(
+    bench: Bench,
+    rows: list[dict[str, Any]],
+    completed: int,
+    failed: int,
+    prov: Provenance,
+    notes: list[str],
+    meta: dict[str, Any],
+) -> BenchRecord:
+    """Headline = mean tg tok/s per request at the reference point, like the importer."""
+    pp = bench.reference_prompt_tokens or (bench.prompt_tokens[0] if bench.prompt_tokens else None)
+    c = bench.reference_concurrency
+    ref = next((r for r in rows if r["prompt_tokens"] == pp and r["concurrency"] == c), None)
+    ok = ref is not None and ref["tg_tps_req"] is not None
+    if not ok:
+        notes = [*notes, "no successful request at the reference point"]
+    short = [
+        r
+        for r in rows
+        if r.get("mean_output_tokens") and r["mean_output_tokens"] < 0.95 * bench.output_tokens
+    ]
+    if short:
+        got = min(r["mean_output_tokens"] for r in short)
+        notes = [
+            *notes,
+            f"length not forced: server stopped early (mean {got:.0f} of "
+            f"{bench.output_tokens} tokens); ignore_eos/min_tokens not honoured",
+        ]
+    return BenchRecord(
+        bench_id=bench.id,
+        tps_per_user=ref["tg_tps_req"] if ok and ref else None,
+        tps_total=ref["tg_tps_total"] if ok and ref else None,
+        ttft_p50_ms=ref["ttft_p50_ms"] if ok and ref else None,
+        ttft_p95_ms=ref["ttft_p95_ms"] if ok and ref else None,
+        ttft_mean_ms=ref["e2e_ttft_ms"] if ok and ref else None,
+        std=ref["tg_tps_req_std"] if ok and ref else None,
+        source=prov,
+        rows=rows,
+        distribution=meta,
+        completed=completed,
+        failed=failed,
+        notes=notes,
+    )
+
+
+def open_record(
+    bench: Bench, dist: dict[str, Any], prov: Provenance, notes: list[str], meta: dict[str, Any]
+) -> BenchRecord:
+    """Headline = 1000 / median TPOT ms (what one user feels), as for imported vllm-bench runs."""
+    tpot = dist.get("median_tpot_ms") or 0.0
+    tps = 1000.0 / tpot if tpot > 0 and math.isfinite(tpot) else None
+    if tps is None:
+        notes = [*notes, "no TPOT measured (no request produced 2+ tokens)"]
+    return BenchRecord(
+        bench_id=bench.id,
+        tps_per_user=tps,
+        tps_total=dist["output_throughput"],
+        ttft_p50_ms=dist["p50_ttft_ms"] if dist["completed"] else None,
+        ttft_p95_ms=dist["p95_ttft_ms"] if dist["completed"] else None,
+        ttft_mean_ms=dist["mean_ttft_ms"] if dist["completed"] else None,
+        std=None,
+        source=prov,
+        distribution={**dist, **meta},
+        completed=dist["completed"],
+        failed=dist["failed"],
+        notes=[*notes, f"output tokens counted from {dist['token_source']}"],
+    )

@@ -1,0 +1,1 @@
+"""Real servers the tests run against (llama.cpp through xllamacpp, tiny generated GGUFs)."""
