@@ -100,9 +100,16 @@ def test_unknown_names_are_404_naming_valid_values(
 
 @pytest.mark.parametrize(
     "query",
-    ["wq=50", "wq=50&wg=50", "wq=50&wg=30&we=30", "wq=-10&wg=100&we=10", "wq=a&wg=b&we=c",
-     "wq=nan&wg=50&we=50", "wq=inf&wg=0&we=0"],
-)  # fmt: skip
+    [
+        "wq=50",
+        "wq=50&wg=50",
+        "wq=50&wg=30&we=30",
+        "wq=-10&wg=100&we=10",
+        "wq=a&wg=b&we=c",
+        "wq=nan&wg=50&we=50",
+        "wq=inf&wg=0&we=0",
+    ],
+)
 def test_bad_weights_are_422(app: FastAPI, query: str) -> None:
     assert call(app, f"/api/leaderboard?{query}").status_code == 422
 
@@ -133,8 +140,13 @@ def test_catalog_endpoints(app: FastAPI) -> None:
 
 def test_openapi_and_same_origin_docs(app: FastAPI) -> None:
     spec = call(app, "/openapi.json").json()
-    for path in ("/api/leaderboard", "/api/models/{build_id}", "/api/presets", "/api/benches",
-                 "/api/buckets"):  # fmt: skip
+    for path in (
+        "/api/leaderboard",
+        "/api/models/{build_id}",
+        "/api/presets",
+        "/api/benches",
+        "/api/buckets",
+    ):
         assert path in spec["paths"]
     docs = call(app, "/docs")
     assert docs.status_code == 200

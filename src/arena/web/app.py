@@ -115,8 +115,11 @@ def create_app(db: str | None = None, store: Store | None = None) -> FastAPI:
 
     @app.get("/static/plotly-rules.css", include_in_schema=False)
     def plotly_rules() -> Response:
-        return Response(plotly_css(), media_type="text/css; charset=utf-8",
-                        headers={"cache-control": "public, max-age=86400"})  # fmt: skip
+        return Response(
+            plotly_css(),
+            media_type="text/css; charset=utf-8",
+            headers={"cache-control": "public, max-age=86400"},
+        )
 
     @app.get("/static/plotly-prep.js", include_in_schema=False)
     def plotly_prep() -> Response:

@@ -1,0 +1,121 @@
+"""`arena bench --profile smoke` end to end against real llama.cpp servers (tiny, SmolLM2)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from arena.bench.profiles import apply_profile
+from arena.catalog import load_catalog
+from arena.importers import parse_markdown, parse_vllm_bench, to_record
+from tests.servers import llamacpp as servers
+
+llamacpp_tiny = servers.llamacpp_tiny
+llamacpp_smollm2 = servers.llamacpp_smollm2
+
+pytestmark = pytest.mark.slow
+
+
+def arena(*args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "arena", *args],
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "160", "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_smoke_suite_tiny_model_all_nine_benches(
+    llamacpp_tiny: servers.LlamaCppServer, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "a.db")
+    out = tmp_path / "exports"
+    res = arena(
+        "bench",
+        "--base-url",
+        llamacpp_tiny.base_url,
+        "--model",
+        "tiny-llama",
+        "--build",
+        "tiny-llama-f32",
+        "--profile",
+        "smoke",
+        "--params-b",
+        "0.001",
+        "--precision",
+        "fp32",
+        "--export-dir",
+        str(out),
+        "--db",
+        db,
+    )
+    assert res.returncode == 0, res.stderr
+    detail = json.loads(arena("show", "tiny-llama-f32", "--format", "json", "--db", db).stdout)
+    benches = detail["benches"]
+    assert all(benches[b] is not None for b in benches), benches
+    for bench_id, b in benches.items():
+        assert b["failed"] == 0, (bench_id, b["notes"])
+        assert b["tps_per_user"]
+        assert b["tps_per_user"] > 0
+        assert b["source"]["tool"] == "arena"
+        assert "--profile smoke" in b["source"]["command"]
+    chat = benches["chat"]
+    assert chat["rows"][0]["concurrency"] == 1
+    assert chat["ttft_p50_ms"] > 0
+    assert benches["office-baseline"]["distribution"]["token_source"] == "usage"
+    assert benches["office-baseline"]["distribution"]["prompt_lengths"] == "tokenize"
+    board = json.loads(arena("leaderboard", "--format", "json", "--db", db).stdout)
+    mine = next(r for r in board["rows"] if r["model"] == "tiny-llama-f32")
+    assert mine["benches_measured"] == 9
+    assert mine["throughput_tps"] > 0
+    # exports read back with our own importers give the same headline
+    cat = load_catalog(tmp_path / "none.toml")
+    smoke_chat = apply_profile(cat.benches["chat"], "smoke")
+    again = to_record(parse_markdown(out / "chat.md"), smoke_chat, "chat.md")
+    assert again.tps_per_user == pytest.approx(benches["chat"]["tps_per_user"], abs=0.01)
+    vj = parse_vllm_bench(out / "reasoning.json", "reasoning")
+    assert vj.tps_per_user == pytest.approx(benches["reasoning"]["tps_per_user"], rel=1e-6)
+
+
+def test_smoke_suite_smollm2_sanity_and_ranking(
+    llamacpp_smollm2: servers.LlamaCppServer, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "b.db")
+    res = arena(
+        "bench",
+        "--base-url",
+        llamacpp_smollm2.base_url,
+        "--model",
+        "smollm2-135m-instruct",
+        "--build",
+        "smollm2-135m-q4_1",
+        "--profile",
+        "smoke",
+        "--benches",
+        "chat,office-baseline",
+        "--params-b",
+        "0.135",
+        "--precision",
+        "q4_1",
+        "--json",
+        "--db",
+        db,
+    )
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert set(data["benches"]) == {"chat", "office-baseline"}
+    for b in data["benches"].values():
+        assert b["failed"] == 0
+        assert b["tps_per_user"] > 0
+        assert not any(n.startswith("suspect") for n in b["notes"]), b["notes"]
+    board = json.loads(
+        arena(
+            "leaderboard", "--preset", "chat", "--bucket", "small", "--format", "json", "--db", db
+        ).stdout
+    )
+    assert "smollm2-135m-q4_1" in [r["model"] for r in board["rows"]]
