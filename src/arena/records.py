@@ -57,6 +57,7 @@ class QualityRecord:
     kind: QualityKind
     build_id: str | None = None
     note: str | None = None
+    details: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -204,7 +204,9 @@ class Store:
                 QualityScore.kind == q.kind,
             )
         ).one_or_none()
-        fields = dict(value=q.value, source=q.source, retrieved=q.retrieved, note=q.note)
+        fields = dict(
+            value=q.value, source=q.source, retrieved=q.retrieved, note=q.note, details=q.details
+        )
         if row is None:
             s.add(
                 QualityScore(
@@ -283,6 +285,7 @@ class Store:
                     kind=q.kind,  # type: ignore[arg-type]
                     build_id=q.build_id or None,
                     note=q.note,
+                    details=dict(q.details) if q.details else None,
                 )
             )
         views = []

@@ -71,6 +71,7 @@ class QualityScore(Base):
     source: Mapped[str] = mapped_column(Text)
     retrieved: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class BenchResult(Base):

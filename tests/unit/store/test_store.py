@@ -34,7 +34,7 @@ def test_fresh_store_is_migrated_and_seeded_with_23_builds(db_path: str) -> None
     assert len(store.build_ids()) == 23
     with sqlite3.connect(db_path) as conn:
         version = conn.execute("select version_num from alembic_version").fetchone()
-    assert version == ("0001",)
+    assert version == ("0002",)
     assert "dgx-spark-benchmarks-v1" in store.datasets()
 
 
@@ -129,4 +129,28 @@ def test_same_store_works_on_postgresql(pg_url: str) -> None:
     again = Store.open(url)
     assert len(again.build_ids()) == 24
     again.close()
+    store.close()
+
+
+def test_upgrade_from_0001_keeps_data(tmp_path: Path) -> None:
+    """A database created at revision 0001 migrates to head with its rows intact."""
+    from alembic import command
+
+    from arena.store.db import _alembic_config, make_engine
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(text("insert into hardware (id, name) values ('hw', 'Old box')"))
+    engine.dispose()
+    store = Store.open(str(tmp_path / "old.db"))
+    with store.engine.connect() as conn:
+        assert (
+            conn.execute(text("select name from hardware where id='hw'")).scalar_one() == "Old box"
+        )
+        cols = [r[1] for r in conn.execute(text("pragma table_info(quality_score)"))]
+    assert "details" in cols
     store.close()
