@@ -126,7 +126,36 @@ def build_catalog(docs: list[tuple[str, dict[str, Any]]]) -> Catalog:
         for i, raw in enumerate(_entries(doc, "bucket", source)):
             bucket = parse_bucket(f"{source}: bucket[{i}]", raw)
             buckets[bucket.id] = bucket
-    return Catalog(benches=benches, presets=presets, buckets=buckets)
+    prefer: dict[str, tuple[str, ...]] = {}
+    for source, doc in docs:
+        prefer.update(parse_quality_prefer(source, doc.get("quality", {})))
+    return Catalog(benches=benches, presets=presets, buckets=buckets, quality_prefer=prefer)
+
+
+QUALITY_KINDS = ("measured", "imported", "artificial-analysis", "model-card")
+QUALITY_KEYS = ("default", "mmlu_pro", "gpqa_diamond", "humaneval", "livecodebench")
+
+
+def parse_quality_prefer(source: str, table: Any) -> dict[str, tuple[str, ...]]:
+    """[quality.prefer]: per metric (or default) the kinds in order of preference."""
+    if not isinstance(table, dict):
+        raise ArenaError(f"{source}: [quality] must be a table")
+    prefer = table.get("prefer", {})
+    if not isinstance(prefer, dict):
+        raise ArenaError(f"{source}: [quality.prefer] must be a table of metric = [kinds]")
+    out: dict[str, tuple[str, ...]] = {}
+    for key, kinds in prefer.items():
+        if key not in QUALITY_KEYS:
+            raise ArenaError(
+                f"{source}: [quality.prefer] key '{key}'; expected one of {', '.join(QUALITY_KEYS)}"
+            )
+        if not isinstance(kinds, list) or not kinds or any(k not in QUALITY_KINDS for k in kinds):
+            raise ArenaError(
+                f"{source}: [quality.prefer] {key} = {kinds!r}; expected a list of "
+                f"{', '.join(QUALITY_KINDS)}"
+            )
+        out[key] = tuple(kinds)
+    return out
 
 
 def builtin_docs() -> list[tuple[str, dict[str, Any]]]:

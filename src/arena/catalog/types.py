@@ -87,6 +87,7 @@ class Catalog:
     benches: dict[str, Bench] = field(default_factory=dict)
     presets: dict[str, Preset] = field(default_factory=dict)
     buckets: dict[str, Bucket] = field(default_factory=dict)
+    quality_prefer: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def size_bucket(self, params_b: float | None) -> str | None:
         """The first bounded bucket that holds this size (the build's own size class)."""

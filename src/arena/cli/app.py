@@ -14,6 +14,7 @@ from arena.cli import render
 from arena.cli.bench import bench_cmd
 from arena.cli.common import BoardFormat, DbOption, catalog, console, err_console, open_store
 from arena.cli.importing import import_app
+from arena.cli.quality import quality_app
 from arena.cli.serve import serve_cmd
 from arena.cli.show import show_text
 from arena.errors import ArenaError
@@ -29,6 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(import_app, name="import")
+app.add_typer(quality_app, name="quality")
 app.command("serve")(serve_cmd)
 app.command("bench")(bench_cmd)
 
@@ -62,6 +64,25 @@ def parse_weights(text: str | None) -> tuple[float, float, float] | None:
     return values[0], values[1], values[2]
 
 
+def parse_prefer(items: list[str], base: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """--prefer KIND or METRIC=KIND: that kind first, the configured order after it."""
+    from arena.catalog.loader import QUALITY_KEYS, QUALITY_KINDS
+    from arena.scoring.quality import DEFAULT_PREFERENCE
+
+    out: dict[str, tuple[str, ...]] = {}
+    for item in items:
+        metric, _, kind = item.rpartition("=")
+        metric = metric or "default"
+        if metric not in QUALITY_KEYS or kind not in QUALITY_KINDS:
+            raise ArenaError(
+                f"--prefer {item!r}: expected KIND or METRIC=KIND with KIND in "
+                f"{', '.join(QUALITY_KINDS)} and METRIC in {', '.join(QUALITY_KEYS[1:])}"
+            )
+        rest = base.get(metric) or base.get("default") or DEFAULT_PREFERENCE
+        out[metric] = (kind, *[k for k in rest if k != kind])
+    return out
+
+
 @app.command("leaderboard")
 def leaderboard_cmd(
     preset: Annotated[
@@ -77,6 +98,13 @@ def leaderboard_cmd(
     fmt: Annotated[
         BoardFormat, typer.Option("--format", help="Output format.")
     ] = BoardFormat.table,
+    prefer: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Quality kind to prefer: KIND for all metrics or METRIC=KIND; repeatable "
+            "(kinds: measured, imported, artificial-analysis, model-card)."
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Rank the builds for a use case (preset) within a size bucket."""
@@ -84,7 +112,13 @@ def leaderboard_cmd(
     w = parse_weights(weights)
     cat = catalog()
     lb = leaderboard(
-        store.builds(), cat, preset, bucket, make_weights(*w) if w else None, store.datasets()
+        store.builds(),
+        cat,
+        preset,
+        bucket,
+        make_weights(*w) if w else None,
+        store.datasets(),
+        prefer=parse_prefer(prefer or [], cat.quality_prefer),
     )
     data = leaderboard_json(lb)
     title = (

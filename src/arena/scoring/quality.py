@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 CORE_METRICS = ("mmlu_pro", "gpqa_diamond")
@@ -21,12 +21,16 @@ class QualityValue:
 
 
 def pick_quality(
-    values: Iterable[QualityValue], preference: Sequence[str] = DEFAULT_PREFERENCE
+    values: Iterable[QualityValue],
+    preference: Sequence[str] = DEFAULT_PREFERENCE,
+    per_metric: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, QualityValue]:
     """Per metric, the value of the most preferred kind; a build's own beats its base model's."""
-    rank = {kind: i for i, kind in enumerate(preference)}
+    ranks: dict[str, dict[str, int]] = {}
     best: dict[str, QualityValue] = {}
     for v in values:
+        order = (per_metric or {}).get(v.metric, preference)
+        rank = ranks.setdefault(v.metric, {kind: i for i, kind in enumerate(order)})
         if v.kind not in rank:
             continue
         cur = best.get(v.metric)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ class Leaderboard:
     attributions: list[str]
     latest_run: str | None
     vram_methods: dict[str, str | None]
+    quality_kinds: dict[str, dict[str, str]]
 
 
 def ttft_of(rec: BenchRecord) -> float | None:
@@ -30,11 +32,13 @@ def ttft_of(rec: BenchRecord) -> float | None:
     return rec.ttft_p50_ms if rec.ttft_p50_ms is not None else rec.ttft_mean_ms
 
 
-def candidate(view: BuildView, preference: tuple[str, ...] = DEFAULT_PREFERENCE) -> Candidate:
+def candidate(view: BuildView, prefer: Mapping[str, Sequence[str]] | None = None) -> Candidate:
     """The scoring inputs of one build: chosen quality per metric, headline tok/s per bench."""
+    prefer = prefer or {}
     chosen = pick_quality(
         (QualityValue(q.metric, q.value, q.kind, q.build_id is not None) for q in view.quality),
-        preference,
+        prefer.get("default", DEFAULT_PREFERENCE),
+        {k: v for k, v in prefer.items() if k != "default"},
     )
     tps = {b: r.tps_per_user for b, r in view.results.items() if r.tps_per_user is not None}
     ttft = {b: t for b, r in view.results.items() if (t := ttft_of(r)) is not None}
@@ -50,6 +54,43 @@ def candidate(view: BuildView, preference: tuple[str, ...] = DEFAULT_PREFERENCE)
     )
 
 
+def chosen_kinds(view: BuildView, prefer: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Which kind (measured, model-card, ...) fed each quality metric of one build."""
+    chosen = pick_quality(
+        (QualityValue(q.metric, q.value, q.kind, q.build_id is not None) for q in view.quality),
+        prefer.get("default", DEFAULT_PREFERENCE),
+        {k: v for k, v in prefer.items() if k != "default"},
+    )
+    return {m: v.kind for m, v in chosen.items()}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Per-build scoring inputs of one set of views, reusable across presets and weights."""
+
+    candidates: list[Candidate]
+    sizes: dict[str, str | None]
+    kinds: dict[str, dict[str, str]]
+    methods: dict[str, str | None]
+    origins: dict[str, str]
+    dates: dict[str, str | None]
+
+
+def prepare(
+    views: list[BuildView], catalog: Catalog, prefer: Mapping[str, Sequence[str]] | None = None
+) -> Prepared:
+    """Everything about the builds that does not depend on preset, bucket or weights."""
+    merged = {**catalog.quality_prefer, **(prefer or {})}
+    return Prepared(
+        candidates=[candidate(v, merged) for v in views],
+        sizes={v.build.id: catalog.size_bucket(v.build.params_total_b) for v in views},
+        kinds={v.build.id: chosen_kinds(v, merged) for v in views},
+        methods={v.build.id: v.build.vram_method for v in views},
+        origins={v.build.id: v.origin.removeprefix("dataset:") for v in views},
+        dates={v.build.id: v.build.run_date for v in views},
+    )
+
+
 def leaderboard(
     views: list[BuildView],
     catalog: Catalog,
@@ -57,6 +98,8 @@ def leaderboard(
     bucket: str = "all",
     weights: Weights | None = None,
     datasets: dict[str, dict[str, Any]] | None = None,
+    prefer: Mapping[str, Sequence[str]] | None = None,
+    prepared: Prepared | None = None,
 ) -> Leaderboard:
     """Rank stored builds; unknown preset or bucket is an error naming the valid ids."""
     if preset not in catalog.presets:
@@ -67,20 +110,18 @@ def leaderboard(
         raise ArenaError(
             f"unknown bucket '{bucket}'; expected one of: {', '.join(catalog.buckets)}"
         )
-    cands = [candidate(v) for v in views]
-    sizes = {v.build.id: catalog.size_bucket(v.build.params_total_b) for v in views}
-    ranking = rank(cands, catalog.presets[preset], catalog.buckets[bucket], sizes, weights)
+    p = prepared or prepare(views, catalog, prefer)
+    ranking = rank(p.candidates, catalog.presets[preset], catalog.buckets[bucket], p.sizes, weights)
     visible = {r.model for r in ranking.rows}
-    origins = {v.origin.removeprefix("dataset:") for v in views if v.build.id in visible}
+    origins = {p.origins[m] for m in visible}
     attributions = [
         str(info["attribution"])
         for name, info in sorted((datasets or {}).items())
         if name in origins and info.get("attribution")
     ]
-    dates = [v.build.run_date for v in views if v.build.id in visible and v.build.run_date]
-    methods: dict[str, str | None] = {v.build.id: v.build.vram_method for v in views}
+    dates = [d for m in visible if (d := p.dates[m])]
     latest = max(dates) if dates else None
-    return Leaderboard(preset, bucket, ranking, attributions, latest, methods)
+    return Leaderboard(preset, bucket, ranking, attributions, latest, p.methods, p.kinds)
 
 
 def _r(x: float | None, nd: int = 2) -> float | None:
@@ -106,6 +147,9 @@ def leaderboard_json(lb: Leaderboard) -> dict[str, Any]:
                 "bucket": r.bucket,
                 "quality_raw": _r(r.quality_raw),
                 "quality_parts": {k: _r(v) for k, v in r.quality_parts.items()},
+                "quality_kinds": {
+                    k: lb.quality_kinds.get(r.model, {}).get(k) for k in r.quality_parts
+                },
                 "throughput_tps": _r(r.throughput_tps),
                 "benches_measured": r.benches_measured,
                 "benches_total": r.benches_total,

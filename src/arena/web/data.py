@@ -13,7 +13,7 @@ from typing import Any
 
 from arena.catalog import Catalog, load_catalog
 from arena.catalog.types import Weights
-from arena.service import build_detail, leaderboard, leaderboard_json
+from arena.service import Prepared, build_detail, leaderboard, leaderboard_json, prepare
 from arena.store import BuildView, Store
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ class BoardData:
         self._by_id: dict[str, BuildView] = {}
         self._datasets: dict[str, dict[str, Any]] = {}
         self._boards: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._prepared: Prepared | None = None
 
     def _fingerprint(self) -> tuple[Any, ...]:
         """Cheap change detector: SQLite file stats, else a time slot."""
@@ -61,6 +62,7 @@ class BoardData:
             self._views = views
             self._by_id = {v.build.id: v for v in views}
             self._datasets = self.store.datasets()
+            self._prepared = prepare(views, self.catalog)
             self._boards.clear()
             self._key = key
 
@@ -84,12 +86,13 @@ class BoardData:
         wkey = None if weights is None else astuple3(weights)
         with self._lock:
             data_key, views, datasets = self._key, self._views, self._datasets
+            prepared = self._prepared
             key = (data_key, preset, bucket, wkey)
             cached = self._boards.get(key)
             if cached is not None:
                 self._boards.move_to_end(key)
                 return cached
-        lb = leaderboard(views, self.catalog, preset, bucket, weights, datasets)
+        lb = leaderboard(views, self.catalog, preset, bucket, weights, datasets, prepared=prepared)
         body = json.dumps(leaderboard_json(lb), ensure_ascii=False).encode("utf-8")
         with self._lock:
             self._boards[key] = body

@@ -1,0 +1,152 @@
+"""`arena quality ...`: set, import or fetch quality numbers, each with its source and date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from arena.cli.common import DbOption, console, err_console, open_store
+from arena.errors import ArenaError
+from arena.importers import artificial_analysis as aa
+from arena.importers.quality import parse_quality_file
+from arena.records import QualityKind, QualityRecord
+
+quality_app = typer.Typer(
+    help="Quality numbers: set by hand, import a CSV/JSON file, or fetch Artificial Analysis.",
+    no_args_is_help=True,
+)
+KINDS: tuple[QualityKind, ...] = ("model-card", "imported", "artificial-analysis", "measured")
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
+
+
+def _pct(name: str, value: float | None) -> float | None:
+    if value is None:
+        return None
+    v = value * 100 if 0 <= value <= 1 else value
+    if not 0 <= v <= 100:
+        raise ArenaError(f"--{name} {value:g}: expected a number 0-100 (or 0-1)")
+    return v
+
+
+@quality_app.command("set")
+def set_cmd(
+    base_model: Annotated[
+        str, typer.Argument(help="HF id of the base model, e.g. Qwen/Qwen3.5-4B.")
+    ],
+    source: Annotated[str, typer.Option(help="URL or file the numbers come from (required).")],
+    mmlu_pro: Annotated[float | None, typer.Option("--mmlu-pro")] = None,
+    gpqa: Annotated[float | None, typer.Option("--gpqa", help="GPQA Diamond.")] = None,
+    humaneval: Annotated[float | None, typer.Option("--humaneval")] = None,
+    livecodebench: Annotated[float | None, typer.Option("--livecodebench")] = None,
+    kind: Annotated[
+        str, typer.Option(help="model-card, imported or artificial-analysis.")
+    ] = "model-card",
+    date: Annotated[
+        str | None, typer.Option(help="Date the numbers were read (default today).")
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="What exactly the numbers are.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Set quality numbers of one base model (0-100; 0-1 is read as a fraction)."""
+    if kind not in KINDS or kind == "measured":
+        raise ArenaError(f"--kind {kind!r}: expected model-card, imported or artificial-analysis")
+    if not source.strip():
+        raise ArenaError("--source: expected the URL or file the numbers come from")
+    values = {
+        "mmlu_pro": _pct("mmlu-pro", mmlu_pro),
+        "gpqa_diamond": _pct("gpqa", gpqa),
+        "humaneval": _pct("humaneval", humaneval),
+        "livecodebench": _pct("livecodebench", livecodebench),
+    }
+    records = [
+        QualityRecord(base_model, metric, v, source, date or _today(), kind, note=note)
+        for metric, v in values.items()
+        if v is not None
+    ]
+    if not records:
+        raise ArenaError("give at least one of --mmlu-pro, --gpqa, --humaneval, --livecodebench")
+    open_store(db).put_quality(records)
+    console.print(
+        f"set {len(records)} quality numbers for {base_model} ({kind}, {source})", highlight=False
+    )
+
+
+@quality_app.command("import")
+def import_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="CSV or JSON: base_model, metric, value, source, date.")
+    ],
+    kind: Annotated[str, typer.Option(help="Kind stored with the numbers.")] = "imported",
+    db: DbOption = None,
+) -> None:
+    """Import quality numbers; any bad row stops the import with one line and writes nothing."""
+    if kind not in KINDS:
+        raise ArenaError(f"--kind {kind!r}: expected one of {', '.join(KINDS)}")
+    records = parse_quality_file(file, kind)
+    open_store(db).put_quality(records)
+    console.print(f"imported {len(records)} quality numbers from {file}", highlight=False)
+
+
+def cache_path() -> Path:
+    """Where the last Artificial Analysis response is kept."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("arena")) / "artificial-analysis-models.json"
+
+
+@quality_app.command("fetch-aa")
+def fetch_aa_cmd(
+    api_key: Annotated[str | None, typer.Option("--api-key", envvar="AA_API_KEY")] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--map", help="YAML: HF base model id: AA model id.")
+    ] = None,
+    url: Annotated[str, typer.Option("--url", help="API endpoint.")] = aa.API_URL,
+    cached: Annotated[
+        bool, typer.Option(help="Use the cached response instead of the API.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Fetch MMLU-Pro, GPQA and LiveCodeBench from Artificial Analysis for mapped base models."""
+    store = open_store(db)
+    cache = cache_path()
+    if cached:
+        if not cache.is_file():
+            raise ArenaError(f"--cached: no cached response at {cache}; run without --cached")
+        data = json.loads(cache.read_text("utf-8"))
+    else:
+        if not api_key:
+            raise ArenaError("--api-key (or AA_API_KEY): expected your Artificial Analysis key")
+        data = aa.fetch(api_key, url)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(cache.name + ".part")
+        tmp.write_text(json.dumps({**data, "_fetched": _today(), "_url": url}), "utf-8")
+        os.replace(tmp, cache)
+    bases = sorted({v.build.base_model for v in store.builds()})
+    pairs = aa.read_mapping(mapping) if mapping else {}
+    if not pairs:
+        table = Table(title="No --map given: suggested matches (confirm them in a mapping file)")
+        for col in ("base model", "AA id", "AA name"):
+            table.add_column(col)
+        for base in bases:
+            for m in aa.suggest(base, data["data"], 1):
+                table.add_row(base, str(m.get("id")), str(m.get("name")))
+        console.print(table)
+        console.print("nothing written: matches are never guessed silently", highlight=False)
+        return
+    records, problems = aa.to_records(data, pairs, str(data.get("_fetched") or _today()), url)
+    for p in problems:
+        err_console.print(f"note: {p}", highlight=False)
+    store.put_quality(records)
+    console.print(
+        f"stored {len(records)} quality numbers for {len(pairs)} mapped models", highlight=False
+    )
+    console.print(aa.ATTRIBUTION, highlight=False)

@@ -1,0 +1,98 @@
+"""Quality numbers from a CSV or JSON file: base model, metric, value, source, date."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from arena.errors import ArenaError
+from arena.records import QualityKind, QualityRecord
+
+METRIC_ALIASES = {
+    "mmlu_pro": "mmlu_pro",
+    "mmlu-pro": "mmlu_pro",
+    "mmlupro": "mmlu_pro",
+    "gpqa": "gpqa_diamond",
+    "gpqa_diamond": "gpqa_diamond",
+    "gpqa-diamond": "gpqa_diamond",
+    "humaneval": "humaneval",
+    "human_eval": "humaneval",
+    "human-eval": "humaneval",
+    "livecodebench": "livecodebench",
+    "lcb": "livecodebench",
+    "live_code_bench": "livecodebench",
+}
+FIELDS = ("base_model", "metric", "value", "source", "date")
+
+
+def metric_id(name: str) -> str | None:
+    """Canonical metric id for the names people write (MMLU-Pro, gpqa, LCB, ...)."""
+    return METRIC_ALIASES.get(name.strip().lower().replace(" ", "_"))
+
+
+def _rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """(where, row) pairs from CSV (header row) or JSON (list of objects)."""
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise ArenaError(f"{path}: cannot read ({exc.strerror})") from exc
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ArenaError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from exc
+        if isinstance(data, dict) and isinstance(data.get("quality"), list):
+            data = data["quality"]
+        if not isinstance(data, list):
+            raise ArenaError(f"{path}: expected a JSON list of objects with {', '.join(FIELDS)}")
+        return [(f"{path}: item {i}", r) for i, r in enumerate(data)]
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [f for f in FIELDS[:4] if f not in (reader.fieldnames or [])]
+    if missing:
+        raise ArenaError(
+            f"{path}: header lacks column '{missing[0]}'; expected columns {', '.join(FIELDS)}"
+        )
+    return [(f"{path}: row {i + 2}", dict(r)) for i, r in enumerate(reader)]
+
+
+def parse_quality_file(path: Path, kind: QualityKind = "imported") -> list[QualityRecord]:
+    """Every row checked first; values 0-1 (whole file) are read as fractions, else 0-100."""
+    raw = _rows(path)
+    parsed: list[tuple[str, dict[str, Any], float]] = []
+    for where, row in raw:
+        if not isinstance(row, dict):
+            raise ArenaError(f"{where}: expected an object with {', '.join(FIELDS)}")
+        for field in ("base_model", "metric", "source"):
+            if not str(row.get(field) or "").strip():
+                raise ArenaError(f"{where}: field '{field}' is empty; expected a value")
+        if metric_id(str(row["metric"])) is None:
+            raise ArenaError(
+                f"{where}: field 'metric' = {row['metric']!r}; expected one of "
+                "mmlu_pro, gpqa_diamond, humaneval, livecodebench"
+            )
+        try:
+            value = float(row.get("value"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            value = math.nan
+        if not math.isfinite(value) or not 0 <= value <= 100:
+            raise ArenaError(
+                f"{where}: field 'value' = {row.get('value')!r}; expected a number 0-100 or 0-1"
+            )
+        parsed.append((where, row, value))
+    fractions = bool(parsed) and all(v <= 1.0 for _, _, v in parsed)
+    return [
+        QualityRecord(
+            base_model=str(row["base_model"]).strip(),
+            metric=metric_id(str(row["metric"])) or "",
+            value=round(v * 100, 4) if fractions else v,
+            source=str(row["source"]).strip(),
+            retrieved=str(row.get("date") or "").strip() or None,
+            kind=kind,
+            note=str(row.get("note") or "").strip() or None,
+        )
+        for _, row, v in parsed
+    ]

@@ -1,0 +1,253 @@
+"""Quality numbers: set, import (CSV/JSON), Artificial Analysis via a local fake API, preference."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from arena.cli.app import app
+
+runner = CliRunner()
+QWEN = "Qwen/Qwen3.5-0.8B"
+BUILD = "qwen-3.5-0.8b-bf16"
+
+# A fixture built from the documented fields of GET /api/v2/data/llms/models
+# (id, name, slug, evaluations.{mmlu_pro, gpqa, livecodebench, ...} as 0-1).
+AA_RESPONSE: dict[str, Any] = {
+    "status": 200,
+    "data": [
+        {
+            "id": "aa-0001",
+            "name": "Qwen3.5 0.8B",
+            "slug": "qwen3-5-0-8b",
+            "model_creator": {"id": "c1", "name": "Alibaba"},
+            "evaluations": {"mmlu_pro": 0.31, "gpqa": 0.205, "livecodebench": 0.102, "hle": 0.04},
+        },
+        {
+            "id": "aa-0002",
+            "name": "Gemma 4 31B",
+            "slug": "gemma-4-31b",
+            "evaluations": {"mmlu_pro": 0.84, "gpqa": None},
+        },
+    ],
+}
+
+
+def run(*args: str) -> str:
+    """In-process CLI call that must succeed."""
+    res = runner.invoke(app, list(args), catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI as a subprocess (real stderr and exit code)."""
+    return subprocess.run([sys.executable, "-m", "arena", *args], capture_output=True, text=True)
+
+
+def show_quality(db: str, build: str = BUILD) -> dict[str, list[dict[str, Any]]]:
+    """Quality section of `arena show --format json`."""
+    quality: dict[str, list[dict[str, Any]]] = json.loads(
+        run("show", build, "--format", "json", "--db", db)
+    )["quality"]
+    return quality
+
+
+def row(db: str, *extra: str) -> dict[str, Any]:
+    """The leaderboard row of the test build."""
+    rows = json.loads(run("leaderboard", "--format", "json", "--db", db, *extra))["rows"]
+    found: dict[str, Any] = next(r for r in rows if r["model"] == BUILD)
+    return found
+
+
+def test_set_adds_numbers_with_source_and_they_feed_the_score(db_path: str) -> None:
+    before = row(db_path)
+    assert before["quality_kinds"]["mmlu_pro"] == "model-card"
+    run(
+        "quality",
+        "set",
+        QWEN,
+        "--mmlu-pro",
+        "40",
+        "--gpqa",
+        "0.3",
+        "--source",
+        "https://example.org/card",
+        "--kind",
+        "imported",
+        "--db",
+        db_path,
+    )
+    q = show_quality(db_path)
+    imported = [e for e in q["mmlu_pro"] if e["kind"] == "imported"]
+    assert imported[0]["value"] == 40
+    assert imported[0]["source"] == "https://example.org/card"
+    assert [e["value"] for e in q["gpqa_diamond"] if e["kind"] == "imported"] == [30]
+    after = row(db_path)
+    assert after["quality_kinds"]["mmlu_pro"] == "imported"
+    assert after["quality_parts"]["mmlu_pro"] == 40
+
+
+def test_prefer_option_chooses_the_kind_per_metric(db_path: str) -> None:
+    run(
+        "quality",
+        "set",
+        QWEN,
+        "--mmlu-pro",
+        "40",
+        "--source",
+        "x",
+        "--kind",
+        "imported",
+        "--db",
+        db_path,
+    )
+    assert row(db_path, "--prefer", "model-card")["quality_kinds"]["mmlu_pro"] == "model-card"
+    r = row(db_path, "--prefer", "mmlu_pro=model-card")
+    assert r["quality_kinds"]["mmlu_pro"] == "model-card"
+    res = cli("leaderboard", "--prefer", "mmlu_pro=guess", "--db", db_path)
+    assert res.returncode == 1
+    assert "--prefer 'mmlu_pro=guess'" in res.stderr
+
+
+def test_import_csv_fractions_and_json_percent(db_path: str, tmp_path: Path) -> None:
+    csv_file = tmp_path / "q.csv"
+    csv_file.write_text(
+        "base_model,metric,value,source,date\n"
+        f"{QWEN},MMLU-Pro,0.33,https://example.org/a,2026-11-01\n"
+        f"{QWEN},LCB,0.12,https://example.org/a,2026-11-01\n"
+    )
+    run("quality", "import", str(csv_file), "--db", db_path)
+    q = show_quality(db_path)
+    assert [e["value"] for e in q["mmlu_pro"] if e["kind"] == "imported"] == [33]
+    assert [e["value"] for e in q["livecodebench"] if e["kind"] == "imported"] == [12]
+    js = tmp_path / "q.json"
+    js.write_text(
+        json.dumps(
+            [
+                {
+                    "base_model": QWEN,
+                    "metric": "gpqa",
+                    "value": 25,
+                    "source": "file://lab.txt",
+                    "date": "2026-11-02",
+                }
+            ]
+        )
+    )
+    run("quality", "import", str(js), "--db", db_path)
+    assert [e["value"] for e in show_quality(db_path)["gpqa_diamond"] if e["kind"] == "imported"]
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ("base_model,metric,value,source\nA,mmlu_pro,abc,s\n", "row 2: field 'value' = 'abc'"),
+        ("base_model,metric,value,source\nA,mmlu_pro,50,s\nA,bleu,5,s\n", "row 3: field 'metric'"),
+        ("base_model,metric,value,source\nA,mmlu_pro,150,s\n", "expected a number 0-100"),
+        ("base_model,metric,value,source\nA,mmlu_pro,50,\n", "field 'source' is empty"),
+        ("base_model,metric,source\nA,mmlu_pro,s\n", "header lacks column 'value'"),
+    ],
+)
+def test_bad_rows_one_line_and_nothing_written(
+    db_path: str, tmp_path: Path, content: str, needle: str
+) -> None:
+    f = tmp_path / "bad.csv"
+    f.write_text(content)
+    run("leaderboard", "--db", db_path)
+    before = show_quality(db_path)
+    res = cli("quality", "import", str(f), "--db", db_path)
+    assert res.returncode == 1
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert needle in lines[0]
+    assert str(f) in lines[0]
+    assert show_quality(db_path) == before
+
+
+class _FakeAA(BaseHTTPRequestHandler):
+    """Artificial Analysis's models endpoint, answering only with the right x-api-key."""
+
+    def do_GET(self) -> None:
+        if self.headers.get("x-api-key") != "secret":
+            self.send_response(401)
+            self.end_headers()
+            return
+        body = json.dumps(AA_RESPONSE).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        return
+
+
+@pytest.fixture
+def aa_url() -> Iterator[str]:
+    """A local fake of the AA API on loopback."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeAA)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api/v2/data/llms/models"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_fetch_aa_without_map_only_suggests(
+    db_path: str, aa_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out = run("quality", "fetch-aa", "--api-key", "secret", "--url", aa_url, "--db", db_path)
+    assert "aa-0001" in out
+    assert "nothing written" in out
+    assert all(
+        e["kind"] != "artificial-analysis" for v in show_quality(db_path).values() for e in v
+    )
+
+
+def test_fetch_aa_with_map_stores_numbers_and_attribution(
+    db_path: str, aa_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(f"{QWEN}: aa-0001\nnot/there: aa-9999\n")
+    out = run(
+        "quality",
+        "fetch-aa",
+        "--api-key",
+        "secret",
+        "--url",
+        aa_url,
+        "--map",
+        str(mapping),
+        "--db",
+        db_path,
+    )
+    assert "Artificial Analysis" in out
+    q = show_quality(db_path)
+    aa = {m: [e for e in v if e["kind"] == "artificial-analysis"] for m, v in q.items()}
+    assert aa["mmlu_pro"][0]["value"] == 31
+    assert aa["gpqa_diamond"][0]["value"] == 20.5
+    assert aa["livecodebench"][0]["value"] == 10.2
+    assert "no HumanEval" in aa["livecodebench"][0]["note"]
+    assert aa_url in aa["mmlu_pro"][0]["source"]
+    # the cached response serves a rerun without the network
+    run("quality", "fetch-aa", "--cached", "--map", str(mapping), "--db", db_path)
+
+
+def test_fetch_aa_bad_key_is_one_line(db_path: str, aa_url: str) -> None:
+    res = cli("quality", "fetch-aa", "--api-key", "wrong", "--url", aa_url, "--db", db_path)
+    assert res.returncode == 1
+    assert "HTTP 401 (check --api-key)" in res.stderr
