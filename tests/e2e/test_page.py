@@ -112,7 +112,7 @@ def test_hovering_a_bubble_shows_its_tooltip(page: Page, watch: Watch) -> None:
     tip = page.locator("#chart .hoverlayer .hovertext")
     expect(tip).to_contain_text(name)
     expect(tip).to_contain_text("Score")
-    expect(tip).to_contain_text("TTFT p50")
+    expect(tip).to_contain_text("TTFT (p50, else mean)")
 
 
 def test_row_click_highlights_bubble(page: Page, watch: Watch) -> None:

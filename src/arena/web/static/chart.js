@@ -18,7 +18,7 @@
       `VRAM ${A.esc(vram)}`,
       `Efficiency ${A.num(r.efficiency_raw, 2)} tok/s per GB · E ${A.num(r.E)}`,
       `Score ${A.num(r.score)} · rank ${r.rank} · ${A.esc(A.tierLabel(r))}`,
-      `TTFT p50 ${r.ttft_ms === null ? "–" : A.num(r.ttft_ms, 0) + " ms"}`,
+      `TTFT (p50, else mean) ${r.ttft_ms === null ? "–" : A.num(r.ttft_ms, 0) + " ms"}`,
     ];
     return lines.join("<br>");
   }

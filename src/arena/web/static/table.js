@@ -10,7 +10,7 @@
     { key: "throughput_tps", label: "Throughput tok/s", num: true, title: "Tokens per second per user on the preset's bench(es)" },
     { key: "efficiency_raw", label: "Efficiency tok/s/GB", num: true, title: "Throughput ÷ VRAM" },
     { key: "vram_gb", label: "VRAM GB", num: true, title: "~ = estimated from parameters × bytes per parameter" },
-    { key: "ttft_ms", label: "TTFT p50 ms", num: true, title: "Time to first token: p50 where the tool reports it, else the mean (llama-benchy)" },
+    { key: "ttft_ms", label: "TTFT ms", num: true, title: "Time to first token: p50 where the tool reports it, else the mean (llama-benchy)" },
     { key: "score", label: "Score", num: true, title: "wq·Q + wg·G + we·E, coloured by tier" },
   ];
   let rows = [], sortKey = "rank", sortDir = 1, selected = null, onSelect = null, thead = null, tbody = null;
