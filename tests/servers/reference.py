@@ -27,6 +27,7 @@ class RefConfig:
     natural_len: int = 12  # tokens generated when ignore_eos is not set
     fault: Fault = ""
     fault_after: int = 3  # tokens sent before a mid-stream fault
+    fault_every: int = 0  # 0: every request faults; k: only requests number k, 2k, ... (1-based)
     honour_ignore_eos: bool = True
     model: str = "ref-model"
     tokenize: bool = True
@@ -189,16 +190,23 @@ class ReferenceServer:
         if path in ("/v1/chat/completions", "/v1/completions") and method == "POST":
             self.stats.requests += 1
             self.stats.bodies.append(body)
-            if cfg.fault == "http500":
+            every = cfg.fault_every
+            fault = cfg.fault if every <= 0 or self.stats.requests % every == 0 else ""
+            if fault == "http500":
                 await self._send_json(writer, 500, {"error": {"message": "injected 500"}})
                 return True
-            await self._stream(body, path.endswith("chat/completions"), writer, t_recv)
-            return cfg.fault not in ("reset", "stall")
+            await self._stream(body, path.endswith("chat/completions"), writer, t_recv, fault)
+            return fault not in ("reset", "stall")
         await self._send_json(writer, 404, {"error": {"message": f"no route {path}"}})
         return True
 
     async def _stream(
-        self, body: dict[str, Any], chat: bool, writer: asyncio.StreamWriter, t_recv: float
+        self,
+        body: dict[str, Any],
+        chat: bool,
+        writer: asyncio.StreamWriter,
+        t_recv: float,
+        fault: Fault = "",
     ) -> None:
         cfg = self.config
         loop = asyncio.get_running_loop()
@@ -240,24 +248,24 @@ class ReferenceServer:
                 delay = target - loop.time()
                 if delay > 0:
                     await asyncio.sleep(delay)
-                if i == cfg.fault_after and cfg.fault in (
+                if i == cfg.fault_after and fault in (
                     "reset",
                     "stall",
                     "malformed",
                     "error_event",
                 ):
-                    if cfg.fault == "reset":
+                    if fault == "reset":
                         writer.transport.abort()
                         return
-                    if cfg.fault == "stall":
+                    if fault == "stall":
                         await asyncio.sleep(3600)
-                    if cfg.fault == "malformed":
+                    if fault == "malformed":
                         writer.write(event(b"{not json"))
-                    if cfg.fault == "error_event":
+                    if fault == "error_event":
                         writer.write(event({"error": {"message": "injected error"}}))
                 writer.write(chunk(f" w{i}", finish="length" if i == n - 1 else None))
                 await writer.drain()
-            if cfg.fault != "no_usage":
+            if fault != "no_usage":
                 prompt = count_tokens(body)
                 usage = {
                     "prompt_tokens": prompt,

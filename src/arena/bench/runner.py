@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import math
 from collections.abc import Callable
@@ -24,7 +25,7 @@ SANITY_PROMPT = "What is the capital of France? Answer with one word."
 
 
 class ServerGone(ArenaError):
-    """Every request of a bench failed to connect: the server is not there any more."""
+    """The server is not there any more: refused a whole bench, or went away during one."""
 
 
 @dataclass
@@ -129,6 +130,20 @@ def _gone(errors: list[str], completed: int) -> bool:
     )
 
 
+async def _alive(t: Target) -> bool:
+    """Does the server still answer GET /models? Any HTTP answer (or a slow one) counts."""
+    suffix = "/chat/completions" if t.endpoint == "chat" else "/completions"
+    try:
+        async with asyncio.timeout(t.timeouts.connect):
+            async with t.session.get(t.url.removesuffix(suffix) + "/models") as resp:
+                await resp.read()
+    except TimeoutError:
+        return True
+    except (aiohttp.ClientError, OSError):
+        return False
+    return True
+
+
 async def run_bench(ctx: SuiteContext, bench: Bench, progress: Progress) -> BenchRecord:
     """Measure one bench and turn it into a record with provenance."""
     t = ctx.target
@@ -152,6 +167,8 @@ async def run_bench(ctx: SuiteContext, bench: Bench, progress: Progress) -> Benc
         )
         if _gone(errors, completed):
             raise ServerGone(f"server at {t.url} refused every request of bench '{bench.id}'")
+        if failed and not await _alive(t):
+            raise ServerGone(f"server at {t.url} went away during bench '{bench.id}'")
         notes += _quality_notes(completed, failed, errors)
         rec = closed_record(bench, rows, completed, failed, prov, notes, meta)
     else:
@@ -161,6 +178,8 @@ async def run_bench(ctx: SuiteContext, bench: Bench, progress: Progress) -> Benc
         errors = [r.error or "unknown error" for r in results if not r.ok]
         if _gone(errors, dist["completed"]):
             raise ServerGone(f"server at {t.url} refused every request of bench '{bench.id}'")
+        if errors and not await _alive(t):
+            raise ServerGone(f"server at {t.url} went away during bench '{bench.id}'")
         notes += plan_notes + _quality_notes(dist["completed"], dist["failed"], errors)
         rec = open_record(bench, dist, prov, notes, meta)
     progress.done(bench, rec)

@@ -126,6 +126,8 @@ async def _suite(
     base = opts["base_url"].rstrip("/")
     async with make_session(opts["api_key"], timeouts) as session:
         model_meta = pick_model(await served_models(session, base), opts["model"], base)
+        store, build, hw = opts["store"], opts["build"], opts["hardware"]
+        store.put_build(build, hw, [])  # only once the server answered and serves the model
         prompts = PromptMaker(model=opts["model"])
         await prompts.calibrate(session, base.removesuffix("/v1"), opts["seed"])
         url = base + ("/chat/completions" if opts["endpoint"] == "chat" else "/completions")
@@ -145,7 +147,6 @@ async def _suite(
             ctx.notes.append(forced_note)
         if prompts.method != "tokenize":
             ctx.notes.append("prompt lengths estimated (server has no /tokenize)")
-        store, build, hw = opts["store"], opts["build"], opts["hardware"]
         done: list[BenchRecord] = []
         with live.bar:
             for bench in benches:
@@ -252,7 +253,6 @@ def bench_cmd(
         selected = [x for x in selected if x.id not in stored]
         if skipped and not quiet:
             err_console.print(f"resume: skipping stored {', '.join(skipped)}", highlight=False)
-    store.put_build(b, hw, [])
     opts = {
         "model": model,
         "base_url": base_url,

@@ -1,0 +1,234 @@
+"""`arena bench` against a misbehaving reference server: every fault is counted with its reason.
+
+Each test runs the real CLI in a subprocess against the real reference server on loopback,
+with the smoke profile and tiny TTFT / inter-token gaps so it stays fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+from typing import Any
+
+import pytest
+
+from arena.bench.client import Timeouts, make_session, payload, stream_request
+from arena.bench.sse import SSEParser
+from tests.servers.fixtures import (  # noqa: F401  (fixtures are found by name)
+    MODEL,
+    ArenaCli,
+    arena_cli_fixture,
+    ref_server_fixture,
+    template_db_fixture,
+)
+from tests.servers.reference import ReferenceServer
+
+CLOSED = "chat"  # smoke: c = 1 then c = 2, one run -> 3 requests
+OPEN = "office-baseline"  # smoke: 4 prompts at 20 req/s
+BOTH = f"{CLOSED},{OPEN}"
+QUICK_TIMEOUTS = ("--first-token-timeout", "2", "--token-timeout", "0.3")
+
+
+def run_json(cli: ArenaCli, base_url: str, *args: str) -> dict[str, dict[str, Any]]:
+    """`arena bench ... --json` (exit 0 expected): the stored benches of the build, by id."""
+    res = cli.bench(base_url, *args, "--json")
+    assert res.returncode == 0, res.stderr
+    benches: dict[str, dict[str, Any]] = json.loads(res.stdout)["benches"]
+    return benches
+
+
+def notes_with(rec: dict[str, Any], prefix: str) -> list[str]:
+    return [n for n in rec["notes"] if n.startswith(prefix)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_http_500_counts_failures_marks_unreliable_and_goes_on(
+    ref_server: ReferenceServer, arena_cli: ArenaCli
+) -> None:
+    ref_server.config.fault = "http500"
+    res = arena_cli.bench(ref_server.base_url, "--benches", BOTH, *QUICK_TIMEOUTS)
+    assert res.returncode == 0, res.stderr
+    assert "sanity check" in res.stderr  # the failing sanity request is reported, not fatal
+    assert arena_cli.stored() == {CLOSED, OPEN}  # the suite went on to the next bench
+    shown = arena_cli.show()["benches"]
+    for bench, n in ((CLOSED, 3), (OPEN, 4)):
+        rec = shown[bench]
+        assert (rec["completed"], rec["failed"]) == (0, n)
+        assert notes_with(rec, "unreliable"), rec["notes"]
+        (errors,) = notes_with(rec, "errors: ")
+        assert "HTTP 500" in errors
+        assert "injected 500" in errors
+        assert rec["tps_per_user"] is None
+
+
+def test_connection_refused_before_start_is_one_line_and_writes_nothing(
+    arena_cli: ArenaCli,
+) -> None:
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    res = arena_cli.bench(url)
+    assert res.returncode == 1
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1, res.stderr
+    assert url in lines[0]
+    assert "cannot connect" in lines[0]
+    assert res.stdout == ""
+    assert not arena_cli.has_build()
+
+
+def test_wrong_model_names_the_served_models(
+    ref_server: ReferenceServer, arena_cli: ArenaCli
+) -> None:
+    res = arena_cli.bench(ref_server.base_url, model="no-such-model")
+    assert res.returncode == 1
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1, res.stderr
+    assert "'no-such-model'" in lines[0]
+    assert f"served models: {MODEL}" in lines[0]
+    assert ref_server.stats.requests == 0  # stopped before any generation request
+    assert not arena_cli.has_build("no-such-model")
+
+
+@pytest.mark.parametrize(
+    ("fault", "fault_after", "reason"),
+    [
+        pytest.param("reset", 3, "connection lost", id="reset-mid-stream"),
+        pytest.param("stall", 3, "timeout waiting for next token", id="stall-mid-stream"),
+        pytest.param("stall", 0, "timeout waiting for first token", id="stall-before-first"),
+        pytest.param("malformed", 3, "malformed SSE", id="malformed-sse"),
+        pytest.param("error_event", 3, "server error in stream", id="error-event"),
+    ],
+)
+def test_mid_stream_fault_on_every_request(
+    ref_server: ReferenceServer,
+    arena_cli: ArenaCli,
+    fault: str,
+    fault_after: int,
+    reason: str,
+) -> None:
+    ref_server.config.fault = fault
+    ref_server.config.fault_after = fault_after
+    timeouts = ("--first-token-timeout", "0.3", "--token-timeout", "0.3")
+    t0 = time.monotonic()
+    out = run_json(arena_cli, ref_server.base_url, "--benches", BOTH, *timeouts)
+    elapsed = time.monotonic() - t0
+    assert set(out) == {CLOSED, OPEN}
+    for bench, n in ((CLOSED, 3), (OPEN, 4)):
+        rec = out[bench]
+        assert (rec["completed"], rec["failed"]) == (0, n)
+        assert notes_with(rec, "unreliable"), rec["notes"]
+        (errors,) = notes_with(rec, "errors: ")
+        assert errors.startswith(f"errors: {reason}"), errors
+    if fault == "stall":  # per-request timeouts, not a hang: sanity + 2 batches + 1 open wave
+        assert elapsed < 15
+
+
+@pytest.mark.parametrize(
+    ("fault", "every", "reason", "n_failed"),
+    [
+        # requests 1 and 2 are the sanity check and the ignore_eos probe; chat with --runs 4
+        # sends requests 3..14 (12 requests): every 10th -> 1 fails (8 %), every 5th -> 2 (17 %)
+        pytest.param("reset", 10, "connection lost", 1, id="reset-1-of-12"),
+        pytest.param("stall", 10, "timeout waiting for next token", 1, id="stall-1-of-12"),
+        pytest.param("malformed", 5, "malformed SSE", 2, id="malformed-2-of-12"),
+        pytest.param("error_event", 5, "server error in stream", 2, id="error-event-2-of-12"),
+    ],
+)
+def test_partial_faults_unreliable_only_above_ten_percent(
+    ref_server: ReferenceServer,
+    arena_cli: ArenaCli,
+    fault: str,
+    every: int,
+    reason: str,
+    n_failed: int,
+) -> None:
+    ref_server.config.fault = fault
+    ref_server.config.fault_every = every
+    args = ("--benches", CLOSED, "--runs", "4", *QUICK_TIMEOUTS)
+    out = run_json(arena_cli, ref_server.base_url, *args)
+    rec = out[CLOSED]
+    last = ref_server.stats.requests  # the bench's 12 requests were the last ones served
+    assert last - 12 >= 1  # and the healthy sanity request came before them
+    failed = last // every - (last - 12) // every  # multiples of `every` among them
+    assert failed == n_failed
+    assert (rec["completed"], rec["failed"]) == (12 - failed, failed)
+    assert bool(notes_with(rec, "unreliable")) is (failed / 12 > 0.10), rec["notes"]
+    (errors,) = notes_with(rec, "errors: ")
+    assert errors.startswith(f"errors: {reason}"), errors
+    assert rec["tps_per_user"] is not None  # the healthy requests still give a headline
+    assert not notes_with(rec, "suspect")
+
+
+def test_role_only_first_chunk_is_not_the_first_token(
+    ref_server: ReferenceServer, arena_cli: ArenaCli
+) -> None:
+    ref_server.config.ttft = 0.05
+    out = run_json(arena_cli, ref_server.base_url, "--benches", BOTH)
+    for bench in (CLOSED, OPEN):
+        rec = out[bench]
+        assert rec["failed"] == 0
+        assert 45 <= rec["ttft_p50_ms"] < 1000, rec["ttft_p50_ms"]
+
+    ref_server.config.ttft = 0.2  # direct check: wide margins for a loaded machine
+
+    async def measure() -> tuple[float, dict[str, Any], float | None]:
+        url = ref_server.base_url + "/chat/completions"
+        body = payload(MODEL, "chat", "Say something", 4, force_length=True)
+        async with make_session(None, Timeouts()) as session:
+            # what a naive client sees: the first SSE event arrives at once and carries no text
+            t0 = time.perf_counter()
+            async with session.post(url, json=body) as resp:
+                parser = SSEParser()
+                events: list[str] = []
+                async for raw in resp.content.iter_any():
+                    events += parser.feed(raw)
+                    if events:
+                        break
+                first_gap = time.perf_counter() - t0
+                await resp.read()
+            first_event = json.loads(events[0])
+            res = await stream_request(session, url, body, Timeouts())
+        assert res.ok, res.error
+        return first_gap, first_event, res.ttft
+
+    first_gap, first_event, ttft = asyncio.run(measure())
+    assert first_event["choices"][0]["delta"] == {"role": "assistant", "content": ""}
+    assert first_gap < 0.1  # the role-only chunk: counting it would make TTFT look near zero
+    assert ttft is not None
+    assert ttft >= 0.195
+
+
+def test_token_source_is_reported(ref_server: ReferenceServer, arena_cli: ArenaCli) -> None:
+    with_usage = run_json(arena_cli, ref_server.base_url, "--benches", OPEN)[OPEN]
+    assert "output tokens counted from usage" in with_usage["notes"]
+    assert not any("from chunks" in n for n in with_usage["notes"])
+
+    ref_server.config.fault = "no_usage"
+    out = run_json(arena_cli, ref_server.base_url, "--benches", OPEN, "--build", "no-usage")
+    rec = out[OPEN]
+    assert "output tokens counted from chunks" in rec["notes"]
+    assert rec["failed"] == 0
+    # same seed, same lengths, one chunk per token: chunk counting finds what usage said
+    totals = {
+        build: arena_cli.distribution(OPEN, build)["total_output_tokens"]
+        for build in (MODEL, "no-usage")
+    }
+    assert totals[MODEL] == totals["no-usage"] > 0
+
+
+def test_ignore_eos_not_honoured_is_reported(
+    ref_server: ReferenceServer, arena_cli: ArenaCli
+) -> None:
+    ref_server.config.honour_ignore_eos = False
+    ref_server.config.natural_len = 4
+    rec = run_json(arena_cli, ref_server.base_url, "--benches", CLOSED)[CLOSED]
+    (note,) = notes_with(rec, "length not forced")
+    assert "mean 4 of 12 tokens" in note
+    assert rec["failed"] == 0
+    assert all(b.get("ignore_eos") for b in ref_server.stats.bodies[1:])  # it was asked for
