@@ -117,3 +117,19 @@ def test_kill_9_then_resume_finishes_and_leaves_earlier_benches_untouched(
         assert after[bench]["failed"] == 0
         assert after[bench]["completed"] > 0
         assert "--resume" in after[bench]["source"]["command"]
+
+
+def test_resume_measures_unreliable_benches_again(
+    ref_server: ReferenceServer, arena_cli: ArenaCli
+) -> None:
+    """A bench stored as unreliable (> 10 % failed) is not skipped by --resume."""
+    ref_server.config.fault = "http500"
+    first = arena_cli.bench(ref_server.base_url, "--benches", "chat")
+    assert first.returncode == 0, first.stderr
+    assert any(n.startswith("unreliable") for n in arena_cli.show()["benches"]["chat"]["notes"])
+    ref_server.config.fault = ""
+    again = arena_cli.bench(ref_server.base_url, "--benches", "chat", "--resume")
+    assert again.returncode == 0, again.stderr
+    chat = arena_cli.show()["benches"]["chat"]
+    assert chat["failed"] == 0
+    assert not any(n.startswith("unreliable") for n in chat["notes"])

@@ -181,7 +181,7 @@ def bench_cmd(
     seed: Annotated[int, typer.Option(help="Seed for prompts and arrivals.")] = 42,
     endpoint: Annotated[str, typer.Option(help="chat or completions.")] = "chat",
     resume: Annotated[
-        bool, typer.Option(help="Skip benches already stored for this build.")
+        bool, typer.Option(help="Skip benches already stored (unreliable ones run again).")
     ] = False,
     vram_gb: Annotated[float | None, typer.Option("--vram-gb", help="VRAM in GB (manual).")] = None,
     server_log: Annotated[
@@ -248,7 +248,12 @@ def bench_cmd(
         )
     if resume:
         view = store.build(build_id)
-        stored = set(view.results) if view else set()
+        # an unreliable bench (> 10 % failed) is measured again rather than kept
+        stored = {
+            bid
+            for bid, r in (view.results.items() if view else [])
+            if not any(n.startswith("unreliable") for n in r.notes)
+        }
         skipped = [x.id for x in selected if x.id in stored]
         selected = [x for x in selected if x.id not in stored]
         if skipped and not quiet:
