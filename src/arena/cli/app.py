@@ -13,6 +13,7 @@ from arena import __version__
 from arena.cli import render
 from arena.cli.bench import bench_cmd
 from arena.cli.common import BoardFormat, DbOption, catalog, console, err_console, open_store
+from arena.cli.eval import eval_cmd
 from arena.cli.importing import import_app
 from arena.cli.quality import quality_app
 from arena.cli.serve import serve_cmd
@@ -33,6 +34,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(quality_app, name="quality")
 app.command("serve")(serve_cmd)
 app.command("bench")(bench_cmd)
+app.command("eval")(eval_cmd)
 
 
 def _version(value: bool) -> None:

@@ -48,6 +48,7 @@ def build_detail(view: BuildView, catalog: Catalog) -> dict[str, Any]:
                 "source": q.source,
                 "retrieved": q.retrieved,
                 "note": q.note,
+                "details": q.details,
                 "build_specific": q.build_id is not None,
             }
         )

@@ -1,0 +1,274 @@
+"""`arena eval`: measure MMLU-Pro, GPQA Diamond and HumanEval on the build a server serves."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from arena.bench.client import Timeouts, make_session
+from arena.bench.runner import pick_model, served_models
+from arena.cli.bench import slug
+from arena.cli.common import DbOption, console, err_console, open_store
+from arena.cli.importing import ensure_build
+from arena.errors import ArenaError
+from arena.evals.runner import PROTOCOL, Checkpoint, Outcome, RunConfig, Task, TaskResult, run_task
+from arena.evals.tasks import DEFAULT_SUBSET, build_tasks, default_tasks, parse_tasks
+from arena.evals.tasks import quality_record as make_record
+
+
+def cache_dir(option: Path | None) -> Path:
+    """--cache-dir / ARENA_CACHE_DIR, else the platform's user cache dir for arena."""
+    if option is not None:
+        return option
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("arena", appauthor=False))
+
+
+def checkpoint_for(root: Path, build: str, model: str, seed: int, task: Task) -> Checkpoint:
+    """One file per build, task, protocol, model, budget and full subset (not --limit)."""
+    key = hashlib.sha256(
+        json.dumps([build, task.name, PROTOCOL, model, task.max_tokens, seed, task.key]).encode()
+    ).hexdigest()[:16]
+    name = f"{slug(build)}__{task.name}__{PROTOCOL}__{key}.jsonl"
+    return Checkpoint(root / "eval" / name, key)
+
+
+class EvalProgress:
+    """One Rich bar per task: answered/total, running accuracy, ETA."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.bar = Progress(
+            TextColumn("{task.description:<10}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("acc {task.fields[acc]:>6}"),
+            TimeRemainingColumn(),
+            console=err_console,
+            disable=quiet,
+        )
+        self.ids: dict[str, Any] = {}
+        self.right: dict[str, int] = {}
+
+    def start(self, task: Task, kept: int) -> None:
+        self.ids[task.name] = self.bar.add_task(
+            task.name, total=len(task.items), completed=kept, acc="-"
+        )
+        self.right[task.name] = 0
+
+    def item(self, task: Task, o: Outcome) -> None:
+        self.right[task.name] += o.correct
+        tid = self.ids[task.name]
+        asked = self.bar.tasks[tid].completed + 1
+        self.bar.update(tid, advance=1, acc=f"{self.right[task.name] / max(1, asked):.0%}")
+
+
+def summary_table(results: list[TaskResult], build_id: str) -> Table:
+    """Task, n, accuracy, 95 % CI, cut off, no answer, failed, questions/minute."""
+    t = Table(title=f"arena eval {PROTOCOL} · {build_id}", title_justify="left")
+    cols = ("task", "n", "accuracy", "95% CI", "cut off", "no answer", "failed", "q/min")
+    for col in cols:
+        t.add_column(col, justify="left" if col == "task" else "right")
+    for r in results:
+        low, high = r.ci95
+        t.add_row(
+            r.task.name,
+            str(r.n),
+            f"{r.accuracy * 100:.1f}%",
+            f"{low * 100:.1f}–{high * 100:.1f}",
+            str(r.cut_off),
+            str(r.unparsed),
+            str(r.failed),
+            "–" if r.per_minute is None else f"{r.per_minute:,.1f}",
+        )
+    return t
+
+
+def _as_json(r: TaskResult, ckpt: Checkpoint) -> dict[str, Any]:
+    return {
+        "metric": r.task.metric,
+        "n": r.n,
+        "correct": r.correct,
+        "accuracy": r.accuracy * 100,
+        "ci95": [r.ci95[0] * 100, r.ci95[1] * 100],
+        "cut_off": r.cut_off,
+        "no_answer": r.unparsed,
+        "failed": r.failed,
+        "asked": r.asked,
+        "questions_per_minute": r.per_minute,
+        "max_tokens": r.task.max_tokens,
+        "subset": r.task.subset,
+        "checkpoint": str(ckpt.path),
+    }
+
+
+async def _evaluate(
+    opts: dict[str, Any], tasks: list[Task], live: EvalProgress
+) -> list[TaskResult]:
+    base = opts["base_url"].rstrip("/")
+    timeouts = Timeouts(first_token=opts["timeout"])
+    store, build, hw = opts["store"], opts["build"], opts["hardware"]
+    done: list[TaskResult] = []
+    async with make_session(opts["api_key"], timeouts) as session:
+        pick_model(await served_models(session, base), opts["model"], base)
+        store.put_build(build, hw, [])  # only once the server answered and serves the model
+        cfg = RunConfig(
+            session,
+            base + "/chat/completions",
+            opts["model"],
+            concurrency=opts["concurrency"],
+            timeout=opts["timeout"],
+            on_start=live.start,
+            on_item=live.item,
+        )
+        with live.bar:
+            for task in tasks:
+                ckpt = opts["checkpoints"][task.name]
+                result = await run_task(cfg, task, ckpt, opts["resume"])
+                rec = make_record(result, build.id, build.base_model, opts["model"], opts["seed"])
+                store.put_quality([rec])
+                done.append(result)
+    return done
+
+
+def _run(opts: dict[str, Any], tasks: list[Task], live: EvalProgress) -> list[TaskResult]:
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(_evaluate(opts, tasks, live))
+    return uvloop.run(_evaluate(opts, tasks, live))
+
+
+def eval_cmd(
+    model: Annotated[str, typer.Option("--model", help="Served model name (see /v1/models).")],
+    base_url: Annotated[
+        str,
+        typer.Option(
+            "--base-url", envvar="OPENAI_BASE_URL", help="OpenAI-compatible base URL ending in /v1."
+        ),
+    ] = "http://127.0.0.1:8000/v1",
+    api_key: Annotated[str | None, typer.Option("--api-key", envvar="OPENAI_API_KEY")] = None,
+    build: Annotated[
+        str | None, typer.Option(help="Build id to store under (created if new).")
+    ] = None,
+    tasks: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma list of humaneval, mmlu-pro, gpqa (default: humaneval plus every task "
+            "whose data file is given)."
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Ask only the first N questions of each task.")
+    ] = None,
+    subset: Annotated[
+        int,
+        typer.Option(min=0, help="MMLU-Pro: size of the seeded stratified subset (0: all)."),
+    ] = DEFAULT_SUBSET,
+    mmlu_pro_file: Annotated[
+        Path | None, typer.Option("--mmlu-pro-file", help="MMLU-Pro test JSONL(.gz) or parquet.")
+    ] = None,
+    gpqa_file: Annotated[
+        Path | None, typer.Option("--gpqa-file", help="gpqa_diamond.csv or the official zip.")
+    ] = None,
+    gpqa_password: Annotated[
+        str | None,
+        typer.Option("--gpqa-password", envvar="ARENA_GPQA_PASSWORD", help="Password of the zip."),
+    ] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight at once.")] = 8,
+    seed: Annotated[int, typer.Option(help="Seed for the subset and GPQA choice order.")] = 42,
+    max_tokens: Annotated[
+        int | None,
+        typer.Option("--max-tokens", min=1, help="Output budget (default 2048; HumanEval 1024)."),
+    ] = None,
+    request_timeout: Annotated[
+        float, typer.Option(help="Seconds allowed for one answer.")
+    ] = 1800.0,
+    sandbox_timeout: Annotated[
+        float, typer.Option(help="Seconds allowed for one HumanEval test run.")
+    ] = 10.0,
+    resume: Annotated[
+        bool, typer.Option(help="Keep the answers of an interrupted run; ask the rest.")
+    ] = False,
+    cache: Annotated[
+        Path | None,
+        typer.Option("--cache-dir", envvar="ARENA_CACHE_DIR", help="Where checkpoints live."),
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Display name of a new build.")] = None,
+    base_model: Annotated[
+        str | None, typer.Option("--base-model", help="HF id of the base model.")
+    ] = None,
+    precision: Annotated[str | None, typer.Option(help="bf16, fp8, nvfp4, q4_k_m, ...")] = None,
+    params_b: Annotated[
+        float | None, typer.Option("--params-b", help="Total params, billions.")
+    ] = None,
+    hardware: Annotated[str, typer.Option(help="Hardware id.")] = "local",
+    hardware_name: Annotated[str | None, typer.Option("--hardware-name")] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bars or table.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Measure quality on the served build (temperature 0, 0-shot) and store it as measured."""
+    try:
+        names = parse_tasks(tasks or default_tasks(mmlu_pro_file, gpqa_file))
+    except ValueError as exc:
+        raise ArenaError(f"--tasks: {exc}") from None
+    selected = build_tasks(
+        names, mmlu_pro_file, gpqa_file, gpqa_password, subset, limit, seed, max_tokens,
+        sandbox_timeout,
+    )  # fmt: skip
+    store = open_store(db)
+    build_id = build or slug(model)
+    b, hw = ensure_build(
+        store, build_id, name or model, base_model, precision, params_b, None, hardware,
+        hardware_name,
+    )  # fmt: skip
+    root = cache_dir(cache)
+    checkpoints = {t.name: checkpoint_for(root, build_id, model, seed, t) for t in selected}
+    opts = {
+        "model": model,
+        "base_url": base_url,
+        "api_key": api_key,
+        "seed": seed,
+        "concurrency": concurrency,
+        "timeout": request_timeout,
+        "resume": resume,
+        "store": store,
+        "build": b,
+        "hardware": hw,
+        "checkpoints": checkpoints,
+    }
+    live = EvalProgress(quiet or as_json)
+    t0 = time.perf_counter()
+    try:
+        results = _run(opts, selected, live)
+    except KeyboardInterrupt:
+        err_console.print("interrupted: answers so far are checkpointed; rerun with --resume")
+        raise typer.Exit(130) from None
+    if as_json:
+        out = {
+            "build": build_id,
+            "protocol": PROTOCOL,
+            "seconds": time.perf_counter() - t0,
+            "tasks": {r.task.name: _as_json(r, checkpoints[r.task.name]) for r in results},
+        }
+        sys.stdout.write(json.dumps(out, indent=2) + "\n")
+    elif not quiet:
+        console.print(summary_table(results, build_id))
+        for r in results:
+            if r.failed:
+                err_console.print(
+                    f"warning: {r.task.name}: {r.failed}/{r.n} requests failed "
+                    "(counted as wrong; rerun with --resume to ask them again)",
+                    highlight=False,
+                )
+        console.print(f"stored under build '{build_id}': arena show {build_id}", highlight=False)
