@@ -3,7 +3,7 @@ export UV_COMPILE_BYTECODE := 1
 UV ?= python3 -m uv
 PORT ?= 8000
 
-.PHONY: help setup system-deps serve leaderboard test lint format dataset bench-import clean
+.PHONY: help setup system-deps serve leaderboard test lint format dataset bench-import bench-figures clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -48,6 +48,13 @@ dataset:  ## rebuild the bundled dataset from ../shared/data/dgx-spark-benchmark
 
 bench-import:  ## time importing and scoring all 23 runs (benchmark, not a test)
 	$(UV) run python benchmarks/import_and_score.py
+
+bench-figures: setup  ## engine accuracy, client capacity, memory, smoke wall time, web latency
+	$(UV) run python benchmarks/bench_accuracy.py
+	$(UV) run python benchmarks/bench_capacity.py
+	$(UV) run python benchmarks/bench_memory.py
+	$(UV) run python benchmarks/bench_smoke_smollm2.py
+	$(UV) run python benchmarks/web_latency.py
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -19,6 +19,7 @@ def readme_commands() -> list[list[str]]:
     blocks = re.findall(r"```sh\n(.*?)```", README.read_text("utf-8"), flags=re.S)
     cmds = []
     for block in blocks:
+        block = block.replace("\\\n", " ")
         for line in block.splitlines():
             line = line.split("#")[0].strip()
             if line.startswith("arena "):
