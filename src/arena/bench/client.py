@@ -105,6 +105,11 @@ def payload(
     return body
 
 
+def encode(body: dict[str, Any]) -> bytes:
+    """JSON bytes of a request body; built before a measured window, not inside it."""
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
 def _chunk_text(event: dict[str, Any]) -> str | None:
     """Generated (or reasoning) text in one chunk; None for role-only or empty chunks."""
     choices = event.get("choices") or []
@@ -125,7 +130,7 @@ def _chunk_text(event: dict[str, Any]) -> str | None:
 async def stream_request(
     session: aiohttp.ClientSession,
     url: str,
-    body: dict[str, Any],
+    body: dict[str, Any] | bytes,
     timeouts: Timeouts,
     headers: dict[str, str] | None = None,
 ) -> RequestResult:
@@ -136,7 +141,9 @@ async def stream_request(
     res.t_send = time.perf_counter()
     try:
         async with asyncio.timeout(timeouts.connect + timeouts.first_token) as limit:
-            async with session.post(url, json=body, headers=headers) as resp:
+            data = body if isinstance(body, bytes) else encode(body)
+            hdrs = {"Content-Type": "application/json", **(headers or {})}
+            async with session.post(url, data=data, headers=hdrs) as resp:
                 res.status = resp.status
                 if resp.status >= 400:
                     detail = (await resp.text())[:200].replace("\n", " ")

@@ -10,7 +10,14 @@ from typing import Any
 
 import aiohttp
 
-from arena.bench.client import Endpoint, RequestResult, Timeouts, payload, stream_request
+from arena.bench.client import (
+    Endpoint,
+    RequestResult,
+    Timeouts,
+    encode,
+    payload,
+    stream_request,
+)
 from arena.bench.metrics import mean, mean_std, percentile
 from arena.bench.prompts import PromptMaker, words
 from arena.catalog.types import Bench
@@ -105,7 +112,7 @@ async def run_closed(
             for _ in range(bench.runs):
                 built = [await build_prompt(t, pp, bench.depth, rng) for _ in range(c)]
                 bodies = [
-                    payload(t.model, t.endpoint, p, bench.output_tokens, t.force_length)
+                    encode(payload(t.model, t.endpoint, p, bench.output_tokens, t.force_length))
                     for p, _ in built
                 ]
                 results = await asyncio.gather(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from arena.bench.client import RequestResult, payload, stream_request
+from arena.bench.client import RequestResult, encode, payload, stream_request
 from arena.bench.closed import Target
 from arena.bench.metrics import percentile, summary
 from arena.catalog.types import Bench
@@ -120,7 +120,12 @@ async def run_open(
     active = peak = 0
     queue_ms: list[float] = []
 
-    async def one(job: Job, start: float) -> RequestResult:
+    bodies = [
+        encode(payload(t.model, t.endpoint, j.text or "", j.output_tokens, t.force_length))
+        for j in jobs
+    ]
+
+    async def one(job: Job, body: bytes, start: float) -> RequestResult:
         nonlocal active, peak
         delay = start + job.at - loop.time()
         if delay > 0:
@@ -132,7 +137,6 @@ async def run_open(
         active += 1
         peak = max(peak, active)
         try:
-            body = payload(t.model, t.endpoint, job.text or "", job.output_tokens, t.force_length)
             res = await stream_request(t.session, t.url, body, t.timeouts)
         finally:
             active -= 1
@@ -145,7 +149,9 @@ async def run_open(
 
     t_start = time.perf_counter()
     start = loop.time() + 0.05
-    results = list(await asyncio.gather(*[one(j, start) for j in jobs]))
+    results = list(
+        await asyncio.gather(*[one(j, b, start) for j, b in zip(jobs, bodies, strict=True)])
+    )
     duration = time.perf_counter() - t_start
     return open_metrics(bench, results, duration, peak, queue_ms), results
 
