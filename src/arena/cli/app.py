@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +11,15 @@ import typer
 from arena import __version__
 from arena.cli import render
 from arena.cli.bench import bench_cmd
-from arena.cli.common import BoardFormat, DbOption, catalog, console, err_console, open_store
+from arena.cli.common import (
+    BoardFormat,
+    DbOption,
+    catalog,
+    console,
+    err_console,
+    json_text,
+    open_store,
+)
 from arena.cli.eval import eval_cmd
 from arena.cli.importing import import_app
 from arena.cli.quality import quality_app
@@ -123,11 +130,12 @@ def leaderboard_cmd(
         prefer=parse_prefer(prefer or [], cat.quality_prefer),
     )
     data = leaderboard_json(lb)
-    title = (
-        f"The Arena · {cat.presets[preset].title} · bucket {bucket} · {len(data['rows'])} builds"
-    )
+    n = len(data["rows"])
+    title = f"The Arena · {cat.presets[preset].title} · bucket {bucket} · {n} build{'s' * (n != 1)}"
+    if n == 0:
+        err_console.print(f"no builds in bucket '{bucket}' (arena import ... or arena bench ...)")
     if fmt is BoardFormat.json:
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        sys.stdout.write(json_text(data))
     elif fmt is BoardFormat.md:
         sys.stdout.write(render.markdown(data, title))
     elif fmt is BoardFormat.csv:
@@ -153,7 +161,7 @@ def show_cmd(
         raise ArenaError(f"unknown build '{build}'; known builds include: {', '.join(near[:8])}")
     detail = build_detail(view, catalog())
     if fmt == "json":
-        sys.stdout.write(json.dumps(detail, indent=2) + "\n")
+        sys.stdout.write(json_text(detail))
     else:
         show_text(detail, catalog(), store.datasets())
 
@@ -169,13 +177,20 @@ def export_cmd(
     """Export every build and bench result (json is the Arena dataset format)."""
     from arena.cli.exporting import export_text
 
+    if output is not None and (output.is_dir() or not output.parent.is_dir()):
+        problem = "is a directory" if output.is_dir() else "its directory does not exist"
+        raise ArenaError(f"-o {output}: {problem}; expected a file path to write")
     text = export_text(open_store(db), catalog(), fmt)
     if output is None:
         sys.stdout.write(text)
         return
     tmp = output.with_name(output.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(output)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ArenaError(f"-o {output}: cannot write ({exc.strerror})") from exc
     err_console.print(f"wrote {output} ({len(text):,} bytes, format {fmt})")
 
 

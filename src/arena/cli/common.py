@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated
+import json
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -42,3 +45,26 @@ def open_store(db: str | None) -> Store:
 def catalog() -> Catalog:
     """Built-in catalog plus the user's config file."""
     return load_catalog()
+
+
+def fmt_num(x: float | None, nd: int = 1) -> str:
+    """Decimal half-up rounding with thousands separators, as the web page shows numbers."""
+    if x is None or x != x:
+        return "–"
+    q = Decimal(str(x)).quantize(Decimal(1).scaleb(-nd), rounding=ROUND_HALF_UP)
+    return f"{q:,.{nd}f}"
+
+
+def json_text(obj: Any) -> str:
+    """Strict JSON (NaN/Infinity become null) for output other tools parse."""
+
+    def clean(x: Any) -> Any:
+        if isinstance(x, float) and not math.isfinite(x):
+            return None
+        if isinstance(x, dict):
+            return {k: clean(v) for k, v in x.items()}
+        if isinstance(x, list | tuple):
+            return [clean(v) for v in x]
+        return x
+
+    return json.dumps(clean(obj), indent=2, allow_nan=False) + "\n"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,6 +13,7 @@ import typer
 from rich.progress import Progress
 
 from arena.catalog import estimate_vram_gb
+from arena.catalog.types import Bench as BenchDef
 from arena.cli.common import DbOption, catalog, console, err_console, open_store
 from arena.dataset import from_dict
 from arena.dataset.build import fill_build
@@ -23,8 +26,11 @@ from arena.importers import (
     parse_vllm_bench,
     to_record,
 )
+from arena.importers.vllm_bench import mismatches
 from arena.records import BenchRecord, BuildInfo, HardwareInfo, SuiteImport
 from arena.store import Store
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9._-]{0,119}")
 
 import_app = typer.Typer(
     help="Import results: a suite run dir, llama-benchy or vllm-bench files.", no_args_is_help=True
@@ -48,6 +54,18 @@ def complete(store: Store, imp: SuiteImport) -> BuildInfo:
     return fill_build(imp.build, store.base_model(imp.build.base_model))
 
 
+def with_paths(run_dir: Path, results: list[BenchRecord]) -> list[BenchRecord]:
+    """Provenance names the imported file by its full path, not only its name."""
+    return [
+        dataclasses.replace(
+            r, source=dataclasses.replace(r.source, file=str(run_dir.resolve() / r.source.file))
+        )
+        if r.source.file and "/" not in r.source.file
+        else r
+        for r in results
+    ]
+
+
 @import_app.command("suite")
 def import_suite_cmd(
     path: Annotated[Path, typer.Argument(help="A run dir (meta.json + A_..J_ files) or a tree.")],
@@ -63,8 +81,8 @@ def import_suite_cmd(
         for d in dirs:
             imports.append(import_suite(d, cat))
             progress.advance(task)
-    for imp in imports:
-        store.put_build(complete(store, imp), imp.hardware, imp.results)
+    for d, imp in zip(dirs, imports, strict=True):
+        store.put_build(complete(store, imp), imp.hardware, with_paths(d, imp.results))
         for w in imp.warnings:
             err_console.print(f"note: {imp.build.id}: {w}", highlight=False)
     for imp in imports:
@@ -86,6 +104,13 @@ def ensure_build(
     hardware_name: str | None,
 ) -> tuple[BuildInfo, HardwareInfo]:
     """The existing build (with given fields updated) or a new one from the options."""
+    if not SLUG.fullmatch(build_id):
+        raise ArenaError(
+            f"build id {build_id!r}: expected lower-case letters, digits, '.', '_' or '-'"
+        )
+    for opt, value in (("--params-b", params_b), ("--vram-gb", vram_gb)):
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise ArenaError(f"{opt} {value:g}: expected a number > 0")
     view = store.build(build_id)
     if view is not None:
         b, hw = view.build, view.hardware
@@ -142,12 +167,21 @@ def _store_one(db: str | None, model: str, rec: BenchRecord, opts: dict[str, obj
     )
 
 
-def _bench(bench: str) -> None:
+def _bench(bench: str, mode: str, tool: str) -> BenchDef:
+    """The bench, which must exist and be of the loop kind the tool measures."""
     cat = catalog()
     if bench not in cat.benches:
         raise ArenaError(
             f"--bench {bench!r}: unknown bench; expected one of {', '.join(cat.benches)}"
         )
+    b = cat.benches[bench]
+    if b.mode != mode:
+        other = "vllm-bench" if b.mode == "open" else "llama-benchy"
+        raise ArenaError(
+            f"--bench {bench!r} is an {b.mode}-loop bench; {tool} results are {mode}-loop "
+            f"(use `arena import {other}` for this bench)"
+        )
+    return b
 
 
 @import_app.command("llama-benchy")
@@ -167,7 +201,7 @@ def import_llama_benchy(
     db: DbOption = None,
 ) -> None:
     """Import one closed-loop result (llama-benchy 0.3 markdown, 0.4 json or csv)."""
-    _bench(bench)
+    bench_def = _bench(bench, "closed", "llama-benchy")
     if not file.is_file():
         raise ArenaError(f"{file}: no such file")
     suffix = file.suffix.lower()
@@ -178,7 +212,7 @@ def import_llama_benchy(
         if suffix == ".csv"
         else parse_markdown(file)
     )
-    rec = to_record(parsed, catalog().benches[bench], file.name)
+    rec = to_record(parsed, bench_def, str(file))
     _store_one(
         db,
         model,
@@ -207,13 +241,23 @@ def import_vllm_bench(
     vram_gb: Vram = None,
     hardware: Hw = "local",
     hardware_name: HwName = None,
+    force: Annotated[
+        bool, typer.Option(help="Import even when the file's load differs from the bench's.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Import one open-loop result (vllm bench serve --save-result JSON)."""
-    _bench(bench)
+    bench_def = _bench(bench, "open", "vllm-bench")
     if not file.is_file():
         raise ArenaError(f"{file}: no such file")
-    rec = parse_vllm_bench(file, bench, source_file=file.name)
+    rec = parse_vllm_bench(file, bench, source_file=str(file))
+    diff = mismatches(rec, bench_def)
+    if diff and not force:
+        raise ArenaError(f"{file}: {'; '.join(diff)}; pass --force to import it as '{bench}'")
+    if diff:
+        rec = dataclasses.replace(
+            rec, notes=[*rec.notes, "imported with --force: " + "; ".join(diff)]
+        )
     _store_one(
         db,
         model,

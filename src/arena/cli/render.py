@@ -9,6 +9,8 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from arena.cli.common import fmt_num
+
 TIER_STYLE = {
     "leader": "bold blue",
     "tail": "grey50",
@@ -28,7 +30,7 @@ def tier_label(row: dict[str, Any]) -> str:
 
 
 def _num(x: float | None, nd: int = 1) -> str:
-    return "–" if x is None else f"{x:,.{nd}f}"
+    return fmt_num(x, nd)
 
 
 def throughput_cell(row: dict[str, Any], short: bool = False) -> str:
@@ -89,15 +91,21 @@ def cells(row: dict[str, Any]) -> list[str]:
     ]
 
 
+def quality_sources(data: dict[str, Any]) -> str:
+    """The kinds of quality numbers that fed this ranking, e.g. 'model-card, measured'."""
+    kinds = sorted({k for r in data["rows"] for k in r.get("quality_kinds", {}).values() if k})
+    return ", ".join(kinds) or "no source (no quality data)"
+
+
 def caption(data: dict[str, Any]) -> str:
     """Weights formula, sources and attribution under the table."""
     w = data["weights"]
     lines = [
         f"score = {w['quality']:.0%}·Quality + {w['throughput']:.0%}·Throughput + "
         f"{w['efficiency']:.0%}·Efficiency  (each 0-100, 100 = best in bucket '{data['bucket']}')",
-        "Throughput: measured tok/s per user (llama-benchy / vllm bench serve); Quality: mean of "
-        "MMLU-Pro, GPQA, HumanEval/LCB from model cards (sources: arena show ID); "
-        "VRAM ~ = estimated",
+        "Throughput: measured tok/s per user (llama-benchy / vllm bench serve / arena bench); "
+        f"Quality: mean of MMLU-Pro, GPQA, HumanEval/LCB from {quality_sources(data)} "
+        "(sources: arena show ID); VRAM ~ = estimated",
     ]
     lines += data["attribution"]
     return "\n".join(lines)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from arena.cli.common import DbOption, console
+from arena.errors import ArenaError
 
 
 def serve_cmd(
@@ -15,10 +16,20 @@ def serve_cmd(
     db: DbOption = None,
 ) -> None:
     """Serve the leaderboard page, the per-build pages and the read-only JSON API."""
+    import socket
+
     import uvicorn
 
     from arena.web import create_app
 
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ArenaError(
+                f"--host {host} --port {port}: cannot listen ({exc.strerror})"
+            ) from exc
     app = create_app(db)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     console.print(f"The Arena at http://{shown}:{port}/  (API docs: /docs; Ctrl+C stops)")

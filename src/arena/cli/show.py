@@ -7,7 +7,7 @@ from typing import Any
 from rich.table import Table
 
 from arena.catalog import Catalog
-from arena.cli.common import console
+from arena.cli.common import console, fmt_num
 
 METRIC_TITLES = {
     "mmlu_pro": "MMLU-Pro",
@@ -18,7 +18,7 @@ METRIC_TITLES = {
 
 
 def _n(x: Any, nd: int = 1) -> str:
-    return "–" if x is None else f"{x:,.{nd}f}"
+    return fmt_num(x, nd)
 
 
 def show_text(d: dict[str, Any], cat: Catalog, datasets: dict[str, dict[str, Any]]) -> None:

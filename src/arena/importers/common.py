@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -39,8 +40,8 @@ def load_json_object(path: Path) -> dict[str, Any]:
 
 
 def is_number(value: Any) -> bool:
-    """True for int/float but not bool (JSON true must not pass as 1)."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """True for finite int/float but not bool (JSON true must not pass as 1; NaN is no number)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def require_number(where: str, data: dict[str, Any], key: str) -> float:
@@ -49,7 +50,7 @@ def require_number(where: str, data: dict[str, Any], key: str) -> float:
         raise ArenaError(f"{where}: field '{key}': missing (expected a number)")
     value = data[key]
     if not is_number(value):
-        raise ArenaError(f"{where}: field '{key}': expected a number, got {value!r}")
+        raise ArenaError(f"{where}: field '{key}': expected a finite number, got {value!r}")
     return float(value)
 
 

@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from arena.catalog.types import Bench
+from arena.errors import ArenaError
 from arena.importers.common import (
     is_number,
     load_json_object,
@@ -81,6 +83,22 @@ def iso_date(stamp: Any) -> str | None:
     return None
 
 
+def mismatches(record: BenchRecord, bench: Bench) -> list[str]:
+    """Load parameters of the file that differ from the bench it is imported as."""
+    d = record.distribution
+    out = []
+    for key, want in (
+        ("request_rate", bench.request_rate),
+        ("burstiness", bench.burstiness),
+        ("num_prompts", bench.num_prompts),
+        ("max_concurrency", bench.max_concurrency),
+    ):
+        got = d.get(key)
+        if key in d and got != want and not (got is None and want is None):
+            out.append(f"{key} = {got!r} (bench '{bench.id}' has {want!r})")
+    return out
+
+
 def parse(
     path: Path, bench_id: str, command: str | None = None, source_file: str | None = None
 ) -> BenchRecord:
@@ -95,13 +113,11 @@ def parse(
     if p50 is None:
         p50 = optional_number(where, data, "median_ttft_ms")
     notes = [ONE_RUN]
-    tps_per_user: float | None = None
     if completed <= 0:
-        notes.append("no request completed: no tok/s per user")
-    elif median_tpot <= 0:
-        notes.append(f"median_tpot_ms = {median_tpot:g}: no tok/s per user")
-    else:
-        tps_per_user = 1000.0 / median_tpot
+        raise ArenaError(f"{where}: field 'completed' = {completed}; expected at least 1 request")
+    if median_tpot <= 0:
+        raise ArenaError(f"{where}: field 'median_tpot_ms' = {median_tpot:g}; expected > 0")
+    tps_per_user = 1000.0 / median_tpot
     if failed:
         notes.append(f"{failed} request(s) failed")
     date = iso_date(data.get("date"))

@@ -87,7 +87,8 @@ def rank(
             flags.append("partial-benches")
         if not c.vram_gb:
             flags.append("no-vram")
-        on_front = not dominated(i, points)
+        # an unmeasured build is not a speed/quality trade-off: it stays off the frontier
+        on_front = k > 0 and not dominated(i, points)
         rows.append(
             Row(
                 rank=i + 1,

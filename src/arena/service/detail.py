@@ -74,6 +74,8 @@ def build_detail(view: BuildView, catalog: Catalog) -> dict[str, Any]:
         "origin": view.origin,
         "card_url": view.base.card_url if view.base else None,
         "quality": quality,
-        "benches_measured": sum(1 for v in benches.values() if v is not None),
+        "benches_measured": sum(
+            1 for v in benches.values() if v is not None and v["tps_per_user"] is not None
+        ),
         "benches": benches,
     }

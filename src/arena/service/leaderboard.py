@@ -25,6 +25,7 @@ class Leaderboard:
     latest_run: str | None
     vram_methods: dict[str, str | None]
     quality_kinds: dict[str, dict[str, str]]
+    ttft_bench: str
 
 
 def ttft_of(rec: BenchRecord) -> float | None:
@@ -121,7 +122,16 @@ def leaderboard(
     ]
     dates = [d for m in visible if (d := p.dates[m])]
     latest = max(dates) if dates else None
-    return Leaderboard(preset, bucket, ranking, attributions, latest, p.methods, p.kinds)
+    return Leaderboard(
+        preset,
+        bucket,
+        ranking,
+        attributions,
+        latest,
+        p.methods,
+        p.kinds,
+        catalog.presets[preset].ttft_bench,
+    )
 
 
 def _r(x: float | None, nd: int = 2) -> float | None:
@@ -134,6 +144,7 @@ def leaderboard_json(lb: Leaderboard) -> dict[str, Any]:
     return {
         "preset": lb.preset,
         "bucket": lb.bucket,
+        "ttft_bench": lb.ttft_bench,
         "weights": {"quality": w.quality, "throughput": w.throughput, "efficiency": w.efficiency},
         "frontier": lb.ranking.frontier,
         "attribution": lb.attributions,

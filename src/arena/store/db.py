@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from arena.errors import ArenaError
 
@@ -30,9 +30,12 @@ def resolve_url(db: str | None) -> str:
     value = db or os.environ.get("ARENA_DB") or str(default_db_path())
     if "://" in value:
         try:
-            make_url(value)
-        except ArgumentError as exc:
-            raise ArenaError(f"database URL {value!r}: {exc}") from exc
+            make_url(value).get_dialect()
+        except (ArgumentError, NoSuchModuleError) as exc:
+            raise ArenaError(
+                f"database URL {value!r}: {exc}; expected e.g. sqlite:///path or "
+                "postgresql+psycopg://user@host/db"
+            ) from exc
         return value
     path = Path(value).expanduser().resolve()
     if path.is_dir():

@@ -9,6 +9,8 @@ from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import Engine, delete, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from arena.dataset.codec import BaseModelInfo, Dataset
@@ -37,15 +39,21 @@ class Store:
     @classmethod
     def open(cls, db: str | None = None, seed: bool = True) -> Store:
         """Open (creating and migrating as needed); seed the bundled dataset on first use."""
-        store = cls(make_engine(resolve_url(db)))
-        migrate(store.engine)
-        if seed and store.meta(SEEDED_KEY) is None:
-            from arena.dataset import load_bundled
+        url = resolve_url(db)
+        try:
+            store = cls(make_engine(url))
+            migrate(store.engine)
+            if seed and store.meta(SEEDED_KEY) is None:
+                from arena.dataset import load_bundled
 
-            ds = load_bundled()
-            with store.session() as s:
-                store._load(s, ds)
-                store._set_meta(s, SEEDED_KEY, ds.name)
+                ds = load_bundled()
+                with store.session() as s:
+                    store._load(s, ds)
+                    store._set_meta(s, SEEDED_KEY, ds.name)
+        except (SQLAlchemyError, ImportError) as exc:
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            shown = make_url(url).render_as_string(hide_password=True)
+            raise ArenaError(f"database {shown}: cannot open ({reason})") from exc
         return store
 
     def close(self) -> None:

@@ -76,7 +76,7 @@ def test_vllm_json_wrong_type(tmp_path: Path) -> None:
     data["median_tpot_ms"] = "abc"
     path = tmp_path / "H.json"
     path.write_text(json.dumps(data))
-    expected = f"{path}: field 'median_tpot_ms': expected a number, got 'abc'"
+    expected = f"{path}: field 'median_tpot_ms': expected a finite number, got 'abc'"
     with pytest.raises(ArenaError, match=f"^{re.escape(expected)}$"):
         parse_vllm_bench(path, "office-baseline")
 

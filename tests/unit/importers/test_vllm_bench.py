@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from arena.errors import ArenaError
 from arena.importers import parse_vllm_bench
 from arena.importers.vllm_bench import KNOWN_FIELDS, distribution, iso_date
 from tests.unit.importers.paths import RESULTS, needs_shared
@@ -82,9 +83,16 @@ def test_iso_date() -> None:
     assert iso_date(None) is None
 
 
-def test_zero_completed_gives_no_headline(tmp_path: Path) -> None:
+def test_zero_completed_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "J.json"
     path.write_text(json.dumps({"median_tpot_ms": 0.0, "output_throughput": 0.0, "completed": 0}))
-    record = parse_vllm_bench(path, "monday-peak")
-    assert record.tps_per_user is None
-    assert any("no request completed" in n for n in record.notes)
+    with pytest.raises(ArenaError, match="field 'completed' = 0; expected at least 1 request"):
+        parse_vllm_bench(path, "monday-peak")
+
+
+@pytest.mark.parametrize("tpot", ["NaN", "Infinity", "-1.0", "0"])
+def test_non_finite_or_non_positive_tpot_is_rejected(tmp_path: Path, tpot: str) -> None:
+    path = tmp_path / "J.json"
+    path.write_text('{"median_tpot_ms": ' + tpot + ', "output_throughput": 5.0, "completed": 3}')
+    with pytest.raises(ArenaError, match="median_tpot_ms"):
+        parse_vllm_bench(path, "monday-peak")

@@ -185,3 +185,14 @@ def test_bad_weights_rejected(parts: tuple[float, float, float]) -> None:
 
 def test_percent_and_fraction_weights_agree() -> None:
     assert make_weights(60, 30, 10) == make_weights(0.6, 0.3, 0.1)
+
+
+def test_unmeasured_build_is_never_on_the_frontier() -> None:
+    rows = rank(
+        [cand("smart-unmeasured", {"mmlu_pro": 95}, {}), cand("fast", {"mmlu_pro": 40}, {"a": 50})],
+        ONE,
+        ALL,
+    ).rows
+    assert not row(rows, "smart-unmeasured").pareto
+    assert "no-measurement" in row(rows, "smart-unmeasured").flags
+    assert row(rows, "fast").pareto

@@ -96,7 +96,7 @@
     const p = presetOf(S.preset);
     renderWeights(board.weights, p);
     renderHead(board);
-    A.table.draw(board.rows);
+    A.table.draw(board.rows, board.ttft_bench);
     if (!performance.getEntriesByName("table-drawn").length) performance.mark("table-drawn");
     A.methodology.render(S.presets, viewInfo(board));
     $("status").textContent = board.rows.length ? `${board.rows.length} builds ranked for ${p.title}, bucket ${bucketOf(S.bucket).title}.` : "No builds in this bucket.";

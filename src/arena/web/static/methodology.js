@@ -48,7 +48,7 @@
       const r = pick(t);
       return A.el("li", { class: "tier-row" }, [
         A.el("span", { class: `score tier-${t}` }, [A.el("span", { class: "score-n", text: r ? A.num(r.score) : r1(SEED_TIERS[t]) }), A.el("span", { class: "tier-label", text: label })]),
-        A.el("span", { text: ` ${text}` + (r ? ` (here: ${r.name})` : "") }),
+        A.el("span", { text: ` ${text}` + (r ? ` (here: ${r.name})` : " (example value from the original page: no build in this tier here)") }),
       ]);
     };
     return A.el("ul", { class: "tiers" }, [
@@ -88,8 +88,8 @@
       A.el("p", { text: "Cohort-relative: norm = (score − min) / (max − min) over the visible models. Switch bucket or preset and the numbers recolour. The leader is always blue, the tail-ender always grey; each score also carries its tier as text." }),
       A.el("h3", { text: "Worth knowing" }),
       A.el("ul", {}, [
-        A.el("li", {}, [A.el("strong", { text: "Cohort = bucket. " }), `Filter on "${bucketTitle}" and "100" is the best model in that bucket, not the global max. Score numbers between buckets are therefore not directly comparable.`]),
-        A.el("li", {}, [A.el("strong", { text: "No measurement → tps 0. " }), "Models without benchmark data stay visible but drop to the bottom with \"no measurement\" in the Throughput column; partly measured builds show \"k/9 benches\"."]),
+        A.el("li", {}, [A.el("strong", { text: "Cohort = bucket. " }), (bucketTitle === "All" ? `With "All", 100 is the best of every build; filter on a size bucket such as "Small (< 8B)" and 100 becomes the best in that bucket, not the global max. Score numbers between buckets are therefore not directly comparable.` : `Filter on "${bucketTitle}" and "100" is the best model in that bucket, not the global max. Score numbers between buckets are therefore not directly comparable.`)]),
+        A.el("li", {}, [A.el("strong", { text: "No measurement → tps 0. " }), "Models without benchmark data stay visible with \"no measurement\" in the Throughput column: they score 0 on throughput and efficiency, so they fall in the ranking by that share, and they are never on the Pareto frontier. Partly measured builds show \"k/9 benches\" (a missing bench counts as 0 tok/s)."]),
         A.el("li", {}, [A.el("strong", { text: "No latency gates. " }), "A slow model stays on the list, just near the bottom. No hidden SLA filter or quality-floor multiplier."]),
       ]),
     );

@@ -84,7 +84,11 @@
 
   A.table = {
     init(theadRow, body, select) { thead = theadRow; tbody = body; onSelect = select; },
-    draw(newRows) { rows = newRows; if (selected && !rows.some((r) => r.model === selected)) selected = null; render(); },
+    draw(newRows, ttftBench) {
+      const ttft = COLS.find((c) => c.key === "ttft_ms");
+      ttft.label = ttftBench ? `TTFT ms (${ttftBench})` : "TTFT ms";
+      ttft.title = `Time to first token on the ${ttftBench || "preset's"} bench: p50 where the tool reports it, else the mean (llama-benchy)`;
+      rows = newRows; if (selected && !rows.some((r) => r.model === selected)) selected = null; render(); },
     /** Mark one row selected; scroll it into view when the chart asked. */
     highlight(model, scroll) {
       selected = model;
