@@ -178,7 +178,8 @@ def _bench(bench: str, mode: str, tool: str) -> BenchDef:
     if b.mode != mode:
         other = "vllm-bench" if b.mode == "open" else "llama-benchy"
         raise ArenaError(
-            f"--bench {bench!r} is an {b.mode}-loop bench; {tool} results are {mode}-loop "
+            f"--bench {bench!r} is {'an' if b.mode == 'open' else 'a'} {b.mode}-loop bench; "
+            f"{tool} results are {mode}-loop "
             f"(use `arena import {other}` for this bench)"
         )
     return b

@@ -246,3 +246,114 @@ def test_bad_arguments_one_clear_line(db_path: str, args: tuple[str, ...], needl
     assert res.returncode == 1
     assert needle in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (
+            (
+                "import",
+                "vllm-bench",
+                str(RUN_QWEN_08 / "D_reasoning.json"),
+                "--model",
+                "x",
+                "--bench",
+                "office-baseline",
+            ),
+            "request_rate = 0.2 (bench 'office-baseline' has 0.3)",
+        ),
+        (
+            (
+                "import",
+                "vllm-bench",
+                str(RUN_QWEN_08 / "H_office-baseline.json"),
+                "--model",
+                "x",
+                "--bench",
+                "chat",
+            ),
+            "'chat' is a closed-loop bench",
+        ),
+        (
+            (
+                "import",
+                "llama-benchy",
+                str(RUN_QWEN_08 / "C_output-throughput.md"),
+                "--model",
+                "x",
+                "--bench",
+                "reasoning",
+            ),
+            "use `arena import vllm-bench` for this bench",
+        ),
+        (
+            (
+                "import",
+                "vllm-bench",
+                str(RUN_QWEN_08 / "D_reasoning.json"),
+                "--model",
+                "../etc",
+                "--bench",
+                "reasoning",
+            ),
+            "build id '../etc'",
+        ),
+        (
+            (
+                "import",
+                "vllm-bench",
+                str(RUN_QWEN_08 / "D_reasoning.json"),
+                "--model",
+                "ok",
+                "--bench",
+                "reasoning",
+                "--vram-gb",
+                "-1",
+            ),
+            "--vram-gb -1: expected a number > 0",
+        ),
+        (("export", "-o", "/"), "-o /: is a directory"),
+        (("export", "-o", "/no/such/dir/x.json"), "its directory does not exist"),
+    ],
+)
+def test_input_checks_one_line_nothing_written(
+    db_path: str, args: tuple[str, ...], needle: str
+) -> None:
+    before = board(db_path)
+    res = arena(*args, db=db_path)
+    assert res.returncode == 1
+    assert needle in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+    assert board(db_path) == before
+
+
+def test_force_imports_a_mismatched_file_with_a_note(db_path: str) -> None:
+    run(
+        "import",
+        "vllm-bench",
+        str(RUN_QWEN_08 / "D_reasoning.json"),
+        "--model",
+        "forced",
+        "--bench",
+        "office-baseline",
+        "--force",
+        "--db",
+        db_path,
+    )
+    d = json.loads(run("show", "forced", "--format", "json", "--db", db_path))
+    notes = d["benches"]["office-baseline"]["notes"]
+    assert any(n.startswith("imported with --force: request_rate") for n in notes)
+
+
+def test_unusable_database_is_one_line(tmp_path: Path) -> None:
+    bogus = tmp_path / "not.db"
+    bogus.write_text("not a database")
+    res = subprocess.run(
+        [sys.executable, "-m", "arena", "leaderboard", "--db", str(bogus)],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 1
+    assert "cannot open (file is not a database)" in res.stderr
+    assert "Traceback" not in res.stderr
