@@ -35,12 +35,12 @@ def arena(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def run_eval(tmp: Path, srv: ScriptedQA, *args: str) -> dict[str, Any]:
-    """`arena eval --json` against the server; the parsed output."""
+def run_eval(tmp: Path, srv: ScriptedQA, *args: str, code: int = 0) -> dict[str, Any]:
+    """`arena eval --json` against the server; the parsed output (exit status `code`)."""
     res = arena(
         tmp, "eval", "--base-url", srv.base_url, "--model", MODEL, "--build", BUILD, "--json", *args
     )
-    assert res.returncode == 0, res.stderr
+    assert res.returncode == code, res.stderr
     out: dict[str, Any] = json.loads(res.stdout)
     return out
 
@@ -124,20 +124,85 @@ def test_bigger_budget_lets_the_ramble_finish(
     assert r["correct"] > expected(prompts, 64)["correct"]
 
 
+def measured(tmp: Path) -> list[Any]:
+    """The measured quality records stored for the test build."""
+    view = Store.open(str(tmp / "a.db")).build(BUILD)
+    return [] if view is None else [q for q in view.quality if q.kind == "measured"]
+
+
 def test_limit_then_resume_asks_only_the_rest(
     mmlu: tuple[list[str], dict[str, str]], tmp_path: Path
 ) -> None:
+    """The first 30 have 4 HTTP 500s (> 10 %): not stored, exit 1; resume asks the rest and the
+    failed ones, and the full, healthy run is stored."""
     prompts, key = mmlu
     failed_first = sum(behaviour(p) == "http500" for p in prompts[:30])
+    assert failed_first > 3
     with ScriptedQA(key) as srv:
-        first = run_eval(tmp_path, srv, *mmlu_args(64, "--limit", "30"))["tasks"]["mmlu-pro"]
+        first = run_eval(tmp_path, srv, *mmlu_args(64, "--limit", "30"), code=1)
+        stored_first = measured(tmp_path)
         again = run_eval(tmp_path, srv, *mmlu_args(64, "--resume"))["tasks"]["mmlu-pro"]
         requests = srv.stats.requests
-    assert first["n"] == 30
-    assert first["subset"].endswith("first 30 (--limit)")
+    r = first["tasks"]["mmlu-pro"]
+    assert r["n"] == 30
+    assert r["subset"].endswith("first 30 (--limit)")
+    assert r["stored"] is False
+    assert stored_first == []
     assert again["asked"] == SUBSET - 30 + failed_first  # failed requests are asked again
     assert requests == 30 + again["asked"]
     assert again["correct"] == expected(prompts, 64)["correct"]
+    assert again["stored"] is True
+    assert len(measured(tmp_path)) == 1
+
+
+def test_all_requests_failing_is_not_a_measured_zero(
+    mmlu: tuple[list[str], dict[str, str]], tmp_path: Path
+) -> None:
+    """HTTP 500 for every question: table, one warning line, exit 1, nothing stored; a resume
+    against a healthy server asks them all again and stores the real score."""
+    prompts, key = mmlu
+    cmd = ("eval", "--base-url", "", "--model", MODEL, "--build", BUILD, *mmlu_args(64))
+    with ScriptedQA(key, fail_status=500) as broken:
+        res = arena(tmp_path, *(broken.base_url if a == "" else a for a in cmd))
+    warnings = [line for line in res.stderr.splitlines() if line.startswith("warning:")]
+    assert res.returncode == 1
+    assert "mmlu-pro" in res.stdout
+    assert "stored under build" not in res.stdout
+    assert len(warnings) == 1
+    assert f"mmlu-pro: {SUBSET}/{SUBSET} requests failed (first: HTTP 500" in warnings[0]
+    assert "not stored" in warnings[0]
+    assert "--resume" in warnings[0]
+    assert measured(tmp_path) == []
+    with ScriptedQA(key) as healthy:
+        again = run_eval(tmp_path, healthy, *mmlu_args(64, "--resume"))["tasks"]["mmlu-pro"]
+    assert again["asked"] == SUBSET
+    assert again["correct"] == expected(prompts, 64)["correct"]
+    (q,) = measured(tmp_path)
+    assert q.value == pytest.approx(round(100 * again["correct"] / SUBSET, 2))
+
+
+def test_partial_run_is_stored_only_with_store_partial(
+    mmlu: tuple[list[str], dict[str, str]], tmp_path: Path
+) -> None:
+    """--limit: a slice is not stored unless asked, and then it says it is partial."""
+    _, key = mmlu
+    base = ("eval", "--model", MODEL, "--build", BUILD, *mmlu_args(64, "--limit", "20"))
+    with ScriptedQA(key, rules=((60, "correct"), (100, "wrong"))) as srv:  # no failures
+        plain = arena(tmp_path, *base, "--base-url", srv.base_url)
+        stored_plain = measured(tmp_path)
+        kept = arena(tmp_path, *base, "--base-url", srv.base_url, "--store-partial")
+    assert plain.returncode == 0, plain.stderr
+    assert (
+        "mmlu-pro: not stored: partial run (--limit); use --store-partial to store it"
+        in plain.stderr
+    )
+    assert stored_plain == []
+    assert kept.returncode == 0, kept.stderr
+    (q,) = measured(tmp_path)
+    assert q.note.startswith(f"partial: first 20 of {SUBSET} (--limit)")
+    assert q.details["partial"] is True
+    assert q.details["partial_of"] == SUBSET
+    assert q.details["n"] == 20
 
 
 def test_unknown_model_is_one_clear_error(tmp_path: Path) -> None:
@@ -239,3 +304,38 @@ def test_humaneval_pass_at_1_through_the_sandbox(tmp_path: Path) -> None:
     assert h["n"] == 16
     assert h["correct"] == right
     assert h["max_tokens"] == 1024
+    assert h["not_stored"].endswith("use --store-partial to store it")
+
+
+def test_humaneval_sandbox_error_is_a_failed_request_not_a_wrong_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sandbox that cannot start grades nothing: the questions are failed requests (asked again
+    on resume), never wrong answers."""
+    import aiohttp
+
+    from arena.evals import sandbox
+    from arena.evals.humaneval import load_problems
+    from arena.evals.runner import Checkpoint, RunConfig, run_task
+
+    setup = sandbox._get_setup()
+    if setup.mode == sandbox.FULL:
+        monkeypatch.setitem(setup.tools, "unshare", "/nonexistent/unshare")
+    else:
+        monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    task = humaneval_task(4, None)
+
+    async def go(url: str) -> Any:
+        async with aiohttp.ClientSession() as session:
+            cfg = RunConfig(session, url + "/chat/completions", MODEL, concurrency=2)
+            return await run_task(cfg, task, Checkpoint(tmp_path / "c.jsonl", "k"), False)
+
+    import asyncio
+
+    with ScriptedQA(problems=load_problems()) as srv:
+        result = asyncio.run(go(srv.base_url))
+    assert result.failed == 4
+    assert result.correct == 0
+    assert result.too_many_failed
+    assert result.first_error is not None
+    assert result.first_error.startswith("grading failed: sandbox error: could not start")

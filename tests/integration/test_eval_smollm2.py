@@ -38,7 +38,7 @@ def run_eval(srv: servers.LlamaCppServer, tmp: Path, *args: str) -> dict[str, An
     res = arena(
         tmp, "eval", "--base-url", srv.base_url, "--model", servers.SMOLLM2_ALIAS, "--build",
         BUILD, "--params-b", "0.135", "--precision", "q4_1", "--concurrency", "4", "--json",
-        *args,
+        "--store-partial", *args,
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
     out: dict[str, Any] = json.loads(res.stdout)
@@ -84,10 +84,12 @@ def test_mmlu_pro_and_humaneval_slices(
         assert q.details["ci95_high"] == pytest.approx(round(r["ci95"][1], 2))
         assert q.details["model"] == servers.SMOLLM2_ALIAS
     assert stored["humaneval"].details is not None
-    assert stored["humaneval"].details["sandbox"] in ("namespaces+uid", "rlimits-only")
+    sandboxes = ("namespaces+uid", "uid+rlimits", "rlimits-only")
+    assert stored["humaneval"].details["sandbox"] in sandboxes
     shown = json.loads(arena(tmp_path, "show", BUILD, "--format", "json").stdout)
     for metric in ("mmlu_pro", "humaneval"):
         (entry,) = [e for e in shown["quality"][metric] if e["kind"] == "measured"]
         assert entry["source"] == "arena eval v1"
         assert entry["build_specific"] is True
         assert "95% CI" in entry["note"]
+        assert entry["note"].startswith("partial: first ")

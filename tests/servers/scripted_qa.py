@@ -6,7 +6,8 @@ ends with the right answer (cut off, finish_reason "length", when max_tokens is 
 HTTP 500. The server parses the lettered options from the prompt; the gold letters come from an
 answer key (prompt -> letter) the test builds with the same code `arena eval` uses. For HumanEval
 prompts it answers with the canonical solution in a ```python block, or a wrong body. Tokens are
-whitespace words. Runs in a background thread: `with ScriptedQA(key) as srv: srv.base_url`.
+whitespace words. `fail_status=500` makes every chat completion fail with that status (a broken
+server). Runs in a background thread: `with ScriptedQA(key) as srv: srv.base_url`.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class ScriptedQA:
         problems: list[Any] | None = None,
         rules: tuple[tuple[int, Behaviour], ...] = DEFAULT_RULES,
         delay: float = 0.0,
+        fail_status: int | None = None,
     ) -> None:
         self.answers = {
             hashlib.sha256(p.encode()).hexdigest(): g for p, g in (answers or {}).items()
@@ -76,6 +78,7 @@ class ScriptedQA:
         self.problems = problems or []
         self.rules = rules
         self.delay = delay
+        self.fail_status = fail_status
         self.stats = Stats()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -143,6 +146,8 @@ class ScriptedQA:
         try:
             if self.delay:
                 time.sleep(self.delay)
+            if self.fail_status is not None:
+                return self.fail_status, {"error": {"message": "scripted outage"}}
             prompt = str(body["messages"][-1]["content"])
             problem = self._problem(prompt)
             if problem is not None:

@@ -93,7 +93,25 @@ def summary_table(results: list[TaskResult], build_id: str) -> Table:
     return t
 
 
-def _as_json(r: TaskResult, ckpt: Checkpoint) -> dict[str, Any]:
+def not_stored_reason(r: TaskResult, store_partial: bool) -> str | None:
+    """Why this result must not become the build's measured score (None: store it).
+
+    Too many failed requests would store a meaningless low number that then wins the default
+    preference (measured first); a --limit slice is not the protocol's sample unless asked for.
+    """
+    name = r.task.name
+    if r.too_many_failed:
+        return (
+            f"{name}: {r.failed}/{r.n} requests failed (first: {r.first_error}); score not "
+            "stored; rerun with --resume to ask the failed ones again (answered questions are "
+            "kept in the checkpoint)"
+        )
+    if r.task.partial and not store_partial:
+        return f"{name}: not stored: partial run (--limit); use --store-partial to store it"
+    return None
+
+
+def _as_json(r: TaskResult, ckpt: Checkpoint, reason: str | None) -> dict[str, Any]:
     return {
         "metric": r.task.metric,
         "n": r.n,
@@ -108,16 +126,20 @@ def _as_json(r: TaskResult, ckpt: Checkpoint) -> dict[str, Any]:
         "max_tokens": r.task.max_tokens,
         "subset": r.task.subset,
         "checkpoint": str(ckpt.path),
+        "partial": r.task.partial,
+        "stored": reason is None,
+        "not_stored": reason,
     }
 
 
-async def _evaluate(
-    opts: dict[str, Any], tasks: list[Task], live: EvalProgress
-) -> list[TaskResult]:
+Done = list[tuple[TaskResult, str | None]]  # each result and why it was not stored (None: stored)
+
+
+async def _evaluate(opts: dict[str, Any], tasks: list[Task], live: EvalProgress) -> Done:
     base = opts["base_url"].rstrip("/")
     timeouts = Timeouts(first_token=opts["timeout"])
     store, build, hw = opts["store"], opts["build"], opts["hardware"]
-    done: list[TaskResult] = []
+    done: Done = []
     async with make_session(opts["api_key"], timeouts) as session:
         pick_model(await served_models(session, base), opts["model"], base)
         store.put_build(build, hw, [])  # only once the server answered and serves the model
@@ -134,13 +156,17 @@ async def _evaluate(
             for task in tasks:
                 ckpt = opts["checkpoints"][task.name]
                 result = await run_task(cfg, task, ckpt, opts["resume"])
-                rec = make_record(result, build.id, build.base_model, opts["model"], opts["seed"])
-                store.put_quality([rec])
-                done.append(result)
+                reason = not_stored_reason(result, opts["store_partial"])
+                if reason is None:
+                    rec = make_record(
+                        result, build.id, build.base_model, opts["model"], opts["seed"]
+                    )
+                    store.put_quality([rec])
+                done.append((result, reason))
     return done
 
 
-def _run(opts: dict[str, Any], tasks: list[Task], live: EvalProgress) -> list[TaskResult]:
+def _run(opts: dict[str, Any], tasks: list[Task], live: EvalProgress) -> Done:
     try:
         import uvloop
     except ImportError:
@@ -168,8 +194,17 @@ def eval_cmd(
         ),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option(min=1, help="Ask only the first N questions of each task.")
+        int | None,
+        typer.Option(
+            min=1, help="Ask only the first N questions of each task (not stored by default)."
+        ),
     ] = None,
+    store_partial: Annotated[
+        bool,
+        typer.Option(
+            "--store-partial", help="Store --limit results too (marked partial, n of the subset)."
+        ),
+    ] = False,
     subset: Annotated[
         int,
         typer.Option(min=0, help="MMLU-Pro: size of the seeded stratified subset (0: all)."),
@@ -246,29 +281,43 @@ def eval_cmd(
         "build": b,
         "hardware": hw,
         "checkpoints": checkpoints,
+        "store_partial": store_partial,
     }
     live = EvalProgress(quiet or as_json)
     t0 = time.perf_counter()
     try:
-        results = _run(opts, selected, live)
+        done = _run(opts, selected, live)
     except KeyboardInterrupt:
         err_console.print("interrupted: answers so far are checkpointed; rerun with --resume")
         raise typer.Exit(130) from None
+    results = [r for r, _ in done]
     if as_json:
         out = {
             "build": build_id,
             "protocol": PROTOCOL,
             "seconds": time.perf_counter() - t0,
-            "tasks": {r.task.name: _as_json(r, checkpoints[r.task.name]) for r in results},
+            "tasks": {r.task.name: _as_json(r, checkpoints[r.task.name], why) for r, why in done},
         }
         sys.stdout.write(json.dumps(out, indent=2) + "\n")
     elif not quiet:
         console.print(summary_table(results, build_id))
-        for r in results:
-            if r.failed:
-                err_console.print(
-                    f"warning: {r.task.name}: {r.failed}/{r.n} requests failed "
-                    "(counted as wrong; rerun with --resume to ask them again)",
-                    highlight=False,
-                )
+    for r, why in done:
+        if why is not None:
+            err_console.print(
+                f"warning: {why}" if r.too_many_failed else why,
+                highlight=False,
+                soft_wrap=True,
+                markup=False,
+            )
+        elif r.failed:
+            err_console.print(
+                f"warning: {r.task.name}: {r.failed}/{r.n} requests failed "
+                "(counted as wrong; rerun with --resume to ask them again)",
+                highlight=False,
+                soft_wrap=True,
+                markup=False,
+            )
+    if not (as_json or quiet) and any(why is None for _, why in done):
         console.print(f"stored under build '{build_id}': arena show {build_id}", highlight=False)
+    if any(r.too_many_failed for r in results):
+        raise typer.Exit(1)

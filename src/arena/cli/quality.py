@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.table import Table
@@ -22,6 +22,19 @@ quality_app = typer.Typer(
     no_args_is_help=True,
 )
 KINDS: tuple[QualityKind, ...] = ("model-card", "imported", "artificial-analysis", "measured")
+SETTABLE = ("model-card", "imported", "artificial-analysis")  # measured: only `arena eval`
+
+
+def _check_kind(kind: str) -> QualityKind:
+    """Measured numbers only come from `arena eval` (with their protocol, n and CI)."""
+    if kind == "measured":
+        raise ArenaError(
+            "--kind 'measured': measured numbers only come from `arena eval`; expected "
+            "model-card, imported or artificial-analysis"
+        )
+    if kind not in SETTABLE:
+        raise ArenaError(f"--kind {kind!r}: expected model-card, imported or artificial-analysis")
+    return cast(QualityKind, kind)
 
 
 def _today() -> str:
@@ -57,8 +70,7 @@ def set_cmd(
     db: DbOption = None,
 ) -> None:
     """Set quality numbers of one base model (0-100; 0-1 is read as a fraction)."""
-    if kind not in KINDS or kind == "measured":
-        raise ArenaError(f"--kind {kind!r}: expected model-card, imported or artificial-analysis")
+    checked = _check_kind(kind)
     if not source.strip():
         raise ArenaError("--source: expected the URL or file the numbers come from")
     values = {
@@ -68,7 +80,7 @@ def set_cmd(
         "livecodebench": _pct("livecodebench", livecodebench),
     }
     records = [
-        QualityRecord(base_model, metric, v, source, date or _today(), kind, note=note)
+        QualityRecord(base_model, metric, v, source, date or _today(), checked, note=note)
         for metric, v in values.items()
         if v is not None
     ]
@@ -85,13 +97,13 @@ def import_cmd(
     file: Annotated[
         Path, typer.Argument(help="CSV or JSON: base_model, metric, value, source, date.")
     ],
-    kind: Annotated[str, typer.Option(help="Kind stored with the numbers.")] = "imported",
+    kind: Annotated[
+        str, typer.Option(help="Kind stored: imported, model-card or artificial-analysis.")
+    ] = "imported",
     db: DbOption = None,
 ) -> None:
     """Import quality numbers; any bad row stops the import with one line and writes nothing."""
-    if kind not in KINDS:
-        raise ArenaError(f"--kind {kind!r}: expected one of {', '.join(KINDS)}")
-    records = parse_quality_file(file, kind)
+    records = parse_quality_file(file, _check_kind(kind))
     open_store(db).put_quality(records)
     console.print(f"imported {len(records)} quality numbers from {file}", highlight=False)
 

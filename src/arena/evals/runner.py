@@ -20,6 +20,12 @@ from arena.evals.stats import wilson
 PROTOCOL = "v1"  # bump when prompts, extraction or request parameters change
 TEMPERATURE = 0.0
 CONNECTION_ERRORS = ("connection refused", "connection lost")
+MAX_FAILED_SHARE = 0.10  # above this share of failed requests a score is not stored
+
+
+class GradingError(Exception):
+    """The answer could not be graded (e.g. the sandbox did not start): a failed request, not a
+    wrong answer; resume asks it again."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,12 @@ class Task:
     private: bool = False  # GPQA: keep no reply text, no server error detail
     source_file: str | None = None
     details: dict[str, Any] = field(default_factory=dict)  # stored with the score
+    full_size: int | None = None  # --limit cut the subset: its full size (None: complete run)
+
+    @property
+    def partial(self) -> bool:
+        """Only the first items of the subset are asked (--limit)."""
+        return self.full_size is not None and self.full_size > len(self.items)
 
 
 @dataclass
@@ -104,6 +116,16 @@ class TaskResult:
     def accuracy(self) -> float:
         """Fraction correct; failed requests count as wrong."""
         return self.correct / self.n if self.n else 0.0
+
+    @property
+    def too_many_failed(self) -> bool:
+        """More than MAX_FAILED_SHARE of the requests failed: the score says nothing reliable."""
+        return self.failed > MAX_FAILED_SHARE * self.n
+
+    @property
+    def first_error(self) -> str | None:
+        """The error of the first failed question (in task order)."""
+        return next((o.error for o in self.outcomes if o.failed), None)
 
     @property
     def per_minute(self) -> float | None:
@@ -248,10 +270,13 @@ async def run_task(cfg: RunConfig, task: Task, ckpt: Checkpoint, resume: bool) -
             seconds = time.perf_counter() - t0
             ok, got = False, None
             if reply.error is None:
-                if task.blocking:
-                    ok, got = await loop.run_in_executor(pool, task.grade, item, reply.text)
-                else:
-                    ok, got = task.grade(item, reply.text)
+                try:
+                    if task.blocking:
+                        ok, got = await loop.run_in_executor(pool, task.grade, item, reply.text)
+                    else:
+                        ok, got = task.grade(item, reply.text)
+                except GradingError as exc:
+                    reply.error = f"grading failed: {exc}".replace("\n", " ")[:300]
             outcome = _graded(task, item, reply, seconds, ok, got)
             down = reply.error is not None and reply.error.startswith(CONNECTION_ERRORS)
             streak[0] = streak[0] + 1 if down else 0

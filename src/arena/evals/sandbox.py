@@ -7,10 +7,12 @@ CPU seconds (timeout + 1), file size, open files, processes, no core dumps. Outp
 cap (the last ``Limits.output_bytes`` of each stream are kept).
 
 Isolation ``"namespaces+uid"`` (root, and ``unshare`` works here - probed once, cached):
-the child is started as ``unshare -n -m -p -f --mount-proc -- /bin/sh -c SETUP``, i.e. in
+the child is started as ``unshare -n -m -p -i -u -f --mount-proc -- /bin/sh -c SETUP``, i.e. in
 
 * a new, empty network namespace (only a loopback that is down: no network at all, not even the
   host's 127.0.0.1),
+* new IPC and UTS namespaces (no System V IPC objects or POSIX message queues shared with the
+  host; a hostname of its own),
 * a new pid namespace with its own /proc (host processes and their command lines are invisible;
   when the program exits or is killed, the kernel kills everything it forked),
 * a new mount namespace in which SETUP (running as root, before the drop) mounts a private tmpfs
@@ -28,13 +30,23 @@ After the run the process group is SIGKILLed and, with uid isolation, every proc
 by the sandbox uid too (a program that called ``setsid`` has left the group), then the temp dir is
 removed.
 
-Isolation ``"rlimits-only"`` (not root, or the probe failed): the same process, temp dir,
-environment and rlimits, but the network and the file system are the host's. A message is logged
-once; every result carries the ``isolation`` it ran under.
+Isolation ``"uid+rlimits"`` (root, but namespaces are unavailable: no ``unshare``, the probe
+failed, or ``ARENA_SANDBOX_NO_NAMESPACES=1``): the program still never runs as root. The child
+drops to a per-slot sandbox uid/gid (no supplementary groups, no_new_privs) before exec, its work
+dir is chowned to that uid, and every process of that uid is killed after the run, exactly as in
+full mode; the network and the world-writable host dirs stay reachable. The interpreter must be
+usable by that uid: a probe runs it as the sandbox uid, and if it cannot (e.g. it lives under a
+0700 /root/.pyenv and there is no mount namespace to re-expose it) the sandbox refuses with an
+``ArenaError`` instead of running model-written code as root.
+
+Isolation ``"rlimits-only"`` (not root): the same process, temp dir, environment and rlimits as
+the calling user, with the host's network and file system. A message is logged once; every result
+carries the ``isolation`` it ran under.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import math
 import os
@@ -55,6 +67,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from arena.errors import ArenaError
+
 if TYPE_CHECKING:
     from arena.evals.humaneval import Problem
 
@@ -62,7 +76,10 @@ log = logging.getLogger(__name__)
 
 Status = Literal["passed", "failed", "timeout", "error"]
 FULL = "namespaces+uid"
+UID_ONLY = "uid+rlimits"
 RLIMITS_ONLY = "rlimits-only"
+REFUSED = "refused"
+NO_NAMESPACES_ENV = "ARENA_SANDBOX_NO_NAMESPACES"  # "1": skip the unshare probe (tests, debugging)
 
 MiB = 1024**2
 _UID_BASE = 2_000_000_000  # far above login, system, dynamic (61184-65519) and subuid ranges
@@ -72,6 +89,8 @@ _SETUP_MARKER = "arena-sandbox: setup failed"
 _GRACE = 0.5  # seconds to drain output after the program exited while a descendant holds a pipe
 _SYSTEM_PATH = "/usr/bin:/bin:/usr/sbin:/sbin"
 _WORLD_WRITABLE = ("/var/tmp", "/dev/shm", "/run/lock")
+_PR_SET_NO_NEW_PRIVS = 38
+_libc = ctypes.CDLL(None, use_errno=True)  # loaded before any fork: the child only calls prctl
 
 
 @dataclass(frozen=True)
@@ -124,12 +143,13 @@ def run_python(source: str, timeout: float = 10.0, limits: Limits | None = None)
 
 
 def isolation() -> str:
-    """The isolation runs get here: "namespaces+uid" or "rlimits-only" (probed once)."""
+    """The isolation runs get here: "namespaces+uid", "uid+rlimits" or "rlimits-only" (probed
+    once); raises ArenaError when running as root and no safe isolation is possible."""
     return _get_setup().mode
 
 
 def sandbox_uids() -> range:
-    """The uids this process's sandboxes run as (namespaces+uid), for audits and tests."""
+    """The uids this process's sandboxes run as (as root), for audits and tests."""
     first = _UID_BASE + (os.getpid() % 2**20) * _SLOTS
     return range(first, first + _SLOTS)
 
@@ -150,7 +170,11 @@ def _run(source: str, timeout: float, limits: Limits, mode: str) -> SandboxResul
         if mode != FULL:
             env = {"PATH": "/usr/bin:/bin", "HOME": rundir, "LANG": "C.UTF-8"}
             argv = [sys.executable, "-I", "prog.py"]
-            return _execute(argv, rundir, env, timeout, limits, None, start, mode)
+            if mode != UID_ONLY:
+                return _execute(argv, rundir, env, timeout, limits, None, start, mode)
+            with _sandbox_uid() as uid:
+                os.chown(rundir, uid, uid)  # its work dir, and nothing else on the host
+                return _execute(argv, rundir, env, timeout, limits, uid, start, mode, drop=True)
         with _sandbox_uid() as uid:
             env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
             argv = _namespaced_argv(_get_setup(), rundir, uid, limits)
@@ -168,9 +192,15 @@ def _execute(
     uid: int | None,
     start: float,
     mode: str,
+    drop: bool = False,
 ) -> SandboxResult:
-    """Start, watch until exit or deadline, kill whatever is left, classify."""
+    """Start, watch until exit or deadline, kill whatever is left, classify.
+
+    `drop` (uid+rlimits): the child itself becomes `uid`/`uid` with no supplementary groups
+    (subprocess does that before the hook), then the hook sets the rlimits and no_new_privs.
+    """
     cpu = limits.cpu_seconds if limits.cpu_seconds is not None else math.ceil(timeout) + 1
+    user = uid if drop else None
     try:
         proc = subprocess.Popen(
             argv,
@@ -180,9 +210,12 @@ def _execute(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,
-            preexec_fn=_rlimits(limits, cpu),  # only setrlimit calls in the forked child
+            preexec_fn=_rlimits(limits, cpu, no_new_privs=drop),  # setrlimit/prctl in the child
+            user=user,
+            group=user,
+            extra_groups=None if user is None else [],
         )
-    except OSError as exc:
+    except (OSError, subprocess.SubprocessError) as exc:
         seconds = time.monotonic() - start
         return SandboxResult("error", None, "", f"could not start: {exc}", seconds, mode)
     try:
@@ -203,8 +236,9 @@ def _execute(
     return SandboxResult(status, code, stdout, stderr, seconds, mode, truncated, proc.pid)
 
 
-def _rlimits(limits: Limits, cpu: int) -> Callable[[], None]:
-    """The child-side hook: ceilings apply from exec on and are inherited by all descendants."""
+def _rlimits(limits: Limits, cpu: int, no_new_privs: bool = False) -> Callable[[], None]:
+    """The child-side hook: ceilings apply from exec on and are inherited by all descendants;
+    with `no_new_privs` no setuid binary can give the program its privileges back."""
     pairs = [
         (resource.RLIMIT_AS, limits.address_space, limits.address_space),
         (resource.RLIMIT_CPU, cpu, cpu + 1),  # SIGXCPU at the soft limit, SIGKILL at the hard
@@ -217,6 +251,8 @@ def _rlimits(limits: Limits, cpu: int) -> Callable[[], None]:
     def apply() -> None:
         for which, soft, hard in pairs:
             resource.setrlimit(which, (soft, hard))
+        if no_new_privs and _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
 
     return apply
 
@@ -331,7 +367,7 @@ def _namespaced_argv(setup: _Setup, rundir: str, uid: int, limits: Limits) -> li
             f"{q(sys.executable)} -I prog.py",
         ]
     )
-    unshare = [t["unshare"], "-n", "-m", "-p", "-f", "--mount-proc", "--"]
+    unshare = [t["unshare"], "-n", "-m", "-p", "-i", "-u", "-f", "--mount-proc", "--"]
     return [*unshare, t["sh"], "-c", script, "sh", rundir, str(uid)]
 
 
@@ -367,17 +403,25 @@ def _fstab_escape(text: str) -> str:
 
 
 def _get_setup() -> _Setup:
-    """Probe once whether full isolation really works on this machine."""
+    """Probe once whether full isolation really works on this machine (raises if refused)."""
     global _setup
     with _setup_lock:
         if _setup is None:
             _setup = _probe()
-            if _setup.mode != FULL:
+            if _setup.mode == UID_ONLY:
+                log.warning(
+                    "HumanEval sandbox: network and mount isolation are OFF (%s); programs run as "
+                    "an unprivileged sandbox uid with rlimits, a temp dir and a clean environment",
+                    _setup.reason,
+                )
+            elif _setup.mode == RLIMITS_ONLY:
                 log.warning(
                     "HumanEval sandbox: network and uid isolation are OFF (%s); "
                     "only rlimits, a temp dir and a clean environment apply",
                     _setup.reason,
                 )
+        if _setup.mode == REFUSED:
+            raise ArenaError(_setup.reason)
         return _setup
 
 
@@ -385,17 +429,24 @@ _PROBE = """\
 import os, socket
 print(os.getuid(), os.getgid(), len(os.getgroups()), [n for _, n in socket.if_nameindex()])
 """
+_UID_PROBE = """\
+import os
+nnp = [line.split()[1] for line in open('/proc/self/status') if line.startswith('NoNewPrivs:')]
+print(os.getuid(), os.getgid(), len(os.getgroups()), nnp)
+"""
 
 
 def _probe() -> _Setup:
     """Decide the mode by running a real namespaced program and checking what it sees."""
     if os.geteuid() != 0:
         return _Setup(RLIMITS_ONLY, "not running as root")
+    if os.environ.get(NO_NAMESPACES_ENV, "") not in ("", "0"):
+        return _probe_uid_only(f"{NO_NAMESPACES_ENV} is set")
     tools = {}
     for name in ("unshare", "setpriv", "mount", "cat", "sh"):
         found = shutil.which(name, path=_SYSTEM_PATH)
         if found is None:
-            return _Setup(RLIMITS_ONLY, f"`{name}` not found")
+            return _probe_uid_only(f"`{name}` not found")
         tools[name] = found
     setup = _Setup(FULL, tools=tools, prefix_fixes=_prefix_fixes())
     with _sandbox_uid() as uid:
@@ -410,8 +461,58 @@ def _probe() -> _Setup:
     expected = f"{uid} {uid} 0 ['lo']"
     if r.status != "passed" or r.stdout_tail.strip() != expected:
         detail = (r.stderr_tail.strip().splitlines() or [r.stdout_tail.strip()])[-1:]
-        return _Setup(RLIMITS_ONLY, f"`unshare -n` probe failed: {r.status} {detail}")
+        return _probe_uid_only(f"`unshare` probe failed: {r.status} {detail}")
     return setup
+
+
+def _probe_uid_only(why: str) -> _Setup:
+    """Root without namespaces: usable only if the interpreter runs as the sandbox uid."""
+    exe = os.path.realpath(sys.executable)
+    fix = (
+        "run arena with a Python installed where every user can read it (e.g. /usr/bin/python3, "
+        "/usr/local or /opt), make unshare work (util-linux, namespaces allowed), "
+        "or run as a non-root user"
+    )
+    closed = _closed_ancestor(exe)
+    if closed is not None:
+        return _Setup(
+            REFUSED,
+            f"HumanEval sandbox refused: running as root without namespaces ({why}) and the "
+            f"interpreter {exe} is under {closed} (mode {os.stat(closed).st_mode & 0o777:04o}), "
+            f"which the unprivileged sandbox uid cannot enter; {fix}",
+        )
+    with _sandbox_uid() as uid:
+        rundir = tempfile.mkdtemp(prefix="arena-sandbox-probe-")
+        try:
+            Path(rundir, "prog.py").write_text(_UID_PROBE, encoding="utf-8")
+            os.chown(rundir, uid, uid)
+            env = {"PATH": "/usr/bin:/bin", "HOME": rundir, "LANG": "C.UTF-8"}
+            argv = [sys.executable, "-I", "prog.py"]
+            r = _execute(
+                argv, rundir, env, 30.0, Limits(), uid, time.monotonic(), UID_ONLY, drop=True
+            )
+        finally:
+            shutil.rmtree(rundir, ignore_errors=True)
+    expected = f"{uid} {uid} 0 ['1']"
+    if r.status != "passed" or r.stdout_tail.strip() != expected:
+        detail = (r.stderr_tail.strip().splitlines() or [r.stdout_tail.strip()])[-1]
+        return _Setup(
+            REFUSED,
+            f"HumanEval sandbox refused: running as root without namespaces ({why}) and the "
+            f"interpreter {exe} does not run as the unprivileged sandbox uid ({r.status}: "
+            f"{detail[:200]}); {fix}",
+        )
+    return _Setup(UID_ONLY, why)
+
+
+def _closed_ancestor(path: str) -> str | None:
+    """The first directory above `path` that others cannot enter (no o+x), if any."""
+    parts = Path(path).parts
+    for n in range(2, len(parts)):
+        ancestor = str(Path(*parts[:n]))
+        if not os.stat(ancestor).st_mode & stat.S_IXOTH:
+            return ancestor
+    return None
 
 
 def _prefix_fixes() -> list[tuple[str, list[str]]]:

