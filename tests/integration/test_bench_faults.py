@@ -101,6 +101,9 @@ def test_wrong_model_names_the_served_models(
         pytest.param("reset", 3, "connection lost", id="reset-mid-stream"),
         pytest.param("stall", 3, "timeout waiting for next token", id="stall-mid-stream"),
         pytest.param("stall", 0, "timeout waiting for first token", id="stall-before-first"),
+        # ": ping" comments every 50 ms, no tokens: they must not reset the 0.3 s deadlines
+        pytest.param("keepalive", 3, "timeout waiting for next token", id="keepalive-mid-stream"),
+        pytest.param("keepalive", 0, "timeout waiting for first token", id="keepalive-first"),
         pytest.param("malformed", 3, "malformed SSE", id="malformed-sse"),
         pytest.param("error_event", 3, "server error in stream", id="error-event"),
     ],
@@ -125,7 +128,8 @@ def test_mid_stream_fault_on_every_request(
         assert notes_with(rec, "unreliable"), rec["notes"]
         (errors,) = notes_with(rec, "errors: ")
         assert errors.startswith(f"errors: {reason}"), errors
-    if fault == "stall":  # per-request timeouts, not a hang: sanity + 2 batches + 1 open wave
+    # per-request timeouts, not a hang: sanity + 2 batches + 1 open wave
+    if fault in ("stall", "keepalive"):
         assert elapsed < 15
 
 

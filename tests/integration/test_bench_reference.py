@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Iterator
 
+import aiohttp
 import pytest
 
 from arena.bench.client import RequestResult, Timeouts, make_session, payload, stream_request
 from arena.bench.closed import Target, run_closed
 from arena.bench.open_loop import Job, run_open
 from arena.bench.prompts import PromptMaker
+from arena.bench.runner import probe_force_length, sanity_check
 from arena.catalog.types import Bench
 from tests.servers.aio import run_async
-from tests.servers.reference import RefConfig, ReferenceServer
+from tests.servers.reference import RefConfig, ReferenceServer, count_tokens
 
 
 @pytest.fixture
@@ -83,7 +86,8 @@ def test_closed_loop_runs_c_requests_together_and_batches_in_sequence(
 
 
 def test_open_loop_keeps_schedule_and_caps_concurrency() -> None:
-    with ReferenceServer(RefConfig(ttft=0.01, itl=0.01)) as s:
+    # natural_len 20: every request gives 20 tokens whether or not the length is forced
+    with ReferenceServer(RefConfig(ttft=0.01, itl=0.01, natural_len=20)) as s:
         bench = Bench(
             "o", "O", "open", (8,), 20, request_rate=50.0, num_prompts=12, max_concurrency=3
         )
@@ -105,7 +109,7 @@ def test_open_loop_keeps_schedule_and_caps_concurrency() -> None:
         assert s.stats.max_active <= 3
     assert m["completed"] == 12
     assert m["failed"] == 0
-    assert m["max_concurrent_requests"] == 3
+    assert m["peak_in_flight"] == 3  # max_concurrent_requests is vllm's 1-s-bucket figure now
     assert isinstance(m["mean_queue_ms"], float)
     assert m["mean_queue_ms"] > 10
     assert m["median_tpot_ms"] == pytest.approx(10.0, rel=0.1)
@@ -131,3 +135,207 @@ def test_prompt_maker_builds_exact_lengths_with_tokenize(srv: ReferenceServer) -
             return [(await pm.make(s, n, rng))[1] for n in (5, 64, 1000)]
 
     assert run_async(go()) == [5, 64, 1000]
+
+
+def _target(s: aiohttp.ClientSession, srv: ReferenceServer, t: Timeouts) -> Target:
+    return Target(s, srv.base_url + "/chat/completions", "ref-model", "chat", t, PromptMaker())
+
+
+def test_ttfr_is_the_first_chunk_of_any_kind_e2e_ttft_the_first_text() -> None:
+    with ReferenceServer(RefConfig(ttft=0.08, itl=0.002)) as s:
+        (r,) = run_async(_requests(s.base_url + "/chat/completions", 1, 4))
+    assert r.ttfr is not None
+    assert r.ttfr < 0.04  # the role-only chunk, sent at once
+    assert r.ttft is not None
+    assert r.ttft >= 0.079
+
+
+def test_closed_row_has_ttfr_est_ppt_and_latency(srv: ReferenceServer) -> None:
+    srv.config.ttft = 0.05
+    bench = Bench("t", "T", "closed", (8,), 6, concurrency=(2,), reference_concurrency=2, runs=2)
+
+    async def go() -> list[dict[str, object]]:
+        t = Timeouts(first_token=5, between_tokens=2)
+        async with make_session(None, t) as s:
+            rows, _, _ = await run_closed(_target(s, srv, t), bench, 1, lambda r: None, [])
+            return rows
+
+    (row,) = run_async(go())
+    assert isinstance(row["latency_ms"], float)
+    assert 0 < row["latency_ms"] < 40
+    assert isinstance(row["ttfr_ms"], float)
+    assert row["ttfr_ms"] < 40
+    assert isinstance(row["e2e_ttft_ms"], float)
+    assert row["e2e_ttft_ms"] >= 49
+    assert row["est_ppt_ms"] is not None
+    assert row["ttfr_ms_std"] is not None
+
+
+@pytest.mark.parametrize(("fault_after", "phase"), [(0, "first token"), (3, "next token")])
+def test_keepalive_comments_do_not_extend_the_deadlines(fault_after: int, phase: str) -> None:
+    cfg = RefConfig(ttft=0.005, itl=0.002, fault="keepalive", fault_after=fault_after)
+    cfg.ping_every = 0.02
+    t = Timeouts(first_token=0.4, between_tokens=0.3)
+
+    async def go() -> tuple[RequestResult, float]:
+        async with make_session(None, t) as s:
+            body = payload("ref-model", "chat", "one two", 20, True)
+            start = time.perf_counter()
+            res = await stream_request(s, srv.base_url + "/chat/completions", body, t)
+            return res, time.perf_counter() - start
+
+    with ReferenceServer(cfg) as srv:
+        res, elapsed = run_async(go())
+    assert not res.ok
+    assert res.error == f"timeout waiting for {phase}"
+    assert res.output_tokens == fault_after
+    assert elapsed < 2.0  # pings every 20 ms never moved the 0.3-0.4 s deadline
+
+
+def test_peak_counts_tokens_of_multi_token_chunks() -> None:
+    # MTP-like: 4 tokens per chunk, one chunk every 20 ms: 40 tokens in 10 chunks over 0.18 s
+    cfg = RefConfig(ttft=0.01, itl=0.02, tokens_per_chunk=4)
+    bench = Bench("m", "M", "closed", (8,), 40, concurrency=(1,), reference_concurrency=1, runs=1)
+
+    async def go() -> list[dict[str, object]]:
+        t = Timeouts(first_token=5, between_tokens=2)
+        async with make_session(None, t) as s:
+            rows, _, _ = await run_closed(_target(s, srv, t), bench, 1, lambda r: None, [])
+            return rows
+
+    with ReferenceServer(cfg) as srv:
+        (row,) = run_async(go())
+    assert row["mean_output_tokens"] == 40
+    # stream shorter than 1 s: peak = tokens / duration = 40 / 0.18 s (chunks would give 56)
+    assert row["peak_tps_req"] == pytest.approx(40 / 0.18, rel=0.1)
+    assert row["peak_tps"] == pytest.approx(40 / 0.18, rel=0.1)
+
+
+def test_depth_is_tokens_of_prior_context_in_a_system_message(srv: ReferenceServer) -> None:
+    bench = Bench(
+        "d", "D", "closed", (32,), 4, depth=4, concurrency=(1,), reference_concurrency=1, runs=2
+    )
+
+    async def go() -> list[dict[str, object]]:
+        t = Timeouts(first_token=5, between_tokens=2)
+        async with make_session(None, t) as s:
+            target = _target(s, srv, t)
+            await target.prompts.calibrate(s, srv.base_url.removesuffix("/v1"), 0)
+            rows, _, _ = await run_closed(target, bench, 1, lambda r: None, [])
+            return rows
+
+    (row,) = run_async(go())
+    assert row["depth"] == 4
+    for body in srv.stats.bodies:
+        system, user = body["messages"]
+        assert system["role"] == "system"
+        assert len(system["content"].split()) == 4  # 4 tokens of context, not 4 chat turns
+        assert user["role"] == "user"
+        assert len(user["content"].split()) == 32
+
+
+def test_usage_probe_calibration_without_tokenize() -> None:
+    async def go(srv: ReferenceServer) -> tuple[PromptMaker, list[int]]:
+        t = Timeouts(first_token=5, between_tokens=2)
+        async with make_session(None, t) as s:
+            pm = PromptMaker(model="ref-model")
+            await pm.calibrate(s, srv.base_url.removesuffix("/v1"), 0)
+            rng = random.Random(0)
+            return pm, [(await pm.make(s, n, rng))[1] for n in (5, 64, 1000)]
+
+    with ReferenceServer(RefConfig(tokenize=False)) as srv:
+        pm, counts = run_async(go(srv))
+        probes = [count_tokens(b) for b in srv.stats.bodies]
+        limits = [b["max_tokens"] for b in srv.stats.bodies]
+        forced = [bool(b.get("ignore_eos")) for b in srv.stats.bodies]
+    assert pm.method == "usage-probe"
+    assert pm.tokens_per_word == pytest.approx(1.0)
+    assert pm.overhead == 0
+    assert probes == [50, 400]
+    assert limits == [1, 1]
+    assert forced == [False, False]
+    assert counts == [5, 64, 1000]
+
+
+def test_usage_probe_prompts_come_out_at_the_target_length() -> None:
+    bench = Bench("p", "P", "closed", (48, 300), 4, concurrency=(1,), reference_concurrency=1)
+
+    async def go(srv: ReferenceServer) -> None:
+        t = Timeouts(first_token=5, between_tokens=2)
+        async with make_session(None, t) as s:
+            target = _target(s, srv, t)
+            await target.prompts.calibrate(s, srv.base_url.removesuffix("/v1"), 0)
+            await run_closed(target, bench, 1, lambda r: None, [])
+
+    with ReferenceServer(RefConfig(tokenize=False, ttft=0.002, itl=0.001)) as srv:
+        run_async(go(srv))
+        sizes = sorted({count_tokens(b) for b in srv.stats.bodies[2:]})
+    assert sizes == [48, 300]
+
+
+def test_without_usage_calibration_falls_back_to_the_estimate() -> None:
+    async def go(srv: ReferenceServer) -> PromptMaker:
+        async with make_session(None, Timeouts()) as s:
+            pm = PromptMaker(model="ref-model")
+            await pm.calibrate(s, srv.base_url.removesuffix("/v1"), 0)
+            return pm
+
+    with ReferenceServer(RefConfig(tokenize=False, fault="no_usage", ttft=0.002)) as srv:
+        pm = run_async(go(srv))
+    assert pm.method == "estimate"
+    assert pm.tokens_per_word == 1.3
+
+
+@pytest.mark.parametrize("status", [400, 422])
+def test_force_length_rejection_400_or_422_turns_forcing_off(status: int) -> None:
+    async def go(srv: ReferenceServer) -> tuple[str | None, bool]:
+        t = Timeouts(first_token=5, between_tokens=2)
+        async with make_session(None, t) as s:
+            target = _target(s, srv, t)
+            note = await probe_force_length(target)
+            return note, target.force_length
+
+    with ReferenceServer(RefConfig(reject_forced=status, ttft=0.002)) as srv:
+        note, forced = run_async(go(srv))
+    assert note is not None
+    assert f"HTTP {status}" in note
+    assert forced is False
+
+
+@pytest.mark.parametrize(
+    ("reply", "suspect"),
+    [
+        ("The capital of France is Paris.", None),
+        ("Paris.", None),
+        ("<unk><unk><unk><unk>", "special tokens"),
+        ("[PAD][PAD][PAD]", "special tokens"),
+        ("the the the the the the", "repeated token"),
+        (". . . . .", "repeated token"),
+        ("ĠtheirДЖ setText 狗 erable_Lj", "unexpected answer"),
+    ],
+)
+def test_sanity_check_against_the_server(reply: str, suspect: str | None) -> None:
+    async def go(srv: ReferenceServer) -> tuple[str | None, str]:
+        t = Timeouts(first_token=5, between_tokens=2)
+        async with make_session(None, t) as s:
+            return await sanity_check(_target(s, srv, t))
+
+    with ReferenceServer(RefConfig(reply=reply, ttft=0.002, itl=0.001)) as srv:
+        reason, answer = run_async(go(srv))
+    assert answer.split() == reply.split()
+    if suspect is None:
+        assert reason is None
+    else:
+        assert reason is not None
+        assert reason.startswith(suspect)
+
+
+def test_reference_server_default_answer_is_not_suspect(srv: ReferenceServer) -> None:
+    async def go() -> tuple[str | None, str]:
+        t = Timeouts(first_token=5, between_tokens=2)
+        async with make_session(None, t) as s:
+            return await sanity_check(_target(s, srv, t))
+
+    reason, answer = run_async(go())
+    assert answer.startswith(" w0 w1")
+    assert reason is None

@@ -14,7 +14,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-Fault = str  # "", "http500", "reset", "stall", "malformed", "no_usage", "error_event"
+# "", "http500", "reset", "stall", "malformed", "no_usage", "error_event", "keepalive"
+# (keepalive: after `fault_after` tokens only SSE ": ping" comments, every `ping_every` s)
+Fault = str
 
 
 @dataclass
@@ -31,6 +33,10 @@ class RefConfig:
     honour_ignore_eos: bool = True
     model: str = "ref-model"
     tokenize: bool = True
+    ping_every: float = 0.05  # seconds between ": ping" comments of the keepalive fault
+    tokens_per_chunk: int = 1  # >1: several tokens per SSE chunk (MTP / speculative decoding)
+    reply: str = ""  # when set, the generated words (cycled) instead of " w0 w1 ..."
+    reject_forced: int = 0  # HTTP status (e.g. 400, 422) for requests with ignore_eos/min_tokens
 
 
 @dataclass
@@ -158,7 +164,13 @@ class ReferenceServer:
 
     async def _send_json(self, writer: asyncio.StreamWriter, status: int, obj: Any) -> None:
         body = json.dumps(obj).encode()
-        reason = {200: "OK", 404: "Not Found", 500: "Internal Server Error"}.get(status, "X")
+        reason = {
+            200: "OK",
+            400: "Bad Request",
+            404: "Not Found",
+            422: "Unprocessable Entity",
+            500: "Internal Server Error",
+        }.get(status, "X")
         writer.write(
             f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n".encode()
@@ -192,11 +204,16 @@ class ReferenceServer:
             self.stats.bodies.append(body)
             every = cfg.fault_every
             fault = cfg.fault if every <= 0 or self.stats.requests % every == 0 else ""
+            if cfg.reject_forced and (body.get("ignore_eos") or body.get("min_tokens")):
+                await self._send_json(
+                    writer, cfg.reject_forced, {"error": {"message": "unknown field ignore_eos"}}
+                )
+                return True
             if fault == "http500":
                 await self._send_json(writer, 500, {"error": {"message": "injected 500"}})
                 return True
             await self._stream(body, path.endswith("chat/completions"), writer, t_recv, fault)
-            return fault not in ("reset", "stall")
+            return fault not in ("reset", "stall", "keepalive")
         await self._send_json(writer, 404, {"error": {"message": f"no route {path}"}})
         return True
 
@@ -234,7 +251,9 @@ class ReferenceServer:
         await writer.drain()
         max_tokens = int(body.get("max_tokens") or 16)
         forced = cfg.honour_ignore_eos and (body.get("ignore_eos") or body.get("min_tokens"))
-        n = max_tokens if forced else min(max_tokens, cfg.natural_len)
+        reply = cfg.reply.split()
+        natural = len(reply) if reply else cfg.natural_len
+        n = max_tokens if forced else min(max_tokens, natural)
         if cfg.slots:
             if self._sem is None:
                 self._sem = asyncio.Semaphore(cfg.slots)
@@ -243,8 +262,9 @@ class ReferenceServer:
         self.stats.max_active = max(self.stats.max_active, self.stats.active)
         try:
             t0 = loop.time() if cfg.slots else t_recv
-            for i in range(n):
-                target = t0 + cfg.ttft + i * cfg.itl
+            k = max(1, cfg.tokens_per_chunk)
+            for j, i in enumerate(range(0, n, k)):
+                target = t0 + cfg.ttft + j * cfg.itl
                 delay = target - loop.time()
                 if delay > 0:
                     await asyncio.sleep(delay)
@@ -253,17 +273,27 @@ class ReferenceServer:
                     "stall",
                     "malformed",
                     "error_event",
+                    "keepalive",
                 ):
                     if fault == "reset":
                         writer.transport.abort()
                         return
                     if fault == "stall":
                         await asyncio.sleep(3600)
+                    if fault == "keepalive":
+                        while True:  # until the client gives up and closes the connection
+                            writer.write(b"8\r\n: ping\n\n\r\n")
+                            await writer.drain()
+                            await asyncio.sleep(cfg.ping_every)
                     if fault == "malformed":
                         writer.write(event(b"{not json"))
                     if fault == "error_event":
                         writer.write(event({"error": {"message": "injected error"}}))
-                writer.write(chunk(f" w{i}", finish="length" if i == n - 1 else None))
+                last = min(n, i + k)
+                text = "".join(
+                    f" {reply[x % len(reply)]}" if reply else f" w{x}" for x in range(i, last)
+                )
+                writer.write(chunk(text, finish="length" if last == n else None))
                 await writer.drain()
             if fault != "no_usage":
                 prompt = count_tokens(body)

@@ -33,16 +33,28 @@ class RequestResult:
     ok: bool = False
     error: str | None = None
     t_send: float = 0.0
+    t_first_any: float | None = None
     t_first: float | None = None
     t_last: float | None = None
     t_done: float | None = None
     content_times: list[float] = field(default_factory=list)
+    content_chars: list[int] = field(default_factory=list)
     output_tokens: int = 0
     token_source: Literal["usage", "chunks"] = "chunks"
     prompt_tokens: int | None = None
     text: str = ""
     finish_reason: str | None = None
     status: int | None = None
+    retried: bool = False
+
+    @property
+    def ttfr(self) -> float | None:
+        """Seconds from send to the first chunk carrying `choices`, role-only ones included.
+
+        llama-benchy's "time to first response" (client.py: first_response_ts is stamped on the
+        first `data:` event whose `choices` list is non-empty); usage-only events do not count.
+        """
+        return None if self.t_first_any is None else self.t_first_any - self.t_send
 
     @property
     def ttft(self) -> float | None:
@@ -69,10 +81,46 @@ class RequestResult:
             return None
         return (self.e2el - self.ttft) / (self.output_tokens - 1)
 
+    def token_times(self) -> list[float]:
+        """One timestamp per output token (computed after the stream, never inside it).
+
+        One token per content chunk when the counts agree. When `usage` reports more (or fewer)
+        tokens than there were chunks (MTP / speculative decoding sends several tokens per
+        chunk), the usage count is shared out over the chunks in proportion to their text
+        length, and a chunk's k tokens are spread evenly between the previous token's time and
+        the chunk's own time, the rule llama-benchy applies to chunks that carry k token ids.
+        """
+        times, n = self.content_times, self.output_tokens
+        if not times or n <= 0:
+            return []
+        if n == len(times) or self.token_source == "chunks":
+            return list(times)
+        counts = _share(n, self.content_chars or [1] * len(times))
+        out: list[float] = []
+        prev = times[0]
+        for t, k in zip(times, counts, strict=True):
+            if k <= 0:
+                continue
+            out += [prev + (t - prev) * (i + 1) / k for i in range(k)]
+            prev = t
+        return out
+
     def itls(self) -> list[float]:
         """Gaps between consecutive content chunks (seconds)."""
         t = self.content_times
         return [b - a for a, b in itertools.pairwise(t)]
+
+
+def _share(n: int, weights: list[int]) -> list[int]:
+    """Split n into len(weights) integers proportional to the weights (largest remainder)."""
+    w = [max(1, x) for x in weights]
+    total = sum(w)
+    raw = [n * x / total for x in w]
+    base = [int(r) for r in raw]
+    order = sorted(range(len(w)), key=lambda i: raw[i] - base[i], reverse=True)
+    for i in order[: n - sum(base)]:
+        base[i] += 1
+    return base
 
 
 def payload(
@@ -134,6 +182,26 @@ async def stream_request(
     timeouts: Timeouts,
     headers: dict[str, str] | None = None,
 ) -> RequestResult:
+    """One request; retried once when a pooled connection the server had closed fails to send."""
+    res = await _stream_once(session, url, body, timeouts, headers)
+    stale = (
+        res.status is None
+        and res.t_first_any is None
+        and (res.error or "").startswith("connection lost")
+    )
+    if stale:
+        res = await _stream_once(session, url, body, timeouts, headers)
+        res.retried = True
+    return res
+
+
+async def _stream_once(
+    session: aiohttp.ClientSession,
+    url: str,
+    body: dict[str, Any] | bytes,
+    timeouts: Timeouts,
+    headers: dict[str, str] | None = None,
+) -> RequestResult:
     """Send, read with iter_any, timestamp every content chunk; failures carry their reason."""
     res = RequestResult()
     parser = SSEParser()
@@ -152,8 +220,11 @@ async def stream_request(
                 limit.reschedule(loop.time() + timeouts.first_token)
                 async for raw in resp.content.iter_any():
                     now = time.perf_counter()
+                    seen = len(res.content_times)
                     done = _consume(res, parser.feed(raw), now)
-                    if res.t_first is not None:
+                    # only generated text moves the deadline: SSE comments (": ping"), role-only
+                    # and usage events must not keep a stream that produces nothing alive
+                    if len(res.content_times) > seen:
                         limit.reschedule(loop.time() + timeouts.between_tokens)
                     if done:
                         break
@@ -200,17 +271,20 @@ def _consume(res: RequestResult, events: list[str], now: float) -> bool:
             raise _StreamError(f"malformed SSE: not an object: {data[:80]!r}")
         if "error" in event:
             raise _StreamError(f"server error in stream: {str(event['error'])[:200]}")
+        choices = event.get("choices") or []
+        if choices and res.t_first_any is None:
+            res.t_first_any = now
         text = _chunk_text(event)
         if text is not None:
             if res.t_first is None:
                 res.t_first = now
             res.t_last = now
             res.content_times.append(now)
+            res.content_chars.append(len(text))
             if res.token_source == "chunks":
                 res.output_tokens += 1
             if len(res.text) < TEXT_CAP:
                 res.text += text
-        choices = event.get("choices") or []
         if choices and choices[0].get("finish_reason"):
             res.finish_reason = choices[0]["finish_reason"]
         usage = event.get("usage")
@@ -226,7 +300,9 @@ def make_session(api_key: str | None, timeouts: Timeouts) -> aiohttp.ClientSessi
     """One session for the run: no connection cap (limit=0), bearer auth when given."""
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     return aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=0, force_close=False),
+        # idle connections are dropped before the 5 s keep-alive of uvicorn (vLLM, SGLang) and
+        # cpp-httplib (llama.cpp), so a pooled connection is rarely closed under a request
+        connector=aiohttp.TCPConnector(limit=0, force_close=False, keepalive_timeout=3.0),
         timeout=aiohttp.ClientTimeout(total=None, sock_connect=timeouts.connect),
         headers=headers,
     )

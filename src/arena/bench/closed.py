@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -19,10 +20,12 @@ from arena.bench.client import (
     stream_request,
 )
 from arena.bench.metrics import mean, mean_std, percentile
-from arena.bench.prompts import PromptMaker, words
+from arena.bench.prompts import PromptMaker
 from arena.catalog.types import Bench
 
-TURN_WORDS = 48  # each prior turn of a multi-turn prompt: a user and an assistant message
+LATENCY_PROBES = 3  # llama-benchy --latency-mode api: the mean of 3 GET /models round trips
+PEAK_WINDOW = 1.0  # seconds; llama-benchy's peak t/s window
+USAGE_PROMPT_SLACK = 0.2  # usage.prompt_tokens replaces the expected count when within 20 %
 
 
 @dataclass
@@ -36,62 +39,155 @@ class Target:
     timeouts: Timeouts
     prompts: PromptMaker
     force_length: bool = True
+    latency: float | None = None  # seconds, measured once (llama-benchy's --latency-mode api)
+
+    @property
+    def models_url(self) -> str:
+        """GET /v1/models next to the generation URL."""
+        suffix = "/chat/completions" if self.endpoint == "chat" else "/completions"
+        return self.url.removesuffix(suffix) + "/models"
 
 
-def peak_rate(times: list[float]) -> float:
-    """Most chunks in any 1-second window starting at a chunk (llama-benchy's peak t/s)."""
+async def measure_latency(t: Target) -> float:
+    """Mean round trip of GET /models (llama-benchy's default latency mode "api"); 0 if none."""
+    times: list[float] = []
+    for _ in range(LATENCY_PROBES):
+        start = time.perf_counter()
+        try:
+            async with asyncio.timeout(t.timeouts.connect):
+                async with t.session.get(t.models_url) as resp:
+                    await resp.read()
+        except (TimeoutError, aiohttp.ClientError, OSError):
+            continue
+        times.append(time.perf_counter() - start)
+    return mean(times)
+
+
+def peak_rate(times: list[float], window: float = PEAK_WINDOW) -> float:
+    """llama-benchy's peak t/s: most tokens in any `window` s ending at a token, per second.
+
+    A burst shorter than the window is rated n / duration (dividing by a window it never
+    filled would put the peak below the mean); no observable interval (all tokens at one
+    instant, or one token) gives 0, which callers leave out.
+    """
     if not times:
         return 0.0
     ts = sorted(times)
+    span = ts[-1] - ts[0]
+    if span <= 0:
+        return 0.0
+    if span < window:
+        return len(ts) / span
     best, j = 0, 0
     for i, t in enumerate(ts):
-        while ts[j] < t - 1.0:
+        while j < i and ts[j] <= t - window:
             j += 1
         best = max(best, i - j + 1)
-    return float(best)
+    return best / window
 
 
-def batch_metrics(results: list[RequestResult], prompt_tokens: list[int]) -> dict[str, float]:
-    """One run of c requests: per-request means and batch totals, llama-benchy's columns."""
-    ok = [(r, p) for r, p in zip(results, prompt_tokens, strict=True) if r.ok]
-    if not ok:
-        return {}
-    ttfts = [r.ttft for r, _ in ok if r.ttft]
-    pp_req = [(r.prompt_tokens or p) / r.ttft for r, p in ok if r.ttft]
-    t_send = min(r.t_send for r, _ in ok)
-    first = max(r.t_first for r, _ in ok if r.t_first is not None)
-    pp_total = sum(r.prompt_tokens or p for r, p in ok) / (first - t_send) if first > t_send else 0
-    tg_req = [v for r, _ in ok if (v := r.decode_tps) is not None]
-    t0 = min(r.t_first for r, _ in ok if r.t_first is not None)
-    t1 = max(r.t_last for r, _ in ok if r.t_last is not None)
-    gen = sum(max(0, r.output_tokens - 1) for r, _ in ok)
-    all_times = [t for r, _ in ok for t in r.content_times]
-    return {
-        "pp_tps_req": mean(pp_req),
-        "pp_tps_total": pp_total,
-        "tg_tps_req": mean(tg_req),
-        "tg_tps_total": gen / (t1 - t0) if t1 > t0 else 0.0,
-        "peak_tps": peak_rate(all_times),
-        "peak_tps_req": mean([peak_rate(r.content_times) for r, _ in ok]),
-        "ttfr_ms": mean(ttfts) * 1000,
-        "e2e_ttft_ms": mean(ttfts) * 1000,
-        "output_tokens": mean([float(r.output_tokens) for r, _ in ok]),
+@dataclass
+class Point:
+    """Everything measured at one (prompt size, concurrency): pooled per request, per run."""
+
+    pp_req: list[float] = field(default_factory=list)
+    tg_req: list[float] = field(default_factory=list)
+    peak_req: list[float] = field(default_factory=list)
+    ttfr: list[float] = field(default_factory=list)
+    est_ppt: list[float] = field(default_factory=list)
+    e2e_ttft: list[float] = field(default_factory=list)
+    output_tokens: list[float] = field(default_factory=list)
+    pp_total: list[float] = field(default_factory=list)
+    tg_total: list[float] = field(default_factory=list)
+    peak: list[float] = field(default_factory=list)
+    runs: int = 0
+
+    def add_batch(self, results: list[RequestResult], expected: list[int], latency: float) -> None:
+        """One run of c requests (llama-benchy results.py _process_batch)."""
+        ok = [(r, e) for r, e in zip(results, expected, strict=True) if r.ok]
+        if not ok:
+            return
+        self.runs += 1
+        prompt_total = 0
+        all_tokens: list[float] = []
+        for r, e in ok:
+            p = e
+            if r.prompt_tokens and abs(r.prompt_tokens - e) < e * USAGE_PROMPT_SLACK:
+                p = r.prompt_tokens
+            prompt_total += p
+            tokens = r.token_times()
+            all_tokens += tokens
+            if (peak := peak_rate(tokens)) > 0:
+                self.peak_req.append(peak)
+            if r.ttfr is not None:
+                self.ttfr.append(r.ttfr)
+            if r.ttft is not None:
+                self.e2e_ttft.append(r.ttft)
+                est = max(0.0, (r.ttfr or 0.0) - latency)
+                self.est_ppt.append(est)
+                if est > 0:
+                    self.pp_req.append(p / est)
+            if (tg := r.decode_tps) is not None:
+                self.tg_req.append(tg)
+            self.output_tokens.append(float(r.output_tokens))
+        t_send = min(r.t_send for r, _ in ok)
+        firsts = [r.t_first for r, _ in ok if r.t_first is not None]
+        lasts = [r.t_last for r, _ in ok if r.t_last is not None]
+        if firsts and max(firsts) > t_send:
+            self.pp_total.append(prompt_total / (max(firsts) - t_send))
+        gen = sum(max(0, r.output_tokens - 1) for r, _ in ok)
+        if firsts and lasts and max(lasts) > min(firsts) and gen > 0:
+            self.tg_total.append(gen / (max(lasts) - min(firsts)))
+        if (peak := peak_rate(all_tokens)) > 0:
+            self.peak.append(peak)
+
+
+def point_row(pt: Point, concurrency: int) -> dict[str, Any]:
+    """mean and *_std as llama-benchy 0.3 reports them (numpy std, ddof=0).
+
+    Per-request columns (t/s (req), peak t/s (req), ttfr, est_ppt, e2e_ttft) pool every
+    request of every run; t/s (total) and peak t/s take one value per run. At c=1 llama-benchy
+    shows the per-request rates under t/s, so the total columns are the pooled ones there.
+    """
+    row: dict[str, Any] = {}
+    single = concurrency == 1
+    columns: dict[str, tuple[list[float], float]] = {
+        "pp_tps_total": (pt.pp_req if single else pt.pp_total, 1.0),
+        "pp_tps_req": (pt.pp_req, 1.0),
+        "tg_tps_total": (pt.tg_req if single else pt.tg_total, 1.0),
+        "tg_tps_req": (pt.tg_req, 1.0),
+        "peak_tps": (pt.peak, 1.0),
+        "peak_tps_req": (pt.peak_req, 1.0),
+        "ttfr_ms": (pt.ttfr, 1000.0),
+        "est_ppt_ms": (pt.est_ppt, 1000.0),
+        "e2e_ttft_ms": (pt.e2e_ttft, 1000.0),
     }
+    for key, (values, scale) in columns.items():
+        m, s = mean_std([v * scale for v in values])
+        row[key], row[f"{key}_std"] = m, s
+    ttft_ms = [v * 1000 for v in pt.e2e_ttft]
+    row["ttft_p50_ms"] = percentile(ttft_ms, 50) if ttft_ms else None
+    row["ttft_p95_ms"] = percentile(ttft_ms, 95) if ttft_ms else None
+    row["mean_output_tokens"] = mean(pt.output_tokens) if pt.output_tokens else None
+    return row
 
 
 async def build_prompt(
     t: Target, tokens: int, depth: int, rng: random.Random
 ) -> tuple[str | list[dict[str, str]], int]:
-    """The user prompt of `tokens` tokens after `depth` prior turns (chat history)."""
+    """A user prompt of `tokens` tokens after `depth` tokens of prior context.
+
+    As llama-benchy does (--depth N = N tokens of previous conversation): the context is a
+    text of `depth` tokens sent as a system message before the user message; the expected
+    prompt size is tokens + depth. The completions endpoint gets the context as a prefix.
+    """
     text, n = await t.prompts.make(t.session, tokens, rng)
     if depth <= 0:
         return text, n
-    history: list[dict[str, str]] = []
-    for _ in range(depth):
-        history.append({"role": "user", "content": words(rng, TURN_WORDS)})
-        history.append({"role": "assistant", "content": words(rng, TURN_WORDS)})
-    extra = round(2 * depth * TURN_WORDS * t.prompts.tokens_per_word)
-    return [*history, {"role": "user", "content": text}], n + extra
+    context, d = await t.prompts.make(t.session, depth, rng, nonce=False)
+    if t.endpoint != "chat":
+        return f"{context}\n\n{text}", n + d
+    return [{"role": "system", "content": context}, {"role": "user", "content": text}], n + d
 
 
 async def run_closed(
@@ -101,14 +197,15 @@ async def run_closed(
     on_request: Callable[[RequestResult], None],
     errors: list[str],
 ) -> tuple[list[dict[str, Any]], int, int]:
-    """All (prompt size x concurrency x run) batches; rows with mean and *_std over runs."""
+    """All (prompt size x concurrency x run) batches; one row of means and *_std per point."""
     rng = random.Random(seed)
+    if t.latency is None:
+        t.latency = await measure_latency(t)
     rows: list[dict[str, Any]] = []
     completed = failed = 0
     for pp in bench.prompt_tokens:
         for c in bench.concurrency:
-            per_run: list[dict[str, float]] = []
-            point_ttft: list[float] = []
+            pt = Point()
             for _ in range(bench.runs):
                 built = [await build_prompt(t, pp, bench.depth, rng) for _ in range(c)]
                 bodies = [
@@ -122,36 +219,18 @@ async def run_closed(
                     on_request(r)
                     if r.ok:
                         completed += 1
-                        if r.ttft is not None:
-                            point_ttft.append(r.ttft * 1000)
                     else:
                         failed += 1
                         errors.append(r.error or "unknown error")
-                m = batch_metrics(list(results), [n for _, n in built])
-                if m:
-                    per_run.append(m)
+                pt.add_batch(list(results), [n for _, n in built], t.latency)
             row: dict[str, Any] = {
                 "prompt_tokens": pp,
                 "depth": bench.depth,
                 "concurrency": c,
                 "output_tokens": bench.output_tokens,
-                "runs": len(per_run),
+                "runs": pt.runs,
+                **point_row(pt, c),
+                "latency_ms": t.latency * 1000,
             }
-            for key in (
-                "pp_tps_total",
-                "pp_tps_req",
-                "tg_tps_total",
-                "tg_tps_req",
-                "peak_tps",
-                "peak_tps_req",
-                "ttfr_ms",
-                "e2e_ttft_ms",
-            ):
-                m_, s_ = mean_std([r[key] for r in per_run])
-                row[key], row[f"{key}_std"] = m_, s_
-            row["est_ppt_ms"] = row["est_ppt_ms_std"] = None
-            row["ttft_p50_ms"] = percentile(point_ttft, 50) if point_ttft else None
-            row["ttft_p95_ms"] = percentile(point_ttft, 95) if point_ttft else None
-            row["mean_output_tokens"] = mean([r["output_tokens"] for r in per_run])
             rows.append(row)
     return rows, completed, failed

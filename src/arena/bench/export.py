@@ -18,21 +18,40 @@ VLLM_KEYS_SKIP = {
     "token_source",
     "mean_queue_ms",
     "p99_queue_ms",
+    "peak_in_flight",
+    "ignore_eos",
+    "job_caps",
+    "profile",
+    "telemetry",
+    "errors",
 }
+
+# vllm bench serve's --backend / endpoint_type for each of our --endpoint values
+VLLM_ENDPOINT_TYPES = {"chat": "openai-chat", "completions": "openai"}
 
 
 def vllm_json(rec: BenchRecord, model: str) -> dict[str, Any]:
-    """vllm bench serve --save-result fields (metric names and units as vLLM writes them)."""
+    """vllm bench serve --save-result fields (metric names and units as vLLM writes them).
+
+    endpoint_type/backend follow the endpoint measured (openai-chat or openai); `errors` is
+    vllm's list of failure reasons (one entry per failed request).
+    """
     d = {k: v for k, v in rec.distribution.items() if k not in VLLM_KEYS_SKIP}
     stamp = dt.datetime.fromisoformat(rec.source.date) if rec.source.date else dt.datetime.now()
+    kind = VLLM_ENDPOINT_TYPES.get(str(rec.distribution.get("endpoint", "chat")), "openai-chat")
+    counts = rec.distribution.get("errors")
+    errors = (
+        [r for r, n in counts.items() for _ in range(int(n))] if isinstance(counts, dict) else []
+    )
     return {
         "date": stamp.strftime("%Y%m%d-%H%M%S"),
-        "endpoint_type": "openai-chat",
-        "backend": "openai-chat",
+        "endpoint_type": kind,
+        "backend": kind,
         "label": f"arena {rec.source.tool_version} bench {rec.bench_id}",
         "model_id": model,
         "tokenizer_id": None,
         **d,
+        "errors": errors,
     }
 
 
@@ -43,41 +62,54 @@ def _pm(mean: float | None, std: float | None) -> str:
 
 
 def llama_benchy_md(rec: BenchRecord, model: str) -> str:
-    """llama-benchy 0.3's markdown table: one pp row and one tg row per (prompt, depth, c)."""
-    head = [
-        "model",
-        "test",
-        "t/s (total)",
-        "t/s (req)",
-        "peak t/s",
-        "peak t/s (req)",
-        "ttfr (ms)",
-        "est_ppt (ms)",
-        "e2e_ttft (ms)",
-    ]
+    """llama-benchy's markdown table: one pp row and one tg row per (prompt, depth, c).
+
+    As llama-benchy's results.py: with a largest concurrency of 1 the columns are
+    t/s, peak t/s, ttfr, est_ppt, e2e_ttft and test names carry no "(cN)"; above 1 they are
+    t/s (total), t/s (req), peak t/s, peak t/s (req), ttfr, est_ppt, e2e_ttft and every test
+    name ends in " (cN)".
+    """
+    max_c = max((int(r.get("concurrency") or 1) for r in rec.rows), default=1)
+    multi = max_c > 1
+    if multi:
+        head = ["model", "test", "t/s (total)", "t/s (req)", "peak t/s", "peak t/s (req)"]
+    else:
+        head = ["model", "test", "t/s", "peak t/s"]
+    head += ["ttfr (ms)", "est_ppt (ms)", "e2e_ttft (ms)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * len(head)) + "|"]
+
+    def row(cells: list[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
     for r in rec.rows:
         depth = f" @ d{r['depth']}" if r.get("depth") else ""
-        c = f" (c{r['concurrency']})"
-        lines.append(
-            f"| {model} | pp{r['prompt_tokens']}{depth}{c} | "
-            f"{_pm(r['pp_tps_total'], r['pp_tps_total_std'])} | "
-            f"{_pm(r['pp_tps_req'], r['pp_tps_req_std'])} |  |  | "
-            f"{_pm(r['ttfr_ms'], r['ttfr_ms_std'])} |  | "
-            f"{_pm(r['e2e_ttft_ms'], r['e2e_ttft_ms_std'])} |"
-        )
-        lines.append(
-            f"| {model} | tg{r['output_tokens']}{depth}{c} | "
-            f"{_pm(r['tg_tps_total'], r['tg_tps_total_std'])} | "
-            f"{_pm(r['tg_tps_req'], r['tg_tps_req_std'])} | "
-            f"{_pm(r['peak_tps'], r['peak_tps_std'])} | "
-            f"{_pm(r['peak_tps_req'], r['peak_tps_req_std'])} |  |  |  |"
-        )
+        c = f" (c{r['concurrency']})" if multi else ""
+        pp_total = _pm(r.get("pp_tps_total"), r.get("pp_tps_total_std"))
+        tg_total = _pm(r.get("tg_tps_total"), r.get("tg_tps_total_std"))
+        peak = _pm(r.get("peak_tps"), r.get("peak_tps_std"))
+        latency = [
+            _pm(r.get("ttfr_ms"), r.get("ttfr_ms_std")),
+            _pm(r.get("est_ppt_ms"), r.get("est_ppt_ms_std")),
+            _pm(r.get("e2e_ttft_ms"), r.get("e2e_ttft_ms_std")),
+        ]
+        name_pp = f"pp{r['prompt_tokens']}{depth}{c}"
+        name_tg = f"tg{r['output_tokens']}{depth}{c}"
+        if multi:
+            pp_req = _pm(r.get("pp_tps_req"), r.get("pp_tps_req_std"))
+            tg_req = _pm(r.get("tg_tps_req"), r.get("tg_tps_req_std"))
+            peak_req = _pm(r.get("peak_tps_req"), r.get("peak_tps_req_std"))
+            lines.append(row([model, name_pp, pp_total, pp_req, "", "", *latency]))
+            lines.append(row([model, name_tg, tg_total, tg_req, peak, peak_req, "", "", ""]))
+        else:
+            lines.append(row([model, name_pp, pp_total, "", *latency]))
+            lines.append(row([model, name_tg, tg_total, peak, "", "", ""]))
     date = (rec.source.date or "").replace("T", " ")[:19]
+    lat = next((r["latency_ms"] for r in rec.rows if r.get("latency_ms") is not None), None)
+    mode = "api" if lat is None else f"api ({lat:.2f} ms)"
     lines += [
         "",
         f"llama-benchy ({rec.source.tool_version}-arena)",
-        f"date: {date} | latency mode: none (arena; depth = prior chat turns)",
+        f"date: {date} | latency mode: {mode}",
     ]
     return "\n".join(lines) + "\n"
 

@@ -56,3 +56,15 @@ def apply_profile(bench: Bench, name: str) -> Bench:
         if "request_rate" in p:
             changes["request_rate"] = p["request_rate"]
     return dataclasses.replace(bench, **changes)
+
+
+def job_caps(name: str) -> tuple[int | None, int | None]:
+    """(max prompt tokens, max output tokens) the profile allows any one open-loop request.
+
+    The caps also bound lengths that come from a dataset (ShareGPT file or the synthetic
+    ShareGPT-like distribution) or from a random range around a capped nominal length.
+    """
+    if name not in profiles():
+        raise ArenaError(f"--profile {name!r}: expected one of {', '.join(profiles())}")
+    p = profiles()[name]
+    return p.get("max_prompt_tokens") or None, p.get("max_output_tokens") or None

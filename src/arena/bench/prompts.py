@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 import aiohttp
 
+from arena.bench.client import Timeouts, payload, stream_request
+
 _WORD_TEXT = (
     "time year people way day man thing woman life child world school state family student "
     "group country problem hand part place case week company system program question work "
@@ -23,6 +25,7 @@ _WORD_TEXT = (
 WORDS = tuple(_WORD_TEXT.split())
 
 Method = Literal["tokenize", "usage-probe", "estimate"]
+PROBE_WORDS = (50, 400)  # usage-probe calibration: two prompt sizes, a line through both
 
 
 def words(rng: random.Random, n: int) -> str:
@@ -58,16 +61,41 @@ class PromptMaker:
         count = data.get("count") if isinstance(data, dict) else None
         return int(count) if isinstance(count, int) else None
 
-    async def calibrate(self, session: aiohttp.ClientSession, root_url: str, seed: int) -> None:
-        """Measure tokens per word with /tokenize on a 2,000-word sample when available."""
-        self.tokenize_url = root_url.rstrip("/") + "/tokenize"
-        sample = words(random.Random(seed), 2000)
+    async def calibrate(
+        self,
+        session: aiohttp.ClientSession,
+        root_url: str,
+        seed: int,
+        chat_url: str | None = None,
+        timeouts: Timeouts | None = None,
+    ) -> None:
+        """How many tokens a word is: /tokenize when the server has it, else two usage probes.
+
+        Without /tokenize, two short chat requests (50 and 400 words, max_tokens 1, length not
+        forced) are sent to `chat_url` (default ROOT/v1/chat/completions) and tokens per word
+        and the chat-template overhead are fitted from their `usage.prompt_tokens`. Only when
+        the server reports no usage does the 1.3 tokens/word guess remain (method "estimate").
+        """
+        root = root_url.rstrip("/")
+        self.tokenize_url = root + "/tokenize"
+        rng = random.Random(seed)
+        sample = words(rng, 2000)
         n = await self.count(session, sample)
         if n:
             self.tokens_per_word = n / 2000
             self.method = "tokenize"
-        else:
-            self.tokenize_url = None
+            return
+        self.tokenize_url = None
+        url = chat_url or root + "/v1/chat/completions"
+        limits = timeouts or Timeouts(first_token=120.0, between_tokens=60.0)
+        probes: list[tuple[int, int]] = []
+        for n_words in PROBE_WORDS:
+            body = payload(self.model, "chat", words(rng, n_words), 1, force_length=False)
+            res = await stream_request(session, url, body, limits)
+            if res.prompt_tokens is None or res.prompt_tokens <= 0:
+                return
+            probes.append((n_words, res.prompt_tokens))
+        self.calibrate_from_usage(probes)
 
     def calibrate_from_usage(self, probes: list[tuple[int, int]]) -> None:
         """Fit tokens = overhead + ratio * words from (words, usage.prompt_tokens) probe pairs."""
@@ -80,12 +108,23 @@ class PromptMaker:
             self.method = "usage-probe"
 
     async def make(
-        self, session: aiohttp.ClientSession, target: int, rng: random.Random
+        self,
+        session: aiohttp.ClientSession,
+        target: int,
+        rng: random.Random,
+        nonce: bool = True,
     ) -> tuple[str, int]:
-        """A prompt text and its token count (exact via /tokenize, else estimated)."""
+        """A text of `target` tokens and its token count (exact via /tokenize, else fitted).
+
+        With `nonce` the text starts with a random number (counted as one of its words), so
+        that no two prompts share a cacheable prefix.
+        """
         target = max(1, target)
         n_words = max(1, round(target / self.tokens_per_word))
-        text = f"{rng.randrange(10**9)} " + words(rng, n_words)
+        if nonce:
+            text = " ".join([str(rng.randrange(10**9)), words(rng, n_words - 1)]).strip()
+        else:
+            text = words(rng, n_words)
         if self.method != "tokenize":
             return text, round(len(text.split()) * self.tokens_per_word)
         for _ in range(4):

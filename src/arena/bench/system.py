@@ -66,31 +66,107 @@ def meminfo_used_gb() -> float | None:
     return (info["MemTotal"] - info["MemAvailable"]) * 1024 / 1e9
 
 
-def nvml_used_gb(server_pids: set[int] | None = None) -> Vram | None:
-    """GPU memory in use: per server process where the driver reports it, else device-wide."""
+DEVICE_WIDE = "NVML device used (device-wide, all processes)"
+MEMINFO = "/proc/meminfo MemTotal - MemAvailable (unified memory, all processes)"
+
+
+def pick_reading(
+    procs: list[tuple[int, int | None]] | None,
+    device_used_bytes: int | None,
+    meminfo_gb: float | None,
+    server_pids: set[int],
+) -> Vram | None:
+    """The best NVML-era reading, labelled: the server's own processes where the driver lists
+    them (pid, used bytes), else device-wide used memory, else /proc/meminfo (unified memory,
+    where NVML says Not Supported). Device-wide and meminfo values include every process."""
+    if server_pids and procs:
+        mine = [(pid, used) for pid, used in procs if pid in server_pids and used]
+        if mine:
+            pids = ",".join(str(pid) for pid, _ in sorted(mine))
+            total = sum(used or 0 for _, used in mine)
+            return Vram(round(total / 1e9, 2), "measured", f"NVML per-process (server pid {pids})")
+    if device_used_bytes is not None:
+        return Vram(round(device_used_bytes / 1e9, 2), "measured", DEVICE_WIDE)
+    if meminfo_gb is not None:
+        return Vram(round(meminfo_gb, 2), "measured", MEMINFO)
+    return None
+
+
+def nvml_used_gb(server_port: int | None = None) -> Vram | None:
+    """GPU memory in use through NVML (see pick_reading); None without a GPU. With the port
+    of a server on this machine, its processes' own memory where the driver reports it."""
     nv = _nvml()
     if nv is None:
         return None
+    server_pids = local_listener_pids(server_port) if server_port else set()
+    procs: list[tuple[int, int | None]] | None = None
+    device: int | None = None
+    meminfo: float | None = None
     try:
         handle = nv.nvmlDeviceGetHandleByIndex(0)
+        with contextlib.suppress(nv.NVMLError):
+            procs = [
+                (int(p.pid), p.usedGpuMemory)
+                for p in nv.nvmlDeviceGetComputeRunningProcesses(handle)
+            ]
         try:
-            procs = nv.nvmlDeviceGetComputeRunningProcesses(handle)
-            mine = [p for p in procs if not server_pids or p.pid in server_pids]
-            used = sum(p.usedGpuMemory or 0 for p in mine)
-            if used:
-                return Vram(round(used / 1e9, 2), "measured", "NVML per-process")
-        except nv.NVMLError:
-            pass
-        try:
-            mem = nv.nvmlDeviceGetMemoryInfo(handle)
-            return Vram(round(mem.used / 1e9, 2), "measured", "NVML device used")
+            device = int(nv.nvmlDeviceGetMemoryInfo(handle).used)
         except nv.NVMLError:  # unified memory (e.g. GB10) reports Not Supported
-            used_gb = meminfo_used_gb()
-            if used_gb is None:
-                return None
-            return Vram(round(used_gb, 2), "measured", "/proc/meminfo (unified memory)")
+            meminfo = meminfo_used_gb()
     finally:
         nv.nvmlShutdown()
+    return pick_reading(procs, device, meminfo, server_pids)
+
+
+STORED_METHODS = ("engine-log", "manual", "measured")
+
+
+def choose_vram(
+    manual: Vram | None,
+    engine_log: Vram | None,
+    stored: Vram | None,
+    measured: Vram | None,
+    estimate: Vram | None,
+) -> Vram | None:
+    """Which VRAM figure a build keeps: --vram-gb > --server-log > a stored engine-log, manual
+    or measured value > a new NVML measurement > an estimate from params x precision."""
+    if stored is not None and stored.method not in STORED_METHODS:
+        stored = None
+    for v in (manual, engine_log, stored, measured, estimate):
+        if v is not None:
+            return v
+    return None
+
+
+def local_listener_pids(port: int, proc: Path = Path("/proc")) -> set[int]:
+    """Pids of the processes listening on a local TCP port (Linux /proc; empty elsewhere or
+    when their file descriptors cannot be read)."""
+    inodes: set[str] = set()
+    for table in ("net/tcp", "net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in (proc / table).read_text().splitlines()[1:]:
+                cols = line.split()
+                if len(cols) > 9 and cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(cols[9])
+    if not inodes:
+        return set()
+    wanted = {f"socket:[{i}]" for i in inodes}
+    pids: set[int] = set()
+    for d in proc.iterdir():
+        if not d.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            for fd in (d / "fd").iterdir():
+                with contextlib.suppress(OSError):
+                    if str(fd.readlink()) in wanted:
+                        pids.add(int(d.name))
+                        break
+    return pids
+
+
+def in_window(samples: list[dict[str, float]], start: float, end: float) -> list[dict[str, float]]:
+    """The telemetry samples taken between start and end (time.time() seconds, inclusive)."""
+    return [x for x in samples if start <= x.get("t", -1.0) <= end]
 
 
 @dataclass
@@ -108,6 +184,10 @@ class Telemetry:
             return
         self._thread = threading.Thread(target=self._loop, daemon=True, name="telemetry")
         self._thread.start()
+
+    def window(self, start: float, end: float) -> list[dict[str, float]]:
+        """Samples taken so far between start and end (one bench's own window)."""
+        return in_window(list(self.samples), start, end)
 
     def stop(self) -> list[dict[str, float]]:
         """End sampling; the samples taken."""

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -20,7 +21,8 @@ from arena.bench.benchfile import load_bench_file
 from arena.bench.client import RequestResult, Timeouts, make_session
 from arena.bench.closed import Target
 from arena.bench.export import write_exports
-from arena.bench.profiles import apply_profile
+from arena.bench.open_loop import OpenOptions, length_note, open_options
+from arena.bench.profiles import apply_profile, job_caps
 from arena.bench.prompts import PromptMaker
 from arena.bench.runner import Progress as Hooks
 from arena.bench.runner import (
@@ -32,7 +34,14 @@ from arena.bench.runner import (
     sanity_check,
     served_models,
 )
-from arena.bench.system import Telemetry, Vram, nvml_used_gb, vram_from_log
+from arena.bench.system import (
+    STORED_METHODS,
+    Telemetry,
+    Vram,
+    choose_vram,
+    nvml_used_gb,
+    vram_from_log,
+)
 from arena.catalog.types import Bench
 from arena.cli.common import DbOption, catalog, console, err_console, open_store
 from arena.cli.importing import ensure_build
@@ -81,6 +90,7 @@ class LiveProgress:
         self.tasks: dict[str, Any] = {}
         self.tokens: dict[str, int] = {}
         self.t0: dict[str, float] = {}
+        self.errors: dict[str, dict[str, int]] = {}
 
     def hooks(self) -> Hooks:
         """Callbacks for the runner."""
@@ -90,11 +100,18 @@ class LiveProgress:
         self.tasks[bench.id] = self.bar.add_task(bench.id, total=total, tps="-")
         self.tokens[bench.id] = 0
         self.t0[bench.id] = time.perf_counter()
+        self.errors[bench.id] = {}
 
     def request(self, bench: Bench, r: RequestResult) -> None:
-        self.tokens[bench.id] += r.output_tokens
-        rate = self.tokens[bench.id] / max(1e-9, time.perf_counter() - self.t0[bench.id])
-        self.bar.update(self.tasks[bench.id], advance=1, tps=f"{rate:,.1f}")
+        if not r.ok:
+            errors = self.errors.setdefault(bench.id, {})
+            reason = r.error or "unknown error"
+            errors[reason] = errors.get(reason, 0) + 1
+        self.tokens[bench.id] = self.tokens.get(bench.id, 0) + r.output_tokens
+        t0 = self.t0.get(bench.id, time.perf_counter())
+        rate = self.tokens[bench.id] / max(1e-9, time.perf_counter() - t0)
+        if bench.id in self.tasks:
+            self.bar.update(self.tasks[bench.id], advance=1, tps=f"{rate:,.1f}")
 
     def done(self, bench: Bench, rec: BenchRecord) -> None:
         task = self.tasks[bench.id]
@@ -117,6 +134,111 @@ def summary_table(records: list[BenchRecord], build_id: str) -> Table:
             ", ".join(flags),
         )
     return t
+
+
+def error_lines(records: list[BenchRecord], top: int = 3) -> list[str]:
+    """Under the summary table: per bench with failures, its first `top` distinct reasons."""
+    lines = []
+    for r in records:
+        errors = r.distribution.get("errors")
+        if not isinstance(errors, dict) or not errors:
+            continue
+        shown = "; ".join(f"{n}x {reason}" for reason, n in list(errors.items())[:top])
+        more = len(errors) - top
+        lines.append(
+            f"errors in {r.bench_id}: {shown}" + (f" (+{more} more reasons)" if more > 0 else "")
+        )
+    return lines
+
+
+def bench_params(bench: Bench) -> dict[str, Any]:
+    """The bench's parameters as stored in distribution["bench"] (tuples as lists)."""
+    return {
+        k: (list(v) if isinstance(v, tuple) else v) for k, v in dataclasses.asdict(bench).items()
+    }
+
+
+def remeasure_reason(rec: BenchRecord | None, bench: Bench, wanted: dict[str, Any]) -> str | None:
+    """None when the stored result is this very measurement (--resume skips it), else why
+    it is measured again: not stored, imported (not tool arena), unreliable or suspect,
+    other bench parameters (another profile, --runs, a bench file), or another run option
+    (`wanted`: profile, seed, endpoint, ignore_eos) recorded with it."""
+    if rec is None:
+        return "not stored"
+    if rec.source.tool != "arena":
+        return f"stored result was imported from {rec.source.tool}"
+    flagged = [n for n in rec.notes if n.startswith(("unreliable", "suspect"))]
+    if flagged:
+        return f"stored result is {flagged[0].split(':')[0]}"
+    d = rec.distribution
+    if d.get("bench") != bench_params(bench):
+        where = f" (profile {d['profile']})" if d.get("profile") else ""
+        return f"stored with other bench parameters{where}"
+    for key, value in wanted.items():
+        if key in d and d[key] != value:
+            return f"stored with {key} {d[key]!r}, this run {value!r}"
+    return None
+
+
+def run_options(opts: dict[str, Any], bench: Bench) -> dict[str, Any]:
+    """Run options recorded with a result that make it another measurement when changed."""
+    out = {"profile": opts["profile"], "seed": opts["seed"], "endpoint": opts["endpoint"]}
+    if bench.mode == "open":
+        out["ignore_eos"] = opts["ignore_eos"]
+    return out
+
+
+def finish_record(
+    rec: BenchRecord,
+    profile: str,
+    errors: dict[str, int],
+    telemetry: list[dict[str, float]],
+) -> BenchRecord:
+    """Add what the CLI knows to a measured record: profile, every error reason with its count,
+    the telemetry samples of the bench's own window, and the open loop's length policy."""
+    dist = dict(rec.distribution)
+    dist["profile"] = profile
+    if not isinstance(dist.get("errors"), dict) or (errors and not dist["errors"]):
+        dist["errors"] = dict(errors)
+    if telemetry:
+        dist["telemetry"] = telemetry
+    notes = [*rec.notes, f"profile: {profile}"]
+    if "ignore_eos" in dist:
+        notes.append(length_note(dist))
+    return dataclasses.replace(rec, distribution=dist, notes=notes)
+
+
+def loopback_port(base_url: str) -> int | None:
+    """The TCP port of a server on this machine (for per-process VRAM), else None."""
+    parts = urlsplit(base_url)
+    if parts.hostname not in ("127.0.0.1", "localhost", "::1", "0.0.0.0"):
+        return None
+    try:
+        return parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None
+
+
+def pick_vram(
+    stored_build: Any,
+    new_build: Any,
+    vram_gb: float | None,
+    server_log: Path | None,
+    base_url: str,
+) -> Vram | None:
+    """The build's VRAM by precedence (system.choose_vram); NVML is read only when needed."""
+    manual = Vram(vram_gb, "manual", "--vram-gb") if vram_gb is not None else None
+    log = vram_from_log(server_log) if server_log else None
+    stored = None
+    if stored_build is not None and stored_build.vram_gb is not None:
+        stored = Vram(stored_build.vram_gb, stored_build.vram_method, stored_build.vram_source)
+    estimate = None
+    if new_build.vram_gb is not None and new_build.vram_method == "estimated":
+        estimate = Vram(new_build.vram_gb, "estimated", new_build.vram_source or "")
+    measured = None
+    if manual is None and log is None and (stored is None or stored.method not in STORED_METHODS):
+        measured = nvml_used_gb(loopback_port(base_url))
+    return choose_vram(manual, log, stored, measured, estimate)
 
 
 async def _suite(
@@ -145,12 +267,22 @@ async def _suite(
         forced_note = await probe_force_length(target)
         if forced_note:
             ctx.notes.append(forced_note)
-        if prompts.method != "tokenize":
-            ctx.notes.append("prompt lengths estimated (server has no /tokenize)")
+        if prompts.method == "usage-probe":
+            ctx.notes.append("prompt lengths calibrated from usage.prompt_tokens (no /tokenize)")
+        elif prompts.method == "estimate":
+            ctx.notes.append(
+                "prompt lengths estimated at 1.3 tokens per word (no /tokenize, no usage)"
+            )
         done: list[BenchRecord] = []
-        with live.bar:
+        telemetry: Telemetry = opts["telemetry"]
+        cap_in, cap_out = job_caps(opts["profile"])
+        options = OpenOptions(opts["ignore_eos"], cap_in, cap_out)
+        with live.bar, open_options(options):
             for bench in benches:
+                t0 = time.time()
                 rec = await run_bench(ctx, bench, live.hooks())
+                window = telemetry.window(t0, time.time())
+                rec = finish_record(rec, opts["profile"], live.errors.get(bench.id, {}), window)
                 store.put_build(build, hw, [rec])
                 if opts["export_dir"]:
                     write_exports(opts["export_dir"], rec, opts["model"])
@@ -181,7 +313,19 @@ def bench_cmd(
     seed: Annotated[int, typer.Option(help="Seed for prompts and arrivals.")] = 42,
     endpoint: Annotated[str, typer.Option(help="chat or completions.")] = "chat",
     resume: Annotated[
-        bool, typer.Option(help="Skip benches already stored (unreliable ones run again).")
+        bool,
+        typer.Option(
+            help="Skip benches stored by arena with the same parameters (unreliable, suspect, "
+            "imported or other-profile results are measured again)."
+        ),
+    ] = False,
+    ignore_eos: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-eos",
+            help="Open loop: force each answer to its planned length (as vllm bench serve "
+            "--ignore-eos; off by default). The closed loop always forces it.",
+        ),
     ] = False,
     vram_gb: Annotated[float | None, typer.Option("--vram-gb", help="VRAM in GB (manual).")] = None,
     server_log: Annotated[
@@ -230,7 +374,7 @@ def bench_cmd(
     selected = select_benches(benches, bench_file, profile, runs)
     store = open_store(db)
     build_id = build or slug(model)
-    vram: Vram | None = vram_from_log(server_log) if server_log else nvml_used_gb()
+    before = store.build(build_id)
     b, hw = ensure_build(
         store,
         build_id,
@@ -242,23 +386,29 @@ def bench_cmd(
         hardware,
         hardware_name,
     )
-    if vram is not None and vram_gb is None:
+    vram = pick_vram(before.build if before else None, b, vram_gb, server_log, base_url)
+    if vram is not None:
         b = dataclasses.replace(
             b, vram_gb=vram.gb, vram_method=vram.method, vram_source=vram.source
         )
+    opts: dict[str, Any] = {"profile": profile, "seed": seed, "endpoint": endpoint}
+    opts["ignore_eos"] = ignore_eos
     if resume:
-        view = store.build(build_id)
-        # an unreliable bench (> 10 % failed) is measured again rather than kept
-        stored = {
-            bid
-            for bid, r in (view.results.items() if view else [])
-            if not any(n.startswith("unreliable") for n in r.notes)
-        }
-        skipped = [x.id for x in selected if x.id in stored]
-        selected = [x for x in selected if x.id not in stored]
+        stored = before.results if before else {}
+        skipped, again = [], []
+        for x in selected:
+            why = remeasure_reason(stored.get(x.id), x, run_options(opts, x))
+            if why is None:
+                skipped.append(x.id)
+            elif x.id in stored:
+                again.append(f"{x.id} ({why})")
+        selected = [x for x in selected if x.id not in skipped]
         if skipped and not quiet:
             err_console.print(f"resume: skipping stored {', '.join(skipped)}", highlight=False)
-    opts = {
+        if again and not quiet:
+            err_console.print(f"resume: measuring again {', '.join(again)}", highlight=False)
+    telemetry = Telemetry()
+    opts |= {
         "model": model,
         "base_url": base_url,
         "api_key": api_key,
@@ -271,9 +421,9 @@ def bench_cmd(
         "build": b,
         "hardware": hw,
         "export_dir": export_dir,
+        "telemetry": telemetry,
     }
     live = LiveProgress(quiet or as_json)
-    telemetry = Telemetry()
     telemetry.start()
     try:
         records = _run(opts, selected, live)
@@ -283,9 +433,7 @@ def bench_cmd(
         err_console.print("interrupted: finished benches are stored; rerun with --resume")
         raise typer.Exit(130) from None
     finally:
-        samples = telemetry.stop()
-    if samples:
-        store.put_results(build_id, [_with_telemetry(r, samples) for r in records])
+        telemetry.stop()
     if as_json:
         view = store.build(build_id)
         out = {
@@ -302,11 +450,9 @@ def bench_cmd(
         sys.stdout.write(json.dumps({"build": build_id, "benches": out}, indent=2) + "\n")
     elif not quiet:
         console.print(summary_table(records, build_id))
+        for line in error_lines(records):
+            console.print(line, highlight=False, markup=False)
         console.print(f"stored under build '{build_id}': arena show {build_id}", highlight=False)
-
-
-def _with_telemetry(rec: BenchRecord, samples: list[dict[str, float]]) -> BenchRecord:
-    return dataclasses.replace(rec, distribution={**rec.distribution, "telemetry": samples})
 
 
 def _run(opts: dict[str, Any], benches: list[Bench], live: LiveProgress) -> list[BenchRecord]:

@@ -10,8 +10,15 @@ from pathlib import Path
 import pytest
 
 from arena.bench.benchfile import load_bench_file
-from arena.bench.open_loop import arrival_offsets, random_lengths, synthetic_sharegpt
-from arena.bench.profiles import apply_profile
+from arena.bench.open_loop import (
+    OpenOptions,
+    arrival_offsets,
+    clamp_lengths,
+    is_valid_sequence,
+    random_lengths,
+    synthetic_sharegpt,
+)
+from arena.bench.profiles import apply_profile, job_caps
 from arena.catalog import load_catalog
 from arena.errors import ArenaError
 
@@ -32,12 +39,71 @@ def test_gamma_gaps_have_mean_one_over_rate_and_cv_by_burstiness(rate: float, bu
     assert cv == pytest.approx(1 / burst**0.5, rel=0.05)  # gamma: CV = 1/sqrt(shape)
 
 
-def test_arrivals_are_seeded_and_start_at_zero() -> None:
+def test_arrivals_are_seeded_and_the_first_request_waits_one_gap() -> None:
     a = arrival_offsets(50, 0.3, 0.7, random.Random(42))
     assert a == arrival_offsets(50, 0.3, 0.7, random.Random(42))
-    assert a[0] == 0
+    assert a[0] > 0  # vllm's get_request: the first delay is a gamma draw too
     assert a == sorted(a)
     assert arrival_offsets(3, float("inf"), 1.0, random.Random(0)) == [0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize(("n", "rate", "burst"), [(200, 0.3, 0.7), (50, 0.2, 1.0), (4, 20.0, 1.0)])
+def test_schedule_spans_exactly_n_over_rate(n: int, rate: float, burst: float) -> None:
+    """vllm rescales the cumulative delays so the last request goes out at n / rate."""
+    for seed in range(5):
+        a = arrival_offsets(n, rate, burst, random.Random(seed))
+        assert a[-1] == pytest.approx(n / rate, rel=1e-12)
+
+
+def test_rescaling_keeps_the_drawn_proportions() -> None:
+    rng, n, rate, burst = random.Random(7), 20, 0.5, 0.7
+    draws = [rng.gammavariate(burst, 1 / (rate * burst)) for _ in range(n)]
+    raw = list(itertools.accumulate(draws))
+    a = arrival_offsets(n, rate, burst, random.Random(7))
+    factor = (n / rate) / raw[-1]
+    assert a == pytest.approx([x * factor for x in raw], rel=1e-12)
+
+
+def test_infinite_burstiness_is_a_constant_gap() -> None:
+    a = arrival_offsets(4, 2.0, float("inf"), random.Random(0))
+    assert a == pytest.approx([0.5, 1.0, 1.5, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("prompt", "output", "ok"),
+    [
+        (4, 4, True),
+        (3, 100, False),  # prompt < 4
+        (100, 3, False),  # answer < 4
+        (1024, 1024, True),
+        (1025, 10, False),  # prompt > 1024
+        (1000, 1049, False),  # prompt + answer > 2048
+    ],
+)
+def test_sharegpt_filter_is_vllms(prompt: int, output: int, ok: bool) -> None:
+    assert is_valid_sequence(prompt, output) is ok
+
+
+def test_sharegpt_filter_prompt_cap_of_a_profile() -> None:
+    assert not is_valid_sequence(49, 10, max_prompt_len=48)
+    assert is_valid_sequence(48, 10, max_prompt_len=48)
+
+
+def test_smoke_caps_every_open_loop_request() -> None:
+    cap_in, cap_out = job_caps("smoke")
+    assert (cap_in, cap_out) == (48, 12)
+    assert job_caps("full") == (None, None)
+    opts = OpenOptions(max_prompt_tokens=cap_in, max_output_tokens=cap_out)
+    for bench in CAT.benches.values():
+        if bench.mode != "open":
+            continue
+        s = apply_profile(bench, "smoke")
+        rng = random.Random(0)
+        n = s.num_prompts or 1
+        raw = synthetic_sharegpt(n, rng) if s.dataset == "sharegpt" else random_lengths(s, rng)
+        capped = clamp_lengths(raw, opts)
+        assert max(i for i, _ in capped) <= 48
+        assert max(o for _, o in capped) <= 12
 
 
 def test_random_lengths_respect_range_ratio() -> None:
@@ -51,10 +117,10 @@ def test_random_lengths_respect_range_ratio() -> None:
     assert max(o for _, o in lengths) <= 950
 
 
-def test_synthetic_sharegpt_is_bounded_and_seeded() -> None:
+def test_synthetic_sharegpt_passes_vllms_filter_and_is_seeded() -> None:
     a = synthetic_sharegpt(500, random.Random(3))
     assert a == synthetic_sharegpt(500, random.Random(3))
-    assert all(4 <= i <= 4096 and 4 <= o <= 2048 for i, o in a)
+    assert all(is_valid_sequence(i, o) for i, o in a)
     assert 150 < statistics.median(i for i, _ in a) < 300
 
 
