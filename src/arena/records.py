@@ -23,12 +23,11 @@ class Provenance:
 
 @dataclass(frozen=True)
 class BenchRecord:
-    """One build x bench result.
+    """One build x bench result."""
 
-    Closed loop: rows are per (prompt_tokens, depth, concurrency) with llama-benchy's columns
-    as mean and *_std; headline = tg "t/s (req)" at the reference point; ttft_mean_ms from
-    e2e_ttft. Open loop: distribution holds vllm-bench's fields; headline = 1000 / median TPOT.
-    """
+    # Closed loop: rows are per (prompt_tokens, depth, concurrency) with llama-benchy's columns
+    # as mean and *_std; headline = tg "t/s (req)" at the reference point; ttft_mean_ms from
+    # e2e_ttft. Open loop: distribution holds vllm-bench's fields; headline = 1000 / median TPOT.
 
     bench_id: str
     tps_per_user: float | None

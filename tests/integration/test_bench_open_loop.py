@@ -15,7 +15,8 @@ import pytest
 
 from arena.bench.client import Timeouts, make_session
 from arena.bench.closed import Target
-from arena.bench.open_loop import Job, OpenOptions, arrival_offsets, plan, run_open
+from arena.bench.open_loop import run_open
+from arena.bench.open_plan import Job, OpenOptions, arrival_offsets, plan
 from arena.bench.prompts import PromptMaker
 from arena.bench.runner import ServerGone
 from arena.bench.system import local_listener_pids

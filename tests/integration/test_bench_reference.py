@@ -14,7 +14,7 @@ from arena.bench.client import RequestResult, Timeouts, make_session, payload, s
 from arena.bench.closed import Target, run_closed
 from arena.bench.open_loop import Job, run_open
 from arena.bench.prompts import PromptMaker
-from arena.bench.runner import probe_force_length, sanity_check
+from arena.bench.sanity import probe_force_length, sanity_check
 from arena.catalog.types import Bench
 from tests.servers.aio import run_async
 from tests.servers.reference import RefConfig, ReferenceServer, count_tokens

@@ -64,12 +64,10 @@ async def measure_latency(t: Target) -> float:
 
 
 def peak_rate(times: list[float], window: float = PEAK_WINDOW) -> float:
-    """llama-benchy's peak t/s: most tokens in any `window` s ending at a token, per second.
-
-    A burst shorter than the window is rated n / duration (dividing by a window it never
-    filled would put the peak below the mean); no observable interval (all tokens at one
-    instant, or one token) gives 0, which callers leave out.
-    """
+    """llama-benchy's peak t/s: most tokens in any `window` s ending at a token, per second."""
+    # A burst shorter than the window is rated n / duration (dividing by a window it never
+    # filled would put the peak below the mean); no observable interval (all tokens at one
+    # instant, or one token) gives 0, which callers leave out.
     if not times:
         return 0.0
     ts = sorted(times)
@@ -143,12 +141,10 @@ class Point:
 
 
 def point_row(pt: Point, concurrency: int) -> dict[str, Any]:
-    """mean and *_std as llama-benchy 0.3 reports them (numpy std, ddof=0).
-
-    Per-request columns (t/s (req), peak t/s (req), ttfr, est_ppt, e2e_ttft) pool every
-    request of every run; t/s (total) and peak t/s take one value per run. At c=1 llama-benchy
-    shows the per-request rates under t/s, so the total columns are the pooled ones there.
-    """
+    """mean and *_std as llama-benchy 0.3 reports them (numpy std, ddof=0)."""
+    # Per-request columns (t/s (req), peak t/s (req), ttfr, est_ppt, e2e_ttft) pool every
+    # request of every run; t/s (total) and peak t/s take one value per run. At c=1 llama-benchy
+    # shows the per-request rates under t/s, so the total columns are the pooled ones there.
     row: dict[str, Any] = {}
     single = concurrency == 1
     columns: dict[str, tuple[list[float], float]] = {
@@ -175,12 +171,10 @@ def point_row(pt: Point, concurrency: int) -> dict[str, Any]:
 async def build_prompt(
     t: Target, tokens: int, depth: int, rng: random.Random
 ) -> tuple[str | list[dict[str, str]], int]:
-    """A user prompt of `tokens` tokens after `depth` tokens of prior context.
-
-    As llama-benchy does (--depth N = N tokens of previous conversation): the context is a
-    text of `depth` tokens sent as a system message before the user message; the expected
-    prompt size is tokens + depth. The completions endpoint gets the context as a prefix.
-    """
+    """A user prompt of `tokens` tokens after `depth` tokens of prior context."""
+    # As llama-benchy does (--depth N = N tokens of previous conversation): the context is a
+    # text of `depth` tokens sent as a system message before the user message; the expected
+    # prompt size is tokens + depth. The completions endpoint gets the context as a prefix.
     text, n = await t.prompts.make(t.session, tokens, rng)
     if depth <= 0:
         return text, n

@@ -31,11 +31,9 @@ VLLM_ENDPOINT_TYPES = {"chat": "openai-chat", "completions": "openai"}
 
 
 def vllm_json(rec: BenchRecord, model: str) -> dict[str, Any]:
-    """vllm bench serve --save-result fields (metric names and units as vLLM writes them).
-
-    endpoint_type/backend follow the endpoint measured (openai-chat or openai); `errors` is
-    vllm's list of failure reasons (one entry per failed request).
-    """
+    """vllm bench serve --save-result fields (metric names and units as vLLM writes them)."""
+    # endpoint_type/backend follow the endpoint measured (openai-chat or openai); `errors` is
+    # vllm's list of failure reasons (one entry per failed request).
     d = {k: v for k, v in rec.distribution.items() if k not in VLLM_KEYS_SKIP}
     stamp = dt.datetime.fromisoformat(rec.source.date) if rec.source.date else dt.datetime.now()
     kind = VLLM_ENDPOINT_TYPES.get(str(rec.distribution.get("endpoint", "chat")), "openai-chat")
@@ -62,13 +60,11 @@ def _pm(mean: float | None, std: float | None) -> str:
 
 
 def llama_benchy_md(rec: BenchRecord, model: str) -> str:
-    """llama-benchy's markdown table: one pp row and one tg row per (prompt, depth, c).
-
-    As llama-benchy's results.py: with a largest concurrency of 1 the columns are
-    t/s, peak t/s, ttfr, est_ppt, e2e_ttft and test names carry no "(cN)"; above 1 they are
-    t/s (total), t/s (req), peak t/s, peak t/s (req), ttfr, est_ppt, e2e_ttft and every test
-    name ends in " (cN)".
-    """
+    """llama-benchy's markdown table: one pp row and one tg row per (prompt, depth, c)."""
+    # As llama-benchy's results.py: with a largest concurrency of 1 the columns are
+    # t/s, peak t/s, ttfr, est_ppt, e2e_ttft and test names carry no "(cN)"; above 1 they are
+    # t/s (total), t/s (req), peak t/s, peak t/s (req), ttfr, est_ppt, e2e_ttft and every test
+    # name ends in " (cN)".
     max_c = max((int(r.get("concurrency") or 1) for r in rec.rows), default=1)
     multi = max_c > 1
     if multi:

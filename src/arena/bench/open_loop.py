@@ -3,247 +3,62 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
-import math
-import random
 import time
-from collections.abc import Callable, Iterator
-from contextvars import ContextVar
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from arena.bench.client import RequestResult, encode, payload, stream_request
 from arena.bench.closed import Target
-from arena.bench.metrics import percentile, summary
+from arena.bench.open_metrics import (
+    error_counts,
+    length_note,
+    open_metrics,
+    vllm_max_concurrent_requests,
+)
+from arena.bench.open_plan import (
+    SHAREGPT_FILTER,
+    SYNTHETIC_SHAREGPT,
+    Job,
+    OpenOptions,
+    arrival_offsets,
+    clamp_lengths,
+    current_options,
+    is_valid_sequence,
+    open_options,
+    plan,
+    random_lengths,
+    sharegpt_items,
+    sharegpt_pairs,
+    synthetic_sharegpt,
+)
 from arena.catalog.types import Bench
-from arena.errors import ArenaError
 
-# Used when no ShareGPT file is given: lognormal lengths around ShareGPT V3's typical sizes,
-# pruned by the same rule as a ShareGPT file (SHAREGPT_FILTER).
-SYNTHETIC_SHAREGPT = {"in_median": 220, "in_sigma": 0.9, "out_median": 200, "out_sigma": 0.8}
-
-# vllm bench serve's ShareGPT pruning (vllm/benchmarks/datasets: is_valid_sequence defaults):
-# drop prompts or answers under 4 tokens, prompts over 1024, and prompt + answer over 2048.
-SHAREGPT_FILTER = {"min_len": 4, "max_prompt_len": 1024, "max_total_len": 2048}
+__all__ = [
+    "REFUSED_IN_A_ROW",
+    "SHAREGPT_FILTER",
+    "SYNTHETIC_SHAREGPT",
+    "Job",
+    "OpenOptions",
+    "arrival_offsets",
+    "clamp_lengths",
+    "current_options",
+    "error_counts",
+    "is_valid_sequence",
+    "length_note",
+    "open_metrics",
+    "open_options",
+    "plan",
+    "random_lengths",
+    "run_open",
+    "sharegpt_items",
+    "sharegpt_pairs",
+    "synthetic_sharegpt",
+    "vllm_max_concurrent_requests",
+]
 
 # This many "connection refused" results in a row (at least; 2 x max_concurrency when larger)
 # mean the server is gone: the rest of the schedule is cancelled.
 REFUSED_IN_A_ROW = 5
-
-
-@dataclass(frozen=True)
-class OpenOptions:
-    """Run-wide options of the open loop (set by the CLI for the whole suite).
-
-    ignore_eos: force every answer to its planned length (`vllm bench serve --ignore-eos`);
-    off by default, as in vllm. max_prompt_tokens / max_output_tokens: per-request caps a
-    profile applies to every planned job (the smoke profile keeps requests tiny).
-    """
-
-    ignore_eos: bool = False
-    max_prompt_tokens: int | None = None
-    max_output_tokens: int | None = None
-
-
-_OPTIONS: ContextVar[OpenOptions | None] = ContextVar("arena_open_options", default=None)
-
-
-@contextlib.contextmanager
-def open_options(options: OpenOptions) -> Iterator[None]:
-    """Use these options for plan() and run_open() called inside the block (and its tasks)."""
-    token = _OPTIONS.set(options)
-    try:
-        yield
-    finally:
-        _OPTIONS.reset(token)
-
-
-def current_options() -> OpenOptions:
-    """The options in effect (defaults outside an open_options block)."""
-    return _OPTIONS.get() or OpenOptions()
-
-
-@dataclass(frozen=True)
-class Job:
-    """One request of the plan: when to send, how long the prompt and the answer."""
-
-    at: float
-    prompt_tokens: int
-    output_tokens: int
-    text: str | None = None
-
-
-def arrival_offsets(n: int, rate: float, burstiness: float, rng: random.Random) -> list[float]:
-    """Send times (s after the start) as vllm bench serve's get_request computes them.
-
-    n gaps drawn from Gamma(shape=burstiness, scale=1/(rate*burstiness)) (constant 1/rate for
-    infinite burstiness), accumulated so that even the first request waits one gap, then
-    rescaled so the last request is sent exactly n/rate after the start. Infinite rate: all 0.
-    """
-    if n <= 0:
-        return []
-    if math.isinf(rate):
-        return [0.0] * n
-    if math.isinf(burstiness):
-        gaps = [1.0 / rate] * n
-    else:
-        theta = 1.0 / (rate * burstiness)
-        gaps = [rng.gammavariate(burstiness, theta) for _ in range(n)]
-    out, t = [], 0.0
-    for g in gaps:
-        t += g
-        out.append(t)
-    if out[-1] != 0:
-        factor = (n / rate) / out[-1]
-        out = [x * factor for x in out]
-    return out
-
-
-def is_valid_sequence(prompt_len: int, output_len: int, max_prompt_len: int | None = None) -> bool:
-    """vllm's ShareGPT filter: both >= 4 tokens, prompt <= 1024, prompt + output <= 2048."""
-    f = SHAREGPT_FILTER
-    cap = (
-        f["max_prompt_len"] if max_prompt_len is None else min(f["max_prompt_len"], max_prompt_len)
-    )
-    return (
-        prompt_len >= f["min_len"]
-        and output_len >= f["min_len"]
-        and prompt_len <= cap
-        and prompt_len + output_len <= f["max_total_len"]
-    )
-
-
-def clamp_lengths(pairs: list[tuple[int, int]], options: OpenOptions) -> list[tuple[int, int]]:
-    """Apply the profile's per-request caps to (prompt, output) lengths."""
-    cin, cout = options.max_prompt_tokens, options.max_output_tokens
-    return [(min(i, cin) if cin else i, min(o, cout) if cout else o) for i, o in pairs]
-
-
-def random_lengths(bench: Bench, rng: random.Random) -> list[tuple[int, int]]:
-    """Input/output lengths uniform in [x(1-r), x(1+r)], as vllm's random dataset."""
-    r = bench.range_ratio
-    pin = bench.prompt_tokens[0] if bench.prompt_tokens else 256
-    pout = bench.output_tokens or 128
-    lo_i, hi_i = max(1, int(pin * (1 - r))), max(1, int(pin * (1 + r)))
-    lo_o, hi_o = max(1, int(pout * (1 - r))), max(1, int(pout * (1 + r)))
-    return [
-        (rng.randint(lo_i, hi_i), rng.randint(lo_o, hi_o)) for _ in range(bench.num_prompts or 1)
-    ]
-
-
-def sharegpt_pairs(path: Path, rng: random.Random) -> list[tuple[str, str]]:
-    """(first human turn, answer) of each conversation with 2+ turns, shuffled as vllm does."""
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ArenaError(f"{path}: not a readable ShareGPT JSON file ({exc})") from exc
-    pairs = []
-    for conv in data if isinstance(data, list) else []:
-        turns = conv.get("conversations") if isinstance(conv, dict) else None
-        if isinstance(turns, list) and len(turns) >= 2:
-            q, a = (t.get("value") if isinstance(t, dict) else None for t in turns[:2])
-            if isinstance(q, str) and isinstance(a, str):
-                pairs.append((q, a))
-    if not pairs:
-        raise ArenaError(f"{path}: no conversations with a human turn and an answer found")
-    rng.shuffle(pairs)
-    return pairs
-
-
-async def sharegpt_items(
-    pairs: list[tuple[str, str]],
-    n: int,
-    count: Callable[[str], Any],
-    options: OpenOptions,
-    rng: random.Random,
-) -> tuple[list[tuple[str, int, int]], int, int]:
-    """Walk the shuffled pairs, keep those vllm's filter keeps, until n; then oversample.
-
-    `count(text)` is an awaitable token count (the server's /tokenize, else an estimate).
-    Returns n (prompt, prompt tokens, output tokens) items, how many pairs were examined and
-    how many of them passed the filter.
-    """
-    kept: list[tuple[str, int, int]] = []
-    seen = 0
-    for q, a in pairs:
-        if len(kept) >= n:
-            break
-        seen += 1
-        p_len, o_len = await count(q), await count(a)
-        if is_valid_sequence(p_len, o_len, options.max_prompt_tokens):
-            o = min(o_len, options.max_output_tokens) if options.max_output_tokens else o_len
-            kept.append((q, p_len, o))
-    if not kept:
-        raise ArenaError(
-            "ShareGPT file: no conversation passes vllm's filter (prompt and answer >= 4 tokens, "
-            "prompt <= 1024, prompt + answer <= 2048"
-            + (
-                f", prompt <= {options.max_prompt_tokens} in this profile"
-                if options.max_prompt_tokens
-                else ""
-            )
-            + ")"
-        )
-    base = list(kept)
-    while len(kept) < n:  # vllm's maybe_oversample_requests: random picks of the kept ones
-        kept.append(rng.choice(base))
-    return kept, seen, len(base)
-
-
-def synthetic_sharegpt(n: int, rng: random.Random) -> list[tuple[int, int]]:
-    """Lognormal input/output lengths (SYNTHETIC_SHAREGPT), redrawn until vllm's filter passes."""
-    s = SYNTHETIC_SHAREGPT
-    out: list[tuple[int, int]] = []
-    while len(out) < n:
-        i = round(rng.lognormvariate(math.log(s["in_median"]), s["in_sigma"]))
-        o = round(rng.lognormvariate(math.log(s["out_median"]), s["out_sigma"]))
-        if is_valid_sequence(i, o):
-            out.append((i, o))
-    return out
-
-
-async def plan(
-    t: Target,
-    bench: Bench,
-    seed: int,
-    sharegpt: Path | None,
-    options: OpenOptions | None = None,
-) -> tuple[list[Job], list[str]]:
-    """All jobs with prompt texts, built before the measured window starts."""
-    opts = options or current_options()
-    rng = random.Random(seed)
-    n = bench.num_prompts or 1
-    notes: list[str] = []
-    offsets = arrival_offsets(n, bench.request_rate or math.inf, bench.burstiness, rng)
-    jobs: list[Job] = []
-    if bench.dataset == "sharegpt" and sharegpt is not None:
-        pm = t.prompts
-
-        async def count(text: str) -> int:
-            got = await pm.count(t.session, text) if pm.method == "tokenize" else None
-            return got if got is not None else round(len(text.split()) * pm.tokens_per_word)
-
-        pairs = sharegpt_pairs(sharegpt, rng)
-        items, seen, kept = await sharegpt_items(pairs, n, count, opts, rng)
-        for at, (text, pin, out) in zip(offsets, items, strict=True):
-            jobs.append(Job(at, pin, out, text))
-        how = "/tokenize" if pm.method == "tokenize" else "estimated"
-        notes.append(
-            f"dataset: ShareGPT file {sharegpt.name}; vllm's filter kept {kept} of {seen} "
-            f"conversations examined (token counts {how})"
-        )
-        return jobs, notes
-    if bench.dataset == "sharegpt":
-        lengths = synthetic_sharegpt(n, rng)
-        notes.append("dataset: synthetic ShareGPT-like lengths (no --dataset sharegpt=PATH given)")
-    else:
-        lengths = random_lengths(bench, rng)
-    for at, (pin, pout) in zip(offsets, clamp_lengths(lengths, opts), strict=True):
-        text, actual = await t.prompts.make(t.session, pin, rng)
-        jobs.append(Job(at, actual, pout, text))
-    return jobs, notes
 
 
 async def run_open(
@@ -253,12 +68,10 @@ async def run_open(
     on_request: Callable[[RequestResult], None],
     options: OpenOptions | None = None,
 ) -> tuple[dict[str, Any], list[RequestResult]]:
-    """Send every job at its absolute time; vllm-bench-style metrics plus client queue time.
-
-    Output length is forced (ignore_eos/min_tokens) only with OpenOptions.ignore_eos and when
-    the server accepts it. After REFUSED_IN_A_ROW "connection refused" results in a row the
-    rest of the schedule is cancelled and runner.ServerGone is raised.
-    """
+    """Send every job at its absolute time; vllm-bench-style metrics plus client queue time."""
+    # Output length is forced (ignore_eos/min_tokens) only with OpenOptions.ignore_eos and when
+    # the server accepts it. After REFUSED_IN_A_ROW "connection refused" results in a row the
+    # rest of the schedule is cancelled and runner.ServerGone is raised.
     opts = options or current_options()
     forced = opts.ignore_eos and t.force_length
     loop = asyncio.get_running_loop()
@@ -329,81 +142,3 @@ class _Refused(Exception):
     def __init__(self, count: int) -> None:
         super().__init__(f"{count} refusals in a row")
         self.count = count
-
-
-def vllm_max_concurrent_requests(spans: list[tuple[float, float]]) -> int:
-    """vllm bench serve's max_concurrent_requests: the most successful requests active in one
-    1-second bucket (seconds since the first start; a request counts in every bucket from
-    int(start) to int(end) inclusive)."""
-    if not spans:
-        return 0
-    t0 = min(s for s, _ in spans)
-    n_buckets = math.ceil(max(e for _, e in spans) - t0) + 1
-    buckets = [0] * n_buckets
-    for s, e in spans:
-        for sec in range(int(s - t0), min(int(e - t0) + 1, n_buckets)):
-            buckets[sec] += 1
-    return max(buckets)
-
-
-def error_counts(results: list[RequestResult]) -> dict[str, int]:
-    """Distinct failure reasons with their counts, in order of first appearance."""
-    out: dict[str, int] = {}
-    for r in results:
-        if not r.ok:
-            reason = r.error or "unknown error"
-            out[reason] = out.get(reason, 0) + 1
-    return out
-
-
-def open_metrics(
-    bench: Bench, results: list[RequestResult], duration: float, peak: int, queue_ms: list[float]
-) -> dict[str, Any]:
-    """The fields of vllm bench serve's --save-result JSON (plus queue time and token source).
-
-    max_concurrent_requests is vllm's 1-second-bucket figure; peak_in_flight is the most
-    requests this client had open at one instant (failed ones included).
-    """
-    ok = [r for r in results if r.ok]
-    ttft = [r.ttft * 1000 for r in ok if r.ttft is not None]
-    tpot = [r.tpot * 1000 for r in ok if r.tpot is not None]
-    itl = [g * 1000 for r in ok for g in r.itls()]
-    e2el = [r.e2el * 1000 for r in ok if r.e2el is not None]
-    out_tokens = sum(r.output_tokens for r in ok)
-    in_tokens = sum(r.prompt_tokens or 0 for r in ok)
-    times = [int(t - min(r.t_send for r in ok)) for r in ok for t in r.content_times] if ok else []
-    per_second: dict[int, int] = {}
-    for sec in times:
-        per_second[sec] = per_second.get(sec, 0) + 1
-    spans = [(r.t_send, r.t_done) for r in ok if r.t_done is not None]
-    m: dict[str, Any] = {
-        "num_prompts": len(results),
-        "request_rate": bench.request_rate,
-        "burstiness": bench.burstiness,
-        "max_concurrency": bench.max_concurrency,
-        "duration": duration,
-        "completed": len(ok),
-        "failed": len(results) - len(ok),
-        "total_input_tokens": in_tokens,
-        "total_output_tokens": out_tokens,
-        "request_throughput": len(ok) / duration if duration else 0.0,
-        "output_throughput": out_tokens / duration if duration else 0.0,
-        "total_token_throughput": (in_tokens + out_tokens) / duration if duration else 0.0,
-        "max_output_tokens_per_s": float(max(per_second.values(), default=0)),
-        "max_concurrent_requests": vllm_max_concurrent_requests(spans),
-        "peak_in_flight": peak,
-        "mean_queue_ms": sum(queue_ms) / len(queue_ms) if queue_ms else 0.0,
-        "p99_queue_ms": percentile(queue_ms, 99),
-        "token_source": "usage" if ok and all(r.token_source == "usage" for r in ok) else "chunks",
-        "errors": error_counts(results),
-    }
-    for name, xs in (("ttft", ttft), ("tpot", tpot), ("itl", itl), ("e2el", e2el)):
-        m.update(summary(name, xs))
-    return m
-
-
-def length_note(dist: dict[str, Any]) -> str:
-    """How the open loop treated output length (for a result's notes)."""
-    if dist.get("ignore_eos"):
-        return "output length forced (--ignore-eos: ignore_eos/min_tokens sent)"
-    return "output length not forced (max_tokens only, as vllm bench serve without --ignore-eos)"

@@ -59,11 +59,9 @@ def apply_profile(bench: Bench, name: str) -> Bench:
 
 
 def job_caps(name: str) -> tuple[int | None, int | None]:
-    """(max prompt tokens, max output tokens) the profile allows any one open-loop request.
-
-    The caps also bound lengths that come from a dataset (ShareGPT file or the synthetic
-    ShareGPT-like distribution) or from a random range around a capped nominal length.
-    """
+    """(max prompt tokens, max output tokens) the profile allows any one open-loop request."""
+    # The caps also bound lengths that come from a dataset (ShareGPT file or the synthetic
+    # ShareGPT-like distribution) or from a random range around a capped nominal length.
     if name not in profiles():
         raise ArenaError(f"--profile {name!r}: expected one of {', '.join(profiles())}")
     p = profiles()[name]

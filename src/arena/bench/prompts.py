@@ -1,5 +1,6 @@
-"""Prompts of a target token length without a tokenizer download: the server's /tokenize, else
-calibration from usage.prompt_tokens of probe requests, else a words-per-token guess (flagged)."""
+"""Prompts of a target token length without a tokenizer download."""
+# Token counts come from the server's /tokenize, else calibration from usage.prompt_tokens of probe
+# requests, else a words-per-token guess (flagged).
 
 from __future__ import annotations
 
@@ -69,13 +70,11 @@ class PromptMaker:
         chat_url: str | None = None,
         timeouts: Timeouts | None = None,
     ) -> None:
-        """How many tokens a word is: /tokenize when the server has it, else two usage probes.
-
-        Without /tokenize, two short chat requests (50 and 400 words, max_tokens 1, length not
-        forced) are sent to `chat_url` (default ROOT/v1/chat/completions) and tokens per word
-        and the chat-template overhead are fitted from their `usage.prompt_tokens`. Only when
-        the server reports no usage does the 1.3 tokens/word guess remain (method "estimate").
-        """
+        """How many tokens a word is: /tokenize when the server has it, else two usage probes."""
+        # Without /tokenize, two short chat requests (50 and 400 words, max_tokens 1, length not
+        # forced) are sent to `chat_url` (default ROOT/v1/chat/completions) and tokens per word
+        # and the chat-template overhead are fitted from their `usage.prompt_tokens`. Only when
+        # the server reports no usage does the 1.3 tokens/word guess remain (method "estimate").
         root = root_url.rstrip("/")
         self.tokenize_url = root + "/tokenize"
         rng = random.Random(seed)
@@ -114,11 +113,9 @@ class PromptMaker:
         rng: random.Random,
         nonce: bool = True,
     ) -> tuple[str, int]:
-        """A text of `target` tokens and its token count (exact via /tokenize, else fitted).
-
-        With `nonce` the text starts with a random number (counted as one of its words), so
-        that no two prompts share a cacheable prefix.
-        """
+        """A text of `target` tokens and its token count (exact via /tokenize, else fitted)."""
+        # With `nonce` the text starts with a random number (counted as one of its words), so
+        # that no two prompts share a cacheable prefix.
         target = max(1, target)
         n_words = max(1, round(target / self.tokens_per_word))
         if nonce:

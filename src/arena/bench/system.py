@@ -76,9 +76,10 @@ def pick_reading(
     meminfo_gb: float | None,
     server_pids: set[int],
 ) -> Vram | None:
-    """The best NVML-era reading, labelled: the server's own processes where the driver lists
-    them (pid, used bytes), else device-wide used memory, else /proc/meminfo (unified memory,
-    where NVML says Not Supported). Device-wide and meminfo values include every process."""
+    """The best NVML-era memory reading, labelled with its source."""
+    # The server's own processes where the driver lists them (pid, used bytes), else device-wide
+    # used memory, else /proc/meminfo (unified memory, where NVML says Not Supported). Device-wide
+    # and meminfo values include every process.
     if server_pids and procs:
         mine = [(pid, used) for pid, used in procs if pid in server_pids and used]
         if mine:
@@ -93,8 +94,9 @@ def pick_reading(
 
 
 def nvml_used_gb(server_port: int | None = None) -> Vram | None:
-    """GPU memory in use through NVML (see pick_reading); None without a GPU. With the port
-    of a server on this machine, its processes' own memory where the driver reports it."""
+    """GPU memory in use through NVML (see pick_reading); None without a GPU."""
+    # With the port of a server on this machine, its processes' own memory where the driver reports
+    # it.
     nv = _nvml()
     if nv is None:
         return None
@@ -128,8 +130,9 @@ def choose_vram(
     measured: Vram | None,
     estimate: Vram | None,
 ) -> Vram | None:
-    """Which VRAM figure a build keeps: --vram-gb > --server-log > a stored engine-log, manual
-    or measured value > a new NVML measurement > an estimate from params x precision."""
+    """Which VRAM figure a build keeps, by a fixed precedence."""
+    # --vram-gb > --server-log > a stored engine-log, manual or measured value > a new NVML
+    # measurement > an estimate from params x precision.
     if stored is not None and stored.method not in STORED_METHODS:
         stored = None
     for v in (manual, engine_log, stored, measured, estimate):
@@ -139,8 +142,8 @@ def choose_vram(
 
 
 def local_listener_pids(port: int, proc: Path = Path("/proc")) -> set[int]:
-    """Pids of the processes listening on a local TCP port (Linux /proc; empty elsewhere or
-    when their file descriptors cannot be read)."""
+    """Pids of the processes listening on a local TCP port."""
+    # Linux /proc; empty elsewhere or when their file descriptors cannot be read.
     inodes: set[str] = set()
     for table in ("net/tcp", "net/tcp6"):
         with contextlib.suppress(OSError):

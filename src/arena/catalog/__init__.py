@@ -1,7 +1,5 @@
-"""Benches, presets and buckets: data files validated on load.
-
-The loader is imported lazily so that importing the plain types (as scoring does) reads no files.
-"""
+"""Benches, presets and buckets: data files validated on load."""
+# The loader is imported lazily so that importing the plain types (as scoring does) reads no files.
 
 from __future__ import annotations
 

@@ -11,16 +11,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from arena.bench.client import Timeouts, make_session
-from arena.bench.runner import pick_model, served_models
-from arena.cli.bench import slug
+from arena.bench.sanity import pick_model, served_models
+from arena.cli.bench_select import slug
 from arena.cli.common import DbOption, console, err_console, open_store
+from arena.cli.eval_progress import EvalProgress, result_json, summary_table
 from arena.cli.importing import ensure_build
 from arena.errors import ArenaError
-from arena.evals.runner import PROTOCOL, Checkpoint, Outcome, RunConfig, Task, TaskResult, run_task
+from arena.evals.runner import PROTOCOL, Checkpoint, RunConfig, Task, TaskResult, run_task
 from arena.evals.tasks import DEFAULT_SUBSET, build_tasks, default_tasks, parse_tasks
 from arena.evals.tasks import quality_record as make_record
 
@@ -43,62 +42,10 @@ def checkpoint_for(root: Path, build: str, model: str, seed: int, task: Task) ->
     return Checkpoint(root / "eval" / name, key)
 
 
-class EvalProgress:
-    """One Rich bar per task: answered/total, running accuracy, ETA."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.bar = Progress(
-            TextColumn("{task.description:<10}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("acc {task.fields[acc]:>6}"),
-            TimeRemainingColumn(),
-            console=err_console,
-            disable=quiet,
-        )
-        self.ids: dict[str, Any] = {}
-        self.right: dict[str, int] = {}
-
-    def start(self, task: Task, kept: int) -> None:
-        self.ids[task.name] = self.bar.add_task(
-            task.name, total=len(task.items), completed=kept, acc="-"
-        )
-        self.right[task.name] = 0
-
-    def item(self, task: Task, o: Outcome) -> None:
-        self.right[task.name] += o.correct
-        tid = self.ids[task.name]
-        asked = self.bar.tasks[tid].completed + 1
-        self.bar.update(tid, advance=1, acc=f"{self.right[task.name] / max(1, asked):.0%}")
-
-
-def summary_table(results: list[TaskResult], build_id: str) -> Table:
-    """Task, n, accuracy, 95 % CI, cut off, no answer, failed, questions/minute."""
-    t = Table(title=f"arena eval {PROTOCOL} · {build_id}", title_justify="left")
-    cols = ("task", "n", "accuracy", "95% CI", "cut off", "no answer", "failed", "q/min")
-    for col in cols:
-        t.add_column(col, justify="left" if col == "task" else "right")
-    for r in results:
-        low, high = r.ci95
-        t.add_row(
-            r.task.name,
-            str(r.n),
-            f"{r.accuracy * 100:.1f}%",
-            f"{low * 100:.1f}–{high * 100:.1f}",
-            str(r.cut_off),
-            str(r.unparsed),
-            str(r.failed),
-            "–" if r.per_minute is None else f"{r.per_minute:,.1f}",
-        )
-    return t
-
-
 def not_stored_reason(r: TaskResult, store_partial: bool) -> str | None:
-    """Why this result must not become the build's measured score (None: store it).
-
-    Too many failed requests would store a meaningless low number that then wins the default
-    preference (measured first); a --limit slice is not the protocol's sample unless asked for.
-    """
+    """Why this result must not become the build's measured score (None: store it)."""
+    # Too many failed requests would store a meaningless low number that then wins the default
+    # preference (measured first); a --limit slice is not the protocol's sample unless asked for.
     name = r.task.name
     if r.too_many_failed:
         return (
@@ -109,27 +56,6 @@ def not_stored_reason(r: TaskResult, store_partial: bool) -> str | None:
     if r.task.partial and not store_partial:
         return f"{name}: not stored: partial run (--limit); use --store-partial to store it"
     return None
-
-
-def _as_json(r: TaskResult, ckpt: Checkpoint, reason: str | None) -> dict[str, Any]:
-    return {
-        "metric": r.task.metric,
-        "n": r.n,
-        "correct": r.correct,
-        "accuracy": r.accuracy * 100,
-        "ci95": [r.ci95[0] * 100, r.ci95[1] * 100],
-        "cut_off": r.cut_off,
-        "no_answer": r.unparsed,
-        "failed": r.failed,
-        "asked": r.asked,
-        "questions_per_minute": r.per_minute,
-        "max_tokens": r.task.max_tokens,
-        "subset": r.task.subset,
-        "checkpoint": str(ckpt.path),
-        "partial": r.task.partial,
-        "stored": reason is None,
-        "not_stored": reason,
-    }
 
 
 Done = list[tuple[TaskResult, str | None]]  # each result and why it was not stored (None: stored)
@@ -296,7 +222,9 @@ def eval_cmd(
             "build": build_id,
             "protocol": PROTOCOL,
             "seconds": time.perf_counter() - t0,
-            "tasks": {r.task.name: _as_json(r, checkpoints[r.task.name], why) for r, why in done},
+            "tasks": {
+                r.task.name: result_json(r, checkpoints[r.task.name], why) for r, why in done
+            },
         }
         sys.stdout.write(json.dumps(out, indent=2) + "\n")
     elif not quiet:

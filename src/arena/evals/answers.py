@@ -1,27 +1,25 @@
-"""Multiple-choice prompts in Artificial Analysis's 0-shot format and tolerant answer extraction.
-
-Prompt (MMLU-Pro and GPQA Diamond alike)::
-
-    Answer the following multiple choice question. The last line of your response should be in
-    the following format: 'Answer: A/B/C/D' (e.g. 'Answer: A').
-
-    {question}
-
-    A) {option A}
-    B) {option B}
-    ...
-
-Extraction: every match of ANSWER_RE or BOXED_RE in the reply; the LAST one (by position) whose
-letter names an offered option wins. ANSWER_RE reads the word "answer" (any case, not inside a
-word; also "answers", "answer is", "answer is:", "**Answer**:"), then optional markdown or LaTeX
-decoration (``*`` ``_`` ``$`` ``(`` ``[`` ``{``, ``\\boxed{``, ``\\text{``, "option", "choice"),
-then ONE capital letter A-J followed by a delimiter (whitespace, end, ``)`` ``.`` ``]`` ``}``
-``*`` ``:`` ``,`` ``;`` ``$`` ``_`` or a quote). BOXED_RE reads a bare ``\\boxed{X}``. So
-"Answer: X", "answer is (X)", "**Answer:** X", "**Answer: X**", "Final answer: $\\boxed{X}$" and
-"The correct answer is option X." all give X; an echoed template "Answer: A/B/C/D" gives nothing
-(``/`` is no delimiter), nor does "Answer: Because". Lower-case letters are not read (too many
-false hits: "the answer is a ..."). A reply with no match has no answer and is graded wrong.
-"""
+"""Multiple-choice prompts in Artificial Analysis's 0-shot format and tolerant answer extraction."""
+# Prompt (MMLU-Pro and GPQA Diamond alike)::
+#
+#     Answer the following multiple choice question. The last line of your response should be in
+#     the following format: 'Answer: A/B/C/D' (e.g. 'Answer: A').
+#
+#     {question}
+#
+#     A) {option A}
+#     B) {option B}
+#     ...
+#
+# Extraction: every match of ANSWER_RE or BOXED_RE in the reply; the LAST one (by position) whose
+# letter names an offered option wins. ANSWER_RE reads the word "answer" (any case, not inside a
+# word; also "answers", "answer is", "answer is:", "**Answer**:"), then optional markdown or LaTeX
+# decoration (``*`` ``_`` ``$`` ``(`` ``[`` ``{``, ``\boxed{``, ``\text{``, "option", "choice"),
+# then ONE capital letter A-J followed by a delimiter (whitespace, end, ``)`` ``.`` ``]`` ``}``
+# ``*`` ``:`` ``,`` ``;`` ``$`` ``_`` or a quote). BOXED_RE reads a bare ``\boxed{X}``. So
+# "Answer: X", "answer is (X)", "**Answer:** X", "**Answer: X**", "Final answer: $\boxed{X}$" and
+# "The correct answer is option X." all give X; an echoed template "Answer: A/B/C/D" gives nothing
+# (``/`` is no delimiter), nor does "Answer: Because". Lower-case letters are not read (too many
+# false hits: "the answer is a ..."). A reply with no match has no answer and is graded wrong.
 
 from __future__ import annotations
 

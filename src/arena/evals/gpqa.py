@@ -1,8 +1,6 @@
-"""GPQA Diamond from the user's official CSV or password-protected zip; never shown or kept.
-
-Its authors ask that the questions not be published, so nothing here puts question or choice text
-into an error, a log line or a checkpoint: errors name the file, the row number and the column.
-"""
+"""GPQA Diamond from the user's official CSV or password-protected zip; never shown or kept."""
+# Its authors ask that the questions not be published, so nothing here puts question or choice text
+# into an error, a log line or a checkpoint: errors name the file, the row number and the column.
 
 from __future__ import annotations
 

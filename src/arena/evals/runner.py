@@ -8,129 +8,45 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
 from arena.errors import ArenaError
-from arena.evals.stats import wilson
+from arena.evals.task_types import (
+    MAX_FAILED_SHARE,
+    Grader,
+    GradingError,
+    Item,
+    Outcome,
+    Reply,
+    Task,
+    TaskResult,
+)
+
+__all__ = [
+    "CONNECTION_ERRORS",
+    "MAX_FAILED_SHARE",
+    "PROTOCOL",
+    "TEMPERATURE",
+    "Checkpoint",
+    "Grader",
+    "GradingError",
+    "Item",
+    "Outcome",
+    "Reply",
+    "RunConfig",
+    "Task",
+    "TaskResult",
+    "ask",
+    "run_task",
+]
 
 PROTOCOL = "v1"  # bump when prompts, extraction or request parameters change
 TEMPERATURE = 0.0
 CONNECTION_ERRORS = ("connection refused", "connection lost")
-MAX_FAILED_SHARE = 0.10  # above this share of failed requests a score is not stored
-
-
-class GradingError(Exception):
-    """The answer could not be graded (e.g. the sandbox did not start): a failed request, not a
-    wrong answer; resume asks it again."""
-
-
-@dataclass(frozen=True)
-class Item:
-    """One question: a stable id, the prompt, the gold answer (a letter, or a task id)."""
-
-    id: str
-    prompt: str
-    gold: str
-
-
-Grader = Callable[[Item, str], tuple[bool, str | None]]
-
-
-@dataclass
-class Task:
-    """What to ask and how to grade it; `key` identifies the full subset before --limit."""
-
-    name: str
-    metric: str
-    items: list[Item]
-    grade: Grader
-    max_tokens: int
-    subset: str
-    key: str
-    blocking: bool = False  # grade in a worker thread (the sandbox runs a process)
-    private: bool = False  # GPQA: keep no reply text, no server error detail
-    source_file: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)  # stored with the score
-    full_size: int | None = None  # --limit cut the subset: its full size (None: complete run)
-
-    @property
-    def partial(self) -> bool:
-        """Only the first items of the subset are asked (--limit)."""
-        return self.full_size is not None and self.full_size > len(self.items)
-
-
-@dataclass
-class Reply:
-    """One non-streaming chat completion, or why it failed."""
-
-    text: str = ""
-    finish_reason: str | None = None
-    output_tokens: int | None = None
-    error: str | None = None
-
-
-@dataclass
-class Outcome:
-    """One graded question as kept in the checkpoint (one JSON line)."""
-
-    id: str
-    correct: bool
-    extracted: str | None
-    finish_reason: str | None
-    failed: bool
-    error: str | None
-    output_tokens: int | None
-    seconds: float
-    tail: str | None = None
-
-
-@dataclass
-class TaskResult:
-    """A finished task: counts over every item, timing over this run's requests."""
-
-    task: Task
-    outcomes: list[Outcome]
-    asked: int
-    seconds: float
-    n: int = 0
-    correct: int = 0
-    failed: int = 0
-    cut_off: int = 0
-    unparsed: int = 0
-    ci95: tuple[float, float] = (0.0, 1.0)
-
-    def __post_init__(self) -> None:
-        o = self.outcomes
-        self.n = len(o)
-        self.correct = sum(x.correct for x in o)
-        self.failed = sum(x.failed for x in o)
-        self.cut_off = sum(x.finish_reason == "length" for x in o if not x.failed)
-        self.unparsed = sum(x.extracted is None for x in o if not x.failed)
-        self.ci95 = wilson(self.correct, self.n)
-
-    @property
-    def accuracy(self) -> float:
-        """Fraction correct; failed requests count as wrong."""
-        return self.correct / self.n if self.n else 0.0
-
-    @property
-    def too_many_failed(self) -> bool:
-        """More than MAX_FAILED_SHARE of the requests failed: the score says nothing reliable."""
-        return self.failed > MAX_FAILED_SHARE * self.n
-
-    @property
-    def first_error(self) -> str | None:
-        """The error of the first failed question (in task order)."""
-        return next((o.error for o in self.outcomes if o.failed), None)
-
-    @property
-    def per_minute(self) -> float | None:
-        """Questions answered per minute in this run (None when all came from the checkpoint)."""
-        return self.asked * 60 / self.seconds if self.asked and self.seconds > 0 else None
 
 
 async def ask(

@@ -52,12 +52,10 @@ def stratified_subset(
     stratum: Callable[[T], str],
     ident: Callable[[T], str],
 ) -> list[T]:
-    """`size` items, proportional per stratum, then shuffled; same seed, same list.
-
-    Each stratum is sorted by id and sampled with its own RNG seeded by (seed, stratum), so a
-    stratum's pick does not depend on the others or on the input order; the union is shuffled
-    with an RNG seeded by the seed, which makes "the first N" (--limit) a random slice too.
-    """
+    """`size` items, proportional per stratum, then shuffled; same seed, same list."""
+    # Each stratum is sorted by id and sampled with its own RNG seeded by (seed, stratum), so a
+    # stratum's pick does not depend on the others or on the input order; the union is shuffled
+    # with an RNG seeded by the seed, which makes "the first N" (--limit) a random slice too.
     groups: dict[str, list[T]] = {}
     for item in items:
         groups.setdefault(stratum(item), []).append(item)

@@ -1,37 +1,44 @@
 """llama-benchy closed-loop results (0.3.x markdown, 0.4.x JSON/CSV) into per-point rows."""
+# This module reads the pipe tables (markdown, and CSV with the same pp/tg lines); JSON reports
+# are read by llama_benchy_json and the record is built by llama_benchy_record.
 
 from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from arena.catalog import Bench
 from arena.errors import ArenaError
-from arena.importers.common import bash_command, is_number, load_json_object, read_text
-from arena.records import BenchRecord, Provenance
+from arena.importers.common import bash_command, read_text
+from arena.importers.llama_benchy_json import JSON_METRICS, parse_json
+from arena.importers.llama_benchy_record import (
+    METRICS,
+    NO_PERCENTILES,
+    ROW_KEYS,
+    TOOL,
+    Pair,
+    ParsedClosed,
+    to_record,
+)
 
-TOOL = "llama-benchy"
-METRICS = (
-    "pp_tps_total",
-    "pp_tps_req",
-    "tg_tps_total",
-    "tg_tps_req",
-    "peak_tps",
-    "peak_tps_req",
-    "ttfr_ms",
-    "est_ppt_ms",
-    "e2e_ttft_ms",
-)
-ROW_KEYS = (
-    "prompt_tokens",
-    "depth",
-    "concurrency",
-    "output_tokens",
-    *(k for m in METRICS for k in (m, f"{m}_std")),
-)
+__all__ = [
+    "CSV_ROLES",
+    "JSON_METRICS",
+    "MD_ROLES",
+    "METRICS",
+    "NO_PERCENTILES",
+    "ROW_KEYS",
+    "TOOL",
+    "Pair",
+    "ParsedClosed",
+    "parse_csv",
+    "parse_json",
+    "parse_markdown",
+    "to_record",
+]
+
 # Table column (md header or CSV prefix) -> role; a role is a metric minus its pp_/tg_ phase.
 MD_ROLES = {
     "t/s (total)": "tps_total",
@@ -52,17 +59,6 @@ CSV_ROLES = {
     "est_ppt": "est_ppt_ms",
     "e2e_ttft": "e2e_ttft_ms",
 }
-JSON_METRICS = {
-    "pp_throughput": "pp_tps_total",
-    "pp_req_throughput": "pp_tps_req",
-    "tg_throughput": "tg_tps_total",
-    "tg_req_throughput": "tg_tps_req",
-    "peak_throughput": "peak_tps",
-    "peak_req_throughput": "peak_tps_req",
-    "ttfr": "ttfr_ms",
-    "est_ppt": "est_ppt_ms",
-    "e2e_ttft": "e2e_ttft_ms",
-}
 TEST_NAME = re.compile(r"^(pp|tg)(\d+)(?: @ d(\d+))?(?: \(c(\d+)\))?$")
 CELL = re.compile(r"^([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?:\s*±\s*([-+]?\d+(?:\.\d+)?))?$")
 VERSION = re.compile(r"llama-benchy \((?:build: )?([^)]+)\)")
@@ -70,22 +66,6 @@ DATE = re.compile(
     r"^(?:date|\*\*Generated:\*\*):?\s*(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})",
     re.IGNORECASE | re.MULTILINE,
 )
-NO_PERCENTILES = "llama-benchy reports mean ± std only: TTFT p50/p95 unknown"
-
-Pair = tuple[float | None, float | None]
-
-
-@dataclass(frozen=True)
-class ParsedClosed:
-    """One llama-benchy output file: merged pp+tg rows and where they came from."""
-
-    file: str
-    rows: list[dict[str, Any]]
-    tool_version: str | None = None
-    date: str | None = None
-    command: str | None = None
-    model: str | None = None
-    skipped: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -230,103 +210,3 @@ def parse_csv(path: Path) -> ParsedClosed:
     if not entries:
         raise ArenaError(f"{path}: CSV has no pp/tg rows")
     return ParsedClosed(path.name, _merge(entries, path.name), model=model, skipped=skipped)
-
-
-def _metric(where: str, value: Any) -> Pair:
-    """A {mean, std, values} object (or null) from the JSON report."""
-    if value is None:
-        return None, None
-    if not isinstance(value, dict) or not is_number(value.get("mean")):
-        raise ArenaError(f"{where}: expected {{mean, std}} with numbers, got {value!r}")
-    mean, std = value["mean"], value.get("std")
-    return float(mean), (float(std) if isinstance(std, int | float) else None)
-
-
-def parse_json(path: Path) -> ParsedClosed:
-    """A 0.4.x `--format json` report (schemas/benchmark_report_schema.json upstream)."""
-    data = load_json_object(path)
-    runs = data.get("benchmarks")
-    if not isinstance(runs, list):
-        raise ArenaError(f"{path}: field 'benchmarks': expected a list, got {runs!r}")
-    rows: list[dict[str, Any]] = []
-    skipped: list[str] = []
-    for i, run in enumerate(runs):
-        where = f"{path}: benchmarks[{i}]"
-        if not isinstance(run, dict):
-            raise ArenaError(f"{where}: expected an object, got {run!r}")
-        for key in ("concurrency", "context_size", "prompt_size", "response_size"):
-            if isinstance(run.get(key), bool) or not isinstance(run.get(key), int):
-                raise ArenaError(f"{where}.{key}: expected an integer, got {run.get(key)!r}")
-        if run.get("is_context_prefill_phase"):
-            skipped.append(f"ctx_pp @ d{run['context_size']} (c{run['concurrency']})")
-            continue
-        row: dict[str, Any] = dict.fromkeys(ROW_KEYS)
-        row.update(
-            prompt_tokens=run["prompt_size"],
-            depth=run["context_size"],
-            concurrency=run["concurrency"],
-            output_tokens=run["response_size"],
-            file=path.name,
-        )
-        for name, key in JSON_METRICS.items():
-            row[key], row[f"{key}_std"] = _metric(f"{where}.{name}", run.get(name))
-        for phase in ("pp", "tg"):
-            if run["concurrency"] == 1 and row[f"{phase}_tps_req"] is None:
-                row[f"{phase}_tps_req"] = row[f"{phase}_tps_total"]
-                row[f"{phase}_tps_req_std"] = row[f"{phase}_tps_total_std"]
-        rows.append(row)
-    if not rows:
-        raise ArenaError(f"{path}: 'benchmarks' has no pp/tg runs")
-    stamp = data.get("timestamp")
-    date = stamp.strip().replace(" ", "T", 1) if isinstance(stamp, str) and stamp else None
-    version = data.get("version")
-    model = data.get("model")
-    return ParsedClosed(
-        file=path.name,
-        rows=rows,
-        tool_version=version if isinstance(version, str) else None,
-        date=date,
-        model=model if isinstance(model, str) else None,
-        skipped=skipped,
-    )
-
-
-def to_record(parsed: ParsedClosed, bench: Bench, source_file: str | Path) -> BenchRecord:
-    """Headline = tg 't/s (req)' at the bench's reference point; all rows kept."""
-    conc = bench.reference_concurrency or max(bench.concurrency, default=0) or None
-    present = {r["prompt_tokens"] for r in parsed.rows}
-    pp: int | None
-    if bench.reference_prompt_tokens is not None:
-        pp = bench.reference_prompt_tokens
-    elif bench.prompt_tokens:
-        pp = bench.prompt_tokens[0]
-    else:
-        pp = next(iter(present)) if len(present) == 1 else None
-    point = (pp, bench.depth, conc)
-    ref = next(
-        (r for r in parsed.rows if (r["prompt_tokens"], r["depth"], r["concurrency"]) == point),
-        None,
-    )
-    if ref is None or ref["tg_tps_req"] is None:
-        raise ArenaError(
-            f"{source_file}: bench '{bench.id}': no tg row at reference point "
-            f"(pp={pp}, depth={bench.depth}, c={conc})"
-        )
-    ttft = ref["e2e_ttft_ms"] if ref["e2e_ttft_ms"] is not None else ref["ttfr_ms"]
-    notes = [NO_PERCENTILES]
-    if ref["e2e_ttft_ms"] is None and ref["ttfr_ms"] is not None:
-        notes.append("ttft_mean_ms from ttfr (no e2e_ttft in the file)")
-    if parsed.skipped:
-        notes.append(f"skipped context-prefill rows: {', '.join(parsed.skipped)}")
-    return BenchRecord(
-        bench_id=bench.id,
-        tps_per_user=ref["tg_tps_req"],
-        tps_total=ref["tg_tps_total"],
-        ttft_p50_ms=None,
-        ttft_p95_ms=None,
-        ttft_mean_ms=ttft,
-        std=ref["tg_tps_req_std"],
-        source=Provenance(TOOL, parsed.tool_version, str(source_file), parsed.command, parsed.date),
-        rows=[dict(r) for r in parsed.rows],
-        notes=notes,
-    )

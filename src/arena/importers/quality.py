@@ -61,11 +61,9 @@ def _rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _check_scale(parsed: list[tuple[str, dict[str, Any], float]]) -> bool:
-    """True if the file is on the 0-1 scale; one scale per file, or the first ambiguous row fails.
-
-    A file with any value above 1 is on the 0-100 scale, and then a value in (0, 1] (0.707: 70.7 %
-    on the other scale, or 0.707 %?) cannot be read safely. 0 means 0 on both scales.
-    """
+    """True if the file is on the 0-1 scale (one scale per file; an ambiguous row fails)."""
+    # A file with any value above 1 is on the 0-100 scale, and then a value in (0, 1] (0.707: 70.7 %
+    # on the other scale, or 0.707 %?) cannot be read safely. 0 means 0 on both scales.
     if all(v <= 1.0 for _, _, v in parsed):
         return bool(parsed)
     for where, row, v in parsed:
@@ -95,8 +93,9 @@ def _date(where: str, row: dict[str, Any]) -> str | None:
 
 
 def parse_quality_file(path: Path, kind: QualityKind = "imported") -> list[QualityRecord]:
-    """Every row checked first; one scale per file: all values 0-1 (read as fractions) or all
-    0-100, and a row that could be either in a mixed file is an error."""
+    """Every row checked first; one scale per file."""
+    # All values 0-1 (read as fractions) or all 0-100, and a row that could be either in a mixed
+    # file is an error.
     raw = _rows(path)
     parsed: list[tuple[str, dict[str, Any], float]] = []
     for where, row in raw:

@@ -44,6 +44,7 @@ class SecurityHeaders:
     """Pure ASGI middleware adding the security headers to every HTTP response."""
 
     def __init__(self, app: ASGIApp) -> None:
+        """Wrap `app` so every response it sends gets the headers."""
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -53,6 +54,7 @@ class SecurityHeaders:
             return
 
         async def send_with_headers(message: Message) -> None:
+            """Add the headers to the response start message."""
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", []), *HEADERS]
             await send(message)
@@ -90,6 +92,7 @@ def create_app(db: str | None = None, store: Store | None = None) -> FastAPI:
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        """API errors answer with their own status and JSON body."""
         return exc.response()
 
     @app.exception_handler(RequestValidationError)
@@ -103,10 +106,12 @@ def create_app(db: str | None = None, store: Store | None = None) -> FastAPI:
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     def index() -> FileResponse:
+        """The leaderboard page shell."""
         return page("index.html")
 
     @app.api_route("/models/{build_id}", methods=["GET", "HEAD"], include_in_schema=False)
     def model_page(request: Request, build_id: str) -> Response:
+        """One build's page shell, or a 404 page for an unknown build."""
         data: BoardData = request.app.state.data
         if build_id not in data.build_ids():
             return HTMLResponse(
@@ -118,14 +123,17 @@ def create_app(db: str | None = None, store: Store | None = None) -> FastAPI:
 
     @app.api_route("/docs", methods=["GET", "HEAD"], include_in_schema=False)
     def docs() -> FileResponse:
+        """The API documentation page shell."""
         return page("docs.html")
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def plotly_js(request: Request) -> Response:
+        """The installed plotly.js bundle, compressed when the client accepts it."""
         return plotly_response(request.headers.get("accept-encoding", ""))
 
     @app.get("/static/plotly-rules.css", include_in_schema=False)
     def plotly_rules() -> Response:
+        """Plotly's stylesheet as a same-origin file, since the CSP forbids inline styles."""
         return Response(
             plotly_css(),
             media_type="text/css; charset=utf-8",
@@ -134,10 +142,12 @@ def create_app(db: str | None = None, store: Store | None = None) -> FastAPI:
 
     @app.get("/static/plotly-prep.js", include_in_schema=False)
     def plotly_prep() -> Response:
+        """The script that stops plotly.js from injecting inline styles on load."""
         return Response(prep_js(), media_type=JS_TYPE, headers={"cache-control": "no-cache"})
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
+        """An empty answer to the browser's default favicon request (pages link favicon.svg)."""
         return Response(status_code=204)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

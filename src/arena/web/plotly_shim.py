@@ -1,9 +1,7 @@
-"""Plotly's own stylesheet rules, read from the installed bundle and served as a CSS file.
-
-Plotly.js normally injects these rules through an inline <style> element, which a strict CSP
-(style-src 'self') refuses. When the page has an element with id `plotly.js-style-global` and
-class `no-inline-styles`, Plotly skips the injection; the page then links this same-origin file.
-"""
+"""Plotly's own stylesheet rules, read from the installed bundle and served as a CSS file."""
+# Plotly.js normally injects these rules through an inline <style> element, which a strict CSP
+# (style-src 'self') refuses. When the page has an element with id `plotly.js-style-global` and
+# class `no-inline-styles`, Plotly skips the injection; the page then links this same-origin file.
 
 from __future__ import annotations
 
@@ -59,11 +57,9 @@ STYLE_ID = re.compile(
 
 @lru_cache(maxsize=1)
 def prep_js() -> str:
-    """A script run before plotly.js: placeholders that make it skip its load-time <style>s.
-
-    The bundle carries third-party CSS (MapLibre, unused here) that it injects inline on load
-    unless an element with a fixed id exists; the ids are read from the installed bundle.
-    """
+    """A script run before plotly.js: placeholders that make it skip its load-time <style>s."""
+    # The bundle carries third-party CSS (MapLibre, unused here) that it injects inline on load
+    # unless an element with a fixed id exists; the ids are read from the installed bundle.
     raw, _ = plotly_bytes()
     ids = sorted(set(STYLE_ID.findall(raw.decode("utf-8"))))
     return (

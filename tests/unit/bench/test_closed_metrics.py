@@ -7,7 +7,7 @@ import pytest
 from arena.bench.client import RequestResult
 from arena.bench.closed import Point, peak_rate, point_row
 from arena.bench.prompts import PromptMaker
-from arena.bench.runner import suspect_reason
+from arena.bench.sanity import suspect_reason
 
 
 def req(

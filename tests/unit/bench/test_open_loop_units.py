@@ -12,7 +12,7 @@ import pytest
 
 from arena.bench.client import RequestResult
 from arena.bench.export import llama_benchy_md, vllm_json
-from arena.bench.open_loop import error_counts, length_note, vllm_max_concurrent_requests
+from arena.bench.open_metrics import error_counts, length_note, vllm_max_concurrent_requests
 from arena.bench.profiles import apply_profile
 from arena.bench.system import (
     DEVICE_WIDE,
@@ -23,7 +23,9 @@ from arena.bench.system import (
     pick_reading,
 )
 from arena.catalog import load_catalog
-from arena.cli.bench import bench_params, error_lines, finish_record, remeasure_reason
+from arena.cli.bench_progress import error_lines
+from arena.cli.bench_select import bench_params, remeasure_reason
+from arena.cli.bench_suite import finish_record
 from arena.records import BenchRecord, Provenance
 
 CAT = load_catalog(Path("/nonexistent/config.toml"))

@@ -19,6 +19,7 @@ import pytest
 from arena.errors import ArenaError
 from arena.evals import sandbox
 from arena.evals.sandbox import FULL, UID_ONLY, Limits, run_python
+from arena.evals.sandbox_mounts import closed_ancestor
 
 
 @pytest.fixture
@@ -290,7 +291,7 @@ def _system_python() -> str:
     """An interpreter every user can run (outside 0700 dirs such as /root/.pyenv)."""
     for name in ("python3", "python3.11", "python3.12", "python3.13"):
         found = shutil.which(name, path="/usr/local/bin:/usr/bin:/bin")
-        if found and sandbox._closed_ancestor(os.path.realpath(found)) is None:
+        if found and closed_ancestor(os.path.realpath(found)) is None:
             return found
     pytest.skip("no world-readable system python3 to run the sandbox uid with")
 

@@ -1,8 +1,6 @@
-"""Initial schema: hardware, base models, builds, quality scores, bench results, meta.
-
-Revision ID: 0001
-Revises:
-"""
+"""Initial schema: hardware, base models, builds, quality scores, bench results, meta."""
+# Revision ID: 0001
+# Revises:
 
 from __future__ import annotations
 

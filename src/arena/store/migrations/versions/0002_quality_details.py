@@ -1,8 +1,6 @@
-"""Quality scores keep measurement details (protocol, sample size, CI, temperature, date).
-
-Revision ID: 0002
-Revises: 0001
-"""
+"""Quality scores keep measurement details (protocol, sample size, CI, temperature, date)."""
+# Revision ID: 0002
+# Revises: 0001
 
 from __future__ import annotations
 

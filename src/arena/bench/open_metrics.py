@@ -1,0 +1,86 @@
+"""Open-loop results summed up as vllm bench serve's --save-result fields."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from arena.bench.client import RequestResult
+from arena.bench.metrics import percentile, summary
+from arena.catalog.types import Bench
+
+
+def vllm_max_concurrent_requests(spans: list[tuple[float, float]]) -> int:
+    """vllm bench serve's max_concurrent_requests: most successful requests in one 1 s bucket."""
+    # Buckets are seconds since the first start; a request counts in every bucket from int(start)
+    # to int(end) inclusive.
+    if not spans:
+        return 0
+    t0 = min(s for s, _ in spans)
+    n_buckets = math.ceil(max(e for _, e in spans) - t0) + 1
+    buckets = [0] * n_buckets
+    for s, e in spans:
+        for sec in range(int(s - t0), min(int(e - t0) + 1, n_buckets)):
+            buckets[sec] += 1
+    return max(buckets)
+
+
+def error_counts(results: list[RequestResult]) -> dict[str, int]:
+    """Distinct failure reasons with their counts, in order of first appearance."""
+    out: dict[str, int] = {}
+    for r in results:
+        if not r.ok:
+            reason = r.error or "unknown error"
+            out[reason] = out.get(reason, 0) + 1
+    return out
+
+
+def open_metrics(
+    bench: Bench, results: list[RequestResult], duration: float, peak: int, queue_ms: list[float]
+) -> dict[str, Any]:
+    """The fields of vllm bench serve's --save-result JSON (plus queue time and token source)."""
+    # max_concurrent_requests is vllm's 1-second-bucket figure; peak_in_flight is the most
+    # requests this client had open at one instant (failed ones included).
+    ok = [r for r in results if r.ok]
+    ttft = [r.ttft * 1000 for r in ok if r.ttft is not None]
+    tpot = [r.tpot * 1000 for r in ok if r.tpot is not None]
+    itl = [g * 1000 for r in ok for g in r.itls()]
+    e2el = [r.e2el * 1000 for r in ok if r.e2el is not None]
+    out_tokens = sum(r.output_tokens for r in ok)
+    in_tokens = sum(r.prompt_tokens or 0 for r in ok)
+    times = [int(t - min(r.t_send for r in ok)) for r in ok for t in r.content_times] if ok else []
+    per_second: dict[int, int] = {}
+    for sec in times:
+        per_second[sec] = per_second.get(sec, 0) + 1
+    spans = [(r.t_send, r.t_done) for r in ok if r.t_done is not None]
+    m: dict[str, Any] = {
+        "num_prompts": len(results),
+        "request_rate": bench.request_rate,
+        "burstiness": bench.burstiness,
+        "max_concurrency": bench.max_concurrency,
+        "duration": duration,
+        "completed": len(ok),
+        "failed": len(results) - len(ok),
+        "total_input_tokens": in_tokens,
+        "total_output_tokens": out_tokens,
+        "request_throughput": len(ok) / duration if duration else 0.0,
+        "output_throughput": out_tokens / duration if duration else 0.0,
+        "total_token_throughput": (in_tokens + out_tokens) / duration if duration else 0.0,
+        "max_output_tokens_per_s": float(max(per_second.values(), default=0)),
+        "max_concurrent_requests": vllm_max_concurrent_requests(spans),
+        "peak_in_flight": peak,
+        "mean_queue_ms": sum(queue_ms) / len(queue_ms) if queue_ms else 0.0,
+        "p99_queue_ms": percentile(queue_ms, 99),
+        "token_source": "usage" if ok and all(r.token_source == "usage" for r in ok) else "chunks",
+        "errors": error_counts(results),
+    }
+    for name, xs in (("ttft", ttft), ("tpot", tpot), ("itl", itl), ("e2el", e2el)):
+        m.update(summary(name, xs))
+    return m
+
+
+def length_note(dist: dict[str, Any]) -> str:
+    """How the open loop treated output length (for a result's notes)."""
+    if dist.get("ignore_eos"):
+        return "output length forced (--ignore-eos: ignore_eos/min_tokens sent)"
+    return "output length not forced (max_tokens only, as vllm bench serve without --ignore-eos)"

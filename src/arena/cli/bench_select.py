@@ -1,0 +1,78 @@
+"""Which benches `arena bench` runs, and which stored results --resume may skip."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+from arena.bench.benchfile import load_bench_file
+from arena.bench.profiles import apply_profile
+from arena.catalog.types import Bench
+from arena.cli.common import catalog
+from arena.errors import ArenaError
+from arena.records import BenchRecord
+
+
+def select_benches(
+    spec: str, bench_file: Path | None, profile: str, runs: int | None
+) -> list[Bench]:
+    """Catalog (plus file) benches named by --benches, scaled by the profile."""
+    pool = dict(catalog().benches)
+    if bench_file is not None:
+        custom = load_bench_file(bench_file)
+        pool.update({b.id: b for b in custom})
+        if spec == "all":
+            spec = ",".join(b.id for b in custom)
+    ids = list(pool) if spec == "all" else [s.strip() for s in spec.split(",") if s.strip()]
+    unknown = [i for i in ids if i not in pool]
+    if unknown:
+        raise ArenaError(f"--benches: unknown bench '{unknown[0]}'; known: {', '.join(pool)}")
+    out = [apply_profile(pool[i], profile) for i in ids]
+    if runs is not None:
+        out = [dataclasses.replace(b, runs=runs) for b in out]
+    return out
+
+
+def slug(name: str) -> str:
+    """A build id from a served model name."""
+    return re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-") or "build"
+
+
+def bench_params(bench: Bench) -> dict[str, Any]:
+    """The bench's parameters as stored in distribution["bench"] (tuples as lists)."""
+    return {
+        k: (list(v) if isinstance(v, tuple) else v) for k, v in dataclasses.asdict(bench).items()
+    }
+
+
+def remeasure_reason(rec: BenchRecord | None, bench: Bench, wanted: dict[str, Any]) -> str | None:
+    """Why a stored result is measured again; None lets --resume skip it."""
+    # None when the stored result is this very measurement, else why it is measured again: not
+    # stored, imported (not tool arena), unreliable or suspect, other bench parameters (another
+    # profile, --runs, a bench file), or another run option (`wanted`: profile, seed, endpoint,
+    # ignore_eos) recorded with it.
+    if rec is None:
+        return "not stored"
+    if rec.source.tool != "arena":
+        return f"stored result was imported from {rec.source.tool}"
+    flagged = [n for n in rec.notes if n.startswith(("unreliable", "suspect"))]
+    if flagged:
+        return f"stored result is {flagged[0].split(':')[0]}"
+    d = rec.distribution
+    if d.get("bench") != bench_params(bench):
+        where = f" (profile {d['profile']})" if d.get("profile") else ""
+        return f"stored with other bench parameters{where}"
+    for key, value in wanted.items():
+        if key in d and d[key] != value:
+            return f"stored with {key} {d[key]!r}, this run {value!r}"
+    return None
+
+
+def run_options(opts: dict[str, Any], bench: Bench) -> dict[str, Any]:
+    """Run options recorded with a result that make it another measurement when changed."""
+    out = {"profile": opts["profile"], "seed": opts["seed"], "endpoint": opts["endpoint"]}
+    if bench.mode == "open":
+        out["ignore_eos"] = opts["ignore_eos"]
+    return out

@@ -1,0 +1,135 @@
+"""Row writes behind Store: upserts keyed so that loading the same input twice changes nothing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from arena.dataset.codec import BaseModelInfo, Dataset
+from arena.errors import ArenaError
+from arena.records import BenchRecord, BuildInfo, HardwareInfo, QualityRecord
+from arena.store.schema import BaseModelRow, BenchResult, Build, Hardware, MetaRow, QualityScore
+
+
+def set_meta(s: Session, key: str, value: str) -> None:
+    """Insert or overwrite one store-level fact."""
+    row = s.get(MetaRow, key)
+    if row:
+        row.value = value
+    else:
+        s.add(MetaRow(key=key, value=value))
+
+
+def load_dataset(s: Session, ds: Dataset) -> None:
+    """Write every row of a dataset inside the caller's transaction."""
+    for hw in ds.hardware:
+        put_hardware(s, hw)
+    for bm in ds.base_models:
+        put_base_model(s, bm)
+    origin = f"dataset:{ds.name}" if ds.attribution else "user"
+    for build, results in ds.builds:
+        put_build(s, build, origin)
+        for rec in results:
+            put_result(s, build.id, rec)
+    for q in ds.quality:
+        put_quality(s, q)
+    if ds.attribution:
+        info = {"attribution": ds.attribution, "license": ds.license, "source": ds.source}
+        set_meta(s, f"dataset:{ds.name}", json.dumps(info))
+
+
+def put_hardware(s: Session, hw: HardwareInfo) -> None:
+    """Insert a hardware row or rename the stored one."""
+    row = s.get(Hardware, hw.id)
+    if row:
+        row.name = hw.name
+    else:
+        s.add(Hardware(id=hw.id, name=hw.name))
+
+
+def put_base_model(s: Session, bm: BaseModelInfo) -> None:
+    """Insert a base model, or fill in the facts it brings."""
+    row = s.get(BaseModelRow, bm.id)
+    if row is None:
+        s.add(BaseModelRow(**asdict(bm)))
+        s.flush()
+        return
+    for key, value in asdict(bm).items():
+        if value is not None:
+            setattr(row, key, value)
+
+
+def put_build(s: Session, b: BuildInfo, origin: str) -> None:
+    """Insert or update a build; a dataset origin replaces a user one."""
+    if s.get(Hardware, b.hardware_id) is None:
+        raise ArenaError(f"build '{b.id}': unknown hardware '{b.hardware_id}'")
+    if s.get(BaseModelRow, b.base_model) is None:
+        put_base_model(s, BaseModelInfo(id=b.base_model))
+    values = asdict(b)
+    values["base_model_id"] = values.pop("base_model")
+    row = s.get(Build, b.id)
+    if row is None:
+        s.add(Build(**values, origin=origin))
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+        if origin != "user":
+            row.origin = origin
+    s.flush()
+
+
+def put_result(s: Session, build_id: str, r: BenchRecord) -> None:
+    """Insert or replace the result of one build on one bench."""
+    values: dict[str, Any] = asdict(r)
+    prov = values.pop("source")
+    values.pop("bench_id")
+    values.update(
+        tool=prov["tool"],
+        tool_version=prov["tool_version"],
+        source_file=prov["file"],
+        command=prov["command"],
+        measured_at=prov["date"],
+    )
+    row = s.scalars(
+        select(BenchResult).where(
+            BenchResult.build_id == build_id, BenchResult.bench_id == r.bench_id
+        )
+    ).one_or_none()
+    if row is None:
+        s.add(BenchResult(build_id=build_id, bench_id=r.bench_id, **values))
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+
+
+def put_quality(s: Session, q: QualityRecord) -> None:
+    """Insert or replace one quality number by its key."""
+    build_id = q.build_id or ""
+    row = s.scalars(
+        select(QualityScore).where(
+            QualityScore.base_model_id == q.base_model,
+            QualityScore.build_id == build_id,
+            QualityScore.metric == q.metric,
+            QualityScore.kind == q.kind,
+        )
+    ).one_or_none()
+    fields = dict(
+        value=q.value, source=q.source, retrieved=q.retrieved, note=q.note, details=q.details
+    )
+    if row is None:
+        s.add(
+            QualityScore(
+                base_model_id=q.base_model,
+                build_id=build_id,
+                metric=q.metric,
+                kind=q.kind,
+                **fields,
+            )
+        )
+    else:
+        for key, value in fields.items():
+            setattr(row, key, value)
