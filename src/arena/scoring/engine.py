@@ -43,6 +43,29 @@ def dominated(i: int, points: Sequence[tuple[float, float]]) -> bool:
     return False
 
 
+def dominated_all(points: Sequence[tuple[float, float]]) -> list[bool]:
+    """dominated() for every point in O(n log n), so a 1,000-build cohort ranks quickly."""
+    # Walk quality groups from high to low: a point is dominated by a higher-quality point with
+    # at least its throughput, or by an equal-quality point with more throughput.
+    order = sorted(range(len(points)), key=lambda k: -points[k][0])
+    out = [False] * len(points)
+    best_above = float("-inf")
+    start = 0
+    while start < len(order):
+        end = start
+        q = points[order[start]][0]
+        while end < len(order) and points[order[end]][0] == q:
+            end += 1
+        group = order[start:end]
+        group_max = max(points[k][1] for k in group)
+        for k in group:
+            g = points[k][1]
+            out[k] = best_above >= g or group_max > g
+        best_above = max(best_above, group_max)
+        start = end
+    return out
+
+
 def rank(
     candidates: Sequence[Candidate],
     preset: Preset,
@@ -70,6 +93,7 @@ def rank(
     scores = [s[6] for s in scored]
     lo, hi = (min(scores), max(scores)) if scores else (0.0, 0.0)
     points = [(s[1], s[2]) for s in scored]
+    is_dominated = dominated_all(points)
     rows: list[Row] = []
     n_bench = len(preset.benches)
     for i, (c, q, g, k, e, (qd, gd, ed), score) in enumerate(scored):
@@ -88,7 +112,7 @@ def rank(
         if not c.vram_gb:
             flags.append("no-vram")
         # an unmeasured build is not a speed/quality trade-off: it stays off the frontier
-        on_front = k > 0 and not dominated(i, points)
+        on_front = k > 0 and not is_dominated[i]
         rows.append(
             Row(
                 rank=i + 1,

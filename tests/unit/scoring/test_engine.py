@@ -196,3 +196,17 @@ def test_unmeasured_build_is_never_on_the_frontier() -> None:
     assert not row(rows, "smart-unmeasured").pareto
     assert "no-measurement" in row(rows, "smart-unmeasured").flags
     assert row(rows, "fast").pareto
+
+
+def test_fast_dominance_matches_the_definition() -> None:
+    """dominated_all agrees with the pairwise definition on random points with many ties."""
+    import random
+
+    from arena.scoring.engine import dominated, dominated_all
+
+    rng = random.Random(7)
+    for _ in range(200):
+        pts = [
+            (float(rng.randint(0, 5)), float(rng.randint(0, 5))) for _ in range(rng.randint(1, 12))
+        ]
+        assert dominated_all(pts) == [dominated(i, pts) for i in range(len(pts))]
