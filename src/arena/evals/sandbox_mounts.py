@@ -40,7 +40,7 @@ def namespaced_argv(setup: Setup, rundir: str, uid: int, limits: Limits) -> list
             "exec 3<&-",
             "cd /tmp",
             f'exec {q(t["setpriv"])} --reuid="$2" --regid="$2" --clear-groups --no-new-privs -- '
-            f"{q(sys.executable)} -I prog.py",
+            f"{q(base_interpreter())} -I prog.py",
         ]
     )
     unshare = [t["unshare"], "-n", "-m", "-p", "-i", "-u", "-f", "--mount-proc", "--"]
@@ -86,9 +86,14 @@ def closed_ancestor(path: str) -> str | None:
     return None
 
 
+def base_interpreter() -> str:
+    """The real interpreter behind a venv: a venv under /tmp is hidden by the private /tmp."""
+    return os.path.realpath(sys.executable)
+
+
 def prefix_fixes() -> list[tuple[str, list[str]]]:
     """For each closed directory (no o+x) above the interpreter: the prefixes to re-expose."""
-    prefixes = sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix)})
+    prefixes = sorted({os.path.realpath(sys.base_prefix)})
     prefixes = [p for p in prefixes if not any(p.startswith(o + "/") for o in prefixes)]
     fixes: dict[str, list[str]] = {}
     for prefix in prefixes:
