@@ -23,7 +23,18 @@ from arena.cli.bench_select import (
     slug,
 )
 from arena.cli.bench_suite import finish_record, loopback_port, pick_vram, run_suite
-from arena.cli.common import DbOption, console, err_console, open_store
+from arena.cli.common import (
+    BaseModelOpt,
+    DbOption,
+    HardwareNameOpt,
+    HardwareOpt,
+    NameOpt,
+    ParamsOpt,
+    PrecisionOpt,
+    console,
+    err_console,
+    open_store,
+)
 from arena.cli.importing import ensure_build
 from arena.errors import ArenaError
 
@@ -85,16 +96,12 @@ def bench_cmd(
     server_log: Annotated[
         Path | None, typer.Option("--server-log", help="vLLM log with 'Model loading took N GiB'.")
     ] = None,
-    precision: Annotated[str | None, typer.Option(help="bf16, fp8, nvfp4, q4_k_m, ...")] = None,
-    params_b: Annotated[
-        float | None, typer.Option("--params-b", help="Total params, billions.")
-    ] = None,
-    name: Annotated[str | None, typer.Option(help="Display name of a new build.")] = None,
-    base_model: Annotated[
-        str | None, typer.Option("--base-model", help="HF id of the base model.")
-    ] = None,
-    hardware: Annotated[str, typer.Option(help="Hardware id.")] = "local",
-    hardware_name: Annotated[str | None, typer.Option("--hardware-name")] = None,
+    precision: PrecisionOpt = None,
+    params_b: ParamsOpt = None,
+    name: NameOpt = None,
+    base_model: BaseModelOpt = None,
+    hardware: HardwareOpt = "local",
+    hardware_name: HardwareNameOpt = None,
     dataset: Annotated[
         list[str] | None, typer.Option(help="sharegpt=PATH (ShareGPT-format JSON).")
     ] = None,

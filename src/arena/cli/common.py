@@ -68,3 +68,17 @@ def json_text(obj: Any) -> str:
         return x
 
     return json.dumps(clean(obj), indent=2, allow_nan=False) + "\n"
+
+
+# Build options shared by `import`, `bench` and `eval` (a new build is created from them).
+NameOpt = Annotated[str | None, typer.Option("--name", help="Display name for a new build.")]
+BaseModelOpt = Annotated[str | None, typer.Option("--base-model", help="HF id of the base model.")]
+PrecisionOpt = Annotated[
+    str | None, typer.Option("--precision", help="bf16, fp8, nvfp4, q4_k_m, ...")
+]
+ParamsOpt = Annotated[float | None, typer.Option("--params-b", help="Total params, billions.")]
+VramOpt = Annotated[float | None, typer.Option("--vram-gb", help="VRAM in GB (method: manual).")]
+HardwareOpt = Annotated[str, typer.Option("--hardware", help="Hardware id.")]
+HardwareNameOpt = Annotated[
+    str | None, typer.Option("--hardware-name", help="Hardware display name.")
+]

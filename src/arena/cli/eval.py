@@ -15,7 +15,18 @@ import typer
 from arena.bench.client import Timeouts, make_session
 from arena.bench.sanity import pick_model, served_models
 from arena.cli.bench_select import slug
-from arena.cli.common import DbOption, console, err_console, open_store
+from arena.cli.common import (
+    BaseModelOpt,
+    DbOption,
+    HardwareNameOpt,
+    HardwareOpt,
+    NameOpt,
+    ParamsOpt,
+    PrecisionOpt,
+    console,
+    err_console,
+    open_store,
+)
 from arena.cli.eval_progress import EvalProgress, result_json, summary_table
 from arena.cli.importing import ensure_build
 from arena.errors import ArenaError
@@ -164,16 +175,12 @@ def eval_cmd(
         Path | None,
         typer.Option("--cache-dir", envvar="ARENA_CACHE_DIR", help="Where checkpoints live."),
     ] = None,
-    name: Annotated[str | None, typer.Option(help="Display name of a new build.")] = None,
-    base_model: Annotated[
-        str | None, typer.Option("--base-model", help="HF id of the base model.")
-    ] = None,
-    precision: Annotated[str | None, typer.Option(help="bf16, fp8, nvfp4, q4_k_m, ...")] = None,
-    params_b: Annotated[
-        float | None, typer.Option("--params-b", help="Total params, billions.")
-    ] = None,
-    hardware: Annotated[str, typer.Option(help="Hardware id.")] = "local",
-    hardware_name: Annotated[str | None, typer.Option("--hardware-name")] = None,
+    name: NameOpt = None,
+    base_model: BaseModelOpt = None,
+    precision: PrecisionOpt = None,
+    params_b: ParamsOpt = None,
+    hardware: HardwareOpt = "local",
+    hardware_name: HardwareNameOpt = None,
     quiet: Annotated[bool, typer.Option(help="No progress bars or table.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
     db: DbOption = None,

@@ -14,7 +14,20 @@ from rich.progress import Progress
 
 from arena.catalog import estimate_vram_gb
 from arena.catalog.types import Bench as BenchDef
-from arena.cli.common import DbOption, catalog, console, err_console, open_store
+from arena.cli.common import (
+    BaseModelOpt,
+    DbOption,
+    HardwareNameOpt,
+    HardwareOpt,
+    NameOpt,
+    ParamsOpt,
+    PrecisionOpt,
+    VramOpt,
+    catalog,
+    console,
+    err_console,
+    open_store,
+)
 from arena.dataset import from_dict
 from arena.dataset.build import fill_build
 from arena.errors import ArenaError
@@ -148,13 +161,34 @@ Model = Annotated[
     str, typer.Option("--model", help="Build id the result belongs to (created if new).")
 ]
 Bench = Annotated[str, typer.Option("--bench", help="Bench id, e.g. chat or reasoning.")]
-Name = Annotated[str | None, typer.Option(help="Display name for a new build.")]
-BaseModel = Annotated[str | None, typer.Option("--base-model", help="HF id of the base model.")]
-Precision = Annotated[str | None, typer.Option(help="bf16, fp8, nvfp4, q4_k_m, ...")]
-Params = Annotated[float | None, typer.Option("--params-b", help="Total params, billions.")]
-Vram = Annotated[float | None, typer.Option("--vram-gb", help="VRAM in GB (method: manual).")]
-Hw = Annotated[str, typer.Option("--hardware", help="Hardware id.")]
-HwName = Annotated[str | None, typer.Option("--hardware-name", help="Hardware display name.")]
+Name = NameOpt
+BaseModel = BaseModelOpt
+Precision = PrecisionOpt
+Params = ParamsOpt
+Vram = VramOpt
+Hw = HardwareOpt
+HwName = HardwareNameOpt
+
+
+def build_opts(
+    name: str | None,
+    base_model: str | None,
+    precision: str | None,
+    params_b: float | None,
+    vram_gb: float | None,
+    hardware: str,
+    hardware_name: str | None,
+) -> dict[str, object]:
+    """The keyword arguments of ensure_build from the shared build options."""
+    return {
+        "name": name,
+        "base_model": base_model,
+        "precision": precision,
+        "params_b": params_b,
+        "vram_gb": vram_gb,
+        "hardware": hardware,
+        "hardware_name": hardware_name,
+    }
 
 
 def _store_one(db: str | None, model: str, rec: BenchRecord, opts: dict[str, object]) -> None:
@@ -218,15 +252,7 @@ def import_llama_benchy(
         db,
         model,
         rec,
-        dict(
-            name=name,
-            base_model=base_model,
-            precision=precision,
-            params_b=params_b,
-            vram_gb=vram_gb,
-            hardware=hardware,
-            hardware_name=hardware_name,
-        ),
+        build_opts(name, base_model, precision, params_b, vram_gb, hardware, hardware_name),
     )
 
 
@@ -263,15 +289,7 @@ def import_vllm_bench(
         db,
         model,
         rec,
-        dict(
-            name=name,
-            base_model=base_model,
-            precision=precision,
-            params_b=params_b,
-            vram_gb=vram_gb,
-            hardware=hardware,
-            hardware_name=hardware_name,
-        ),
+        build_opts(name, base_model, precision, params_b, vram_gb, hardware, hardware_name),
     )
 
 
