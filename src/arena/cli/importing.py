@@ -12,7 +12,6 @@ from typing import Annotated, Any
 import typer
 from rich.progress import Progress
 
-from arena.catalog import estimate_vram_gb
 from arena.catalog.types import Bench as BenchDef
 from arena.cli.common import (
     BaseModelOpt,
@@ -145,16 +144,7 @@ def ensure_build(
     b = dataclasses.replace(b, **{k: v for k, v in updates.items() if v is not None})
     if vram_gb is not None:
         b = dataclasses.replace(b, vram_gb=vram_gb, vram_method="manual", vram_source="--vram-gb")
-    elif b.vram_gb is None:
-        est = estimate_vram_gb(b.params_total_b, b.precision)
-        if est is not None:
-            b = dataclasses.replace(
-                b,
-                vram_gb=est,
-                vram_method="estimated",
-                vram_source=f"{b.params_total_b} B params x {b.precision}",
-            )
-    return b, hw
+    return fill_build(b, None), hw
 
 
 Model = Annotated[

@@ -34,17 +34,8 @@ def tier_of(norm: float) -> Tier:
     return "middle"
 
 
-def dominated(i: int, points: Sequence[tuple[float, float]]) -> bool:
-    """Another point is >= on both axes and > on at least one."""
-    qi, gi = points[i]
-    for j, (qj, gj) in enumerate(points):
-        if j != i and qj >= qi and gj >= gi and (qj > qi or gj > gi):
-            return True
-    return False
-
-
 def dominated_all(points: Sequence[tuple[float, float]]) -> list[bool]:
-    """dominated() for every point in O(n log n), so a 1,000-build cohort ranks quickly."""
+    """Per point: another is >= on both axes and > on one; O(n log n) for 1,000-build cohorts."""
     # Walk quality groups from high to low: a point is dominated by a higher-quality point with
     # at least its throughput, or by an equal-quality point with more throughput.
     order = sorted(range(len(points)), key=lambda k: -points[k][0])
@@ -103,7 +94,8 @@ def rank(
             flags.append("leader")
         elif i == len(scored) - 1:
             flags.append("tail")
-        if quality_raw(c.quality) is None:
+        parts = quality_parts(c.quality)
+        if not parts:  # quality_raw is None exactly when there are no parts
             flags.append("no-quality")
         if k == 0:
             flags.append("no-measurement")
@@ -121,7 +113,7 @@ def rank(
                 precision=c.precision,
                 bucket=(size_bucket or {}).get(c.id),
                 quality_raw=q,
-                quality_parts=quality_parts(c.quality),
+                quality_parts=parts,
                 throughput_tps=g,
                 benches_measured=k,
                 benches_total=n_bench,

@@ -33,14 +33,20 @@ def ttft_of(rec: BenchRecord) -> float | None:
     return rec.ttft_p50_ms if rec.ttft_p50_ms is not None else rec.ttft_mean_ms
 
 
-def candidate(view: BuildView, prefer: Mapping[str, Sequence[str]] | None = None) -> Candidate:
-    """The scoring inputs of one build: chosen quality per metric, headline tok/s per bench."""
+def chosen_quality(
+    view: BuildView, prefer: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, QualityValue]:
+    """Per metric, the stored quality number the preference picks for this build."""
     prefer = prefer or {}
-    chosen = pick_quality(
+    return pick_quality(
         (QualityValue(q.metric, q.value, q.kind, q.build_id is not None) for q in view.quality),
         prefer.get("default", DEFAULT_PREFERENCE),
         {k: v for k, v in prefer.items() if k != "default"},
     )
+
+
+def candidate(view: BuildView, chosen: Mapping[str, QualityValue]) -> Candidate:
+    """The scoring inputs of one build: chosen quality per metric, headline tok/s per bench."""
     tps = {b: r.tps_per_user for b, r in view.results.items() if r.tps_per_user is not None}
     ttft = {b: t for b, r in view.results.items() if (t := ttft_of(r)) is not None}
     return Candidate(
@@ -53,16 +59,6 @@ def candidate(view: BuildView, prefer: Mapping[str, Sequence[str]] | None = None
         tps=tps,
         ttft_ms=ttft,
     )
-
-
-def chosen_kinds(view: BuildView, prefer: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """Which kind (measured, model-card, ...) fed each quality metric of one build."""
-    chosen = pick_quality(
-        (QualityValue(q.metric, q.value, q.kind, q.build_id is not None) for q in view.quality),
-        prefer.get("default", DEFAULT_PREFERENCE),
-        {k: v for k, v in prefer.items() if k != "default"},
-    )
-    return {m: v.kind for m, v in chosen.items()}
 
 
 @dataclass(frozen=True)
@@ -82,10 +78,14 @@ def prepare(
 ) -> Prepared:
     """Everything about the builds that does not depend on preset, bucket or weights."""
     merged = {**catalog.quality_prefer, **(prefer or {})}
+    chosen = [chosen_quality(v, merged) for v in views]
     return Prepared(
-        candidates=[candidate(v, merged) for v in views],
+        candidates=[candidate(v, c) for v, c in zip(views, chosen, strict=True)],
         sizes={v.build.id: catalog.size_bucket(v.build.params_total_b) for v in views},
-        kinds={v.build.id: chosen_kinds(v, merged) for v in views},
+        kinds={
+            v.build.id: {m: q.kind for m, q in c.items()}
+            for v, c in zip(views, chosen, strict=True)
+        },
         methods={v.build.id: v.build.vram_method for v in views},
         origins={v.build.id: v.origin.removeprefix("dataset:") for v in views},
         dates={v.build.id: v.build.run_date for v in views},

@@ -90,8 +90,6 @@ class Store:
         """Create or update one build and its results in one transaction."""
         with self.session() as s:
             writes.put_hardware(s, hardware)
-            if s.get(BaseModelRow, build.base_model) is None:
-                writes.put_base_model(s, BaseModelInfo(id=build.base_model))
             writes.put_build(s, build, "user")
             for rec in results:
                 writes.put_result(s, build.id, rec)
@@ -108,8 +106,6 @@ class Store:
         """Add or replace quality numbers (keyed by base model, build, metric, kind)."""
         with self.session() as s:
             for q in records:
-                if s.get(BaseModelRow, q.base_model) is None:
-                    writes.put_base_model(s, BaseModelInfo(id=q.base_model))
                 writes.put_quality(s, q)
 
     def delete_build(self, build_id: str) -> bool:

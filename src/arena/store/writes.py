@@ -108,6 +108,8 @@ def put_result(s: Session, build_id: str, r: BenchRecord) -> None:
 
 def put_quality(s: Session, q: QualityRecord) -> None:
     """Insert or replace one quality number by its key."""
+    if s.get(BaseModelRow, q.base_model) is None:
+        put_base_model(s, BaseModelInfo(id=q.base_model))
     build_id = q.build_id or ""
     row = s.scalars(
         select(QualityScore).where(

@@ -202,7 +202,14 @@ def test_fast_dominance_matches_the_definition() -> None:
     """dominated_all agrees with the pairwise definition on random points with many ties."""
     import random
 
-    from arena.scoring.engine import dominated, dominated_all
+    from arena.scoring.engine import dominated_all
+
+    def dominated(i: int, pts: list[tuple[float, float]]) -> bool:
+        qi, gi = pts[i]
+        return any(
+            j != i and qj >= qi and gj >= gi and (qj > qi or gj > gi)
+            for j, (qj, gj) in enumerate(pts)
+        )
 
     rng = random.Random(7)
     for _ in range(200):
