@@ -32,7 +32,6 @@ import random
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -46,6 +45,7 @@ from arena.bench.client import RequestResult, Timeouts, make_session, payload
 from arena.bench.closed import Target, run_closed
 from arena.bench.prompts import WORDS, PromptMaker, words
 from arena.catalog.types import Bench
+from child import child_server
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = "ref-model"
@@ -72,26 +72,8 @@ srv.stop()
 @contextmanager
 def reference_server(ttft: float, itl: float, cpus: str = "") -> Iterator[str]:
     """The reference server in a child process (own GIL and loop); yields its /v1 base URL."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER_CODE, str(REPO), str(ttft), str(itl), cpus],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
-        if not url.startswith("http"):
-            raise RuntimeError("reference server did not start")
+    with child_server(SERVER_CODE, str(REPO), str(ttft), str(itl), cpus) as url:
         yield url
-    finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 # -- the floor: a bare client --------------------------------------------------------------------

@@ -26,8 +26,6 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -41,6 +39,7 @@ import uvloop
 from arena.bench.client import RequestResult, Timeouts, _consume, make_session, payload
 from arena.bench.client import stream_request as engine_stream
 from arena.bench.sse import SSEParser
+from child import child_server
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = "ref-model"
@@ -112,24 +111,11 @@ sys.stdin.read()
 def server(kind: str, tokens: int, cpu: str) -> Iterator[str]:
     """The chosen server in a child process pinned to `cpu`; yields its /v1 base URL."""
     if kind == "fast":
-        cmd = [sys.executable, "-c", FAST_SERVER_CODE, str(tokens), cpu]
+        args = (FAST_SERVER_CODE, str(tokens), cpu)
     else:
-        cmd = [sys.executable, "-c", REFERENCE_SERVER_CODE, str(REPO), cpu]
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
-        if not url.startswith("http"):
-            raise RuntimeError(f"{kind} server did not start")
+        args = (REFERENCE_SERVER_CODE, str(REPO), cpu)
+    with child_server(*args) as url:
         yield url
-    finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @dataclass

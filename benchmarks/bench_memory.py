@@ -18,8 +18,6 @@ import asyncio
 import gc
 import os
 import resource
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +27,7 @@ from typing import Any
 import uvloop
 
 from arena.bench.client import Timeouts, make_session, payload, stream_request
+from child import child_server
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = "ref-model"
@@ -49,22 +48,8 @@ sys.stdin.read()
 @contextmanager
 def reference_server(ttft: float, itl: float) -> Iterator[str]:
     """The reference server in a child process; yields its /v1 base URL."""
-    cmd = [sys.executable, "-c", SERVER_CODE, str(REPO), str(ttft), str(itl)]
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
-        if not url.startswith("http"):
-            raise RuntimeError("reference server did not start")
+    with child_server(SERVER_CODE, str(REPO), str(ttft), str(itl)) as url:
         yield url
-    finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def status_kb(field: str) -> int:
