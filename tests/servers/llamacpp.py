@@ -13,7 +13,6 @@ import http.client
 import importlib.util
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -27,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-READY_MARK = "ARENA-LLAMACPP-LISTENING "
+READY_FILE = "listening.url"  # the child writes its URL here (atomic rename), apart from the log
 SMOLLM2_ALIAS = "smollm2-135m-instruct"
 TINY_ALIAS = "tiny-llama"
 
@@ -132,6 +131,7 @@ class LlamaCppServer:
         ]
         if self._workdir is not None:
             cmd += ["--remove-on-exit", str(self._workdir)]
+            cmd += ["--ready-file", str(self._workdir / READY_FILE)]
         if self.kv_unified:
             cmd.append("--kv-unified")
         if self.n_threads_http is not None:
@@ -157,7 +157,9 @@ class LlamaCppServer:
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
         try:
-            self._root_url = self._wait_listening(log_path, t0 + self.start_timeout)
+            self._root_url = self._wait_listening(
+                self._workdir / READY_FILE, t0 + self.start_timeout
+            )
             self._wait_models(t0 + self.start_timeout)
         except BaseException:
             self.stop()
@@ -169,13 +171,16 @@ class LlamaCppServer:
         tail = self.log()[-6000:]
         return LlamaCppServerError(f"llama.cpp server {why}; its log:\n{tail}")
 
-    def _wait_listening(self, log_path: Path, deadline: float) -> str:
+    def _wait_listening(self, ready_path: Path, deadline: float) -> str:
+        """Poll for the child's ready file: the native server logs to the same stream from
+        its own threads, so a marker line in the log can be split by a log line (seen in CI)."""
         assert self._proc is not None
-        pattern = re.compile(re.escape(READY_MARK) + r"(http://\S+)")
         while time.monotonic() < deadline:
-            found = pattern.search(log_path.read_text(errors="replace"))
-            if found:
-                return found.group(1).rstrip("/")
+            with contextlib.suppress(FileNotFoundError):
+                url = ready_path.read_text().strip()
+                if not url.startswith("http://"):
+                    raise self._fail(f"wrote an unexpected listening address {url!r}")
+                return url.rstrip("/")
             if self._proc.poll() is not None:
                 raise self._fail(f"exited with code {self._proc.returncode} during start-up")
             time.sleep(0.02)
@@ -375,6 +380,7 @@ def _serve(argv: list[str] | None = None) -> None:
     parser.add_argument("--n-threads-http", type=int, default=-1)
     parser.add_argument("--kv-unified", action="store_true")
     parser.add_argument("--remove-on-exit", help="directory (the log's) to delete on exit")
+    parser.add_argument("--ready-file", help="file to write the listening URL to, atomically")
     args = parser.parse_args(argv)
 
     import xllamacpp  # type: ignore[import-untyped]
@@ -392,7 +398,11 @@ def _serve(argv: list[str] | None = None) -> None:
     params.n_threads_http = args.n_threads_http
     params.endpoint_metrics = True
     server = xllamacpp.Server(params)  # loads the model, then serves from background threads
-    print(READY_MARK + server.listening_address, flush=True)
+    print("listening on", server.listening_address, flush=True)
+    if args.ready_file:
+        tmp = args.ready_file + ".tmp"
+        Path(tmp).write_text(server.listening_address + "\n")
+        os.replace(tmp, args.ready_file)
     with contextlib.suppress(OSError, ValueError):
         sys.stdin.buffer.read()
     if args.remove_on_exit:  # the parent may be gone (killed): leave no temporary files behind
