@@ -17,7 +17,7 @@ from arena.catalog import load_catalog
 from arena.catalog.types import Weights
 from arena.records import BenchRecord, BuildInfo, HardwareInfo, Provenance
 from arena.scoring import make_weights
-from arena.service import build_detail, leaderboard, leaderboard_json
+from arena.service import build_detail, leaderboard, leaderboard_json, leaderboard_text, prepare
 from arena.store import Store
 from arena.web import CSP, create_app
 
@@ -68,6 +68,25 @@ def test_leaderboard_is_the_cli_json(app: FastAPI, db: str, preset: str, bucket:
     assert res.status_code == 200
     assert res.headers["content-type"].startswith("application/json")
     assert res.json() == expected_board(db, preset, bucket)
+
+
+def test_reused_row_text_encodes_exactly_like_json_dumps(db: str) -> None:
+    store = Store.open(db)
+    views, cat, datasets = store.builds(), load_catalog(), store.datasets()
+    prepared = prepare(views, cat)
+    heads: dict[tuple[str, str, str], str] = {}
+    seen = set()
+    for w in (None, make_weights(20, 70, 10), make_weights(0, 0, 100)):
+        for preset in cat.presets:
+            for bucket in cat.buckets:
+                lb = leaderboard(views, cat, preset, bucket, w, datasets, prepared=prepared)
+                text = leaderboard_text(lb, heads)
+                assert text == json.dumps(leaderboard_json(lb), ensure_ascii=False)
+                seen.add(text)
+    assert len(heads) == len(cat.presets) * sum(
+        len(leaderboard(views, cat, "aggregate", b).ranking.rows) for b in cat.buckets
+    )
+    assert len(seen) > len(cat.presets) * len(cat.buckets)  # the weights changed the output
 
 
 def test_leaderboard_defaults_and_custom_weights(app: FastAPI, db: str) -> None:

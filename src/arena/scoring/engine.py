@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from arena.catalog.types import Bucket, Preset, Weights
 from arena.scoring.quality import quality_parts, quality_raw
-from arena.scoring.types import Candidate, Ranking, Row, Tier
+from arena.scoring.types import Candidate, Cohort, Ranking, Row, Tier
 
 
 def throughput_raw(c: Candidate, benches: Sequence[str]) -> tuple[float, int]:
@@ -57,15 +57,13 @@ def dominated_all(points: Sequence[tuple[float, float]]) -> list[bool]:
     return out
 
 
-def rank(
+def cohort(
     candidates: Sequence[Candidate],
     preset: Preset,
     bucket: Bucket,
     size_bucket: dict[str, str | None] | None = None,
-    weights: Weights | None = None,
-) -> Ranking:
-    """Rank the builds of one bucket for one preset (optionally with custom weights)."""
-    w = weights or preset.weights
+) -> Cohort:
+    """The weight-independent part of a ranking: raw values, Q/G/E, frontier, data flags."""
     visible = [c for c in candidates if bucket.contains(c.params_total_b)]
     raw: list[tuple[Candidate, float, float, int, float]] = []
     for c in visible:
@@ -76,25 +74,12 @@ def rank(
     q_max = max((r[1] for r in raw), default=0.0)
     g_max = max((r[2] for r in raw), default=0.0)
     e_max = max((r[4] for r in raw), default=0.0)
-    scored = []
-    for c, q, g, k, e in raw:
-        dims = (relative(q, q_max), relative(g, g_max), relative(e, e_max))
-        scored.append((c, q, g, k, e, dims, weighted(*dims, w)))
-    scored.sort(key=lambda s: (-s[6], -s[2], s[0].id))
-    scores = [s[6] for s in scored]
-    lo, hi = (min(scores), max(scores)) if scores else (0.0, 0.0)
-    points = [(s[1], s[2]) for s in scored]
-    is_dominated = dominated_all(points)
-    rows: list[Row] = []
+    is_dominated = dominated_all([(q, g) for _, q, g, _, _ in raw])
     n_bench = len(preset.benches)
-    for i, (c, q, g, k, e, (qd, gd, ed), score) in enumerate(scored):
-        norm = (score - lo) / (hi - lo) if hi > lo else 1.0
-        flags: list[str] = []
-        if i == 0:
-            flags.append("leader")
-        elif i == len(scored) - 1:
-            flags.append("tail")
+    rows: list[Row] = []
+    for (c, q, g, k, e), dominated in zip(raw, is_dominated, strict=True):
         parts = quality_parts(c.quality)
+        flags: list[str] = []
         if not parts:  # quality_raw is None exactly when there are no parts
             flags.append("no-quality")
         if k == 0:
@@ -103,11 +88,9 @@ def rank(
             flags.append("partial-benches")
         if not c.vram_gb:
             flags.append("no-vram")
-        # an unmeasured build is not a speed/quality trade-off: it stays off the frontier
-        on_front = k > 0 and not is_dominated[i]
         rows.append(
             Row(
-                rank=i + 1,
+                rank=0,
                 model=c.id,
                 name=c.name,
                 precision=c.precision,
@@ -120,17 +103,73 @@ def rank(
                 vram_gb=c.vram_gb,
                 efficiency_raw=e,
                 ttft_ms=c.ttft_ms.get(preset.ttft_bench),
-                Q=qd,
-                G=gd,
-                E=ed,
-                score=score,
-                norm=norm,
-                tier=tier_of(norm),
-                pareto=on_front,
+                Q=relative(q, q_max),
+                G=relative(g, g_max),
+                E=relative(e, e_max),
+                score=0.0,
+                norm=0.0,
+                tier="middle",
+                # an unmeasured build is not a speed/quality trade-off: it stays off the frontier
+                pareto=k > 0 and not dominated,
                 flags=tuple(flags),
             )
         )
     frontier = [
         r.model for r in sorted(rows, key=lambda r: (r.throughput_tps, r.quality_raw)) if r.pareto
     ]
-    return Ranking(weights=w, rows=rows, frontier=frontier)
+    return Cohort(weights=preset.weights, rows=rows, frontier=frontier)
+
+
+def order(base: Cohort, weights: Weights | None = None) -> Ranking:
+    """Score a cohort with the preset's or custom weights, sort, and set rank, norm and tier."""
+    w = weights or base.weights
+    scored = sorted(
+        ((weighted(r.Q, r.G, r.E, w), r) for r in base.rows),
+        key=lambda s: (-s[0], -s[1].throughput_tps, s[1].model),
+    )
+    lo, hi = (scored[-1][0], scored[0][0]) if scored else (0.0, 0.0)
+    rows: list[Row] = []
+    last = len(scored) - 1
+    for i, (score, r) in enumerate(scored):
+        norm = (score - lo) / (hi - lo) if hi > lo else 1.0
+        position = ("leader",) if i == 0 else ("tail",) if i == last else ()
+        rows.append(_ranked(r, i + 1, score, norm, position + r.flags))
+    return Ranking(weights=w, rows=rows, frontier=base.frontier)
+
+
+def _ranked(r: Row, rank: int, score: float, norm: float, flags: tuple[str, ...]) -> Row:
+    """A copy of a cohort row with its place set (cohort rows are shared, never changed)."""
+    return Row(
+        rank=rank,
+        model=r.model,
+        name=r.name,
+        precision=r.precision,
+        bucket=r.bucket,
+        quality_raw=r.quality_raw,
+        quality_parts=r.quality_parts,
+        throughput_tps=r.throughput_tps,
+        benches_measured=r.benches_measured,
+        benches_total=r.benches_total,
+        vram_gb=r.vram_gb,
+        efficiency_raw=r.efficiency_raw,
+        ttft_ms=r.ttft_ms,
+        Q=r.Q,
+        G=r.G,
+        E=r.E,
+        score=score,
+        norm=norm,
+        tier=tier_of(norm),
+        pareto=r.pareto,
+        flags=flags,
+    )
+
+
+def rank(
+    candidates: Sequence[Candidate],
+    preset: Preset,
+    bucket: Bucket,
+    size_bucket: dict[str, str | None] | None = None,
+    weights: Weights | None = None,
+) -> Ranking:
+    """Rank the builds of one bucket for one preset (optionally with custom weights)."""
+    return order(cohort(candidates, preset, bucket, size_bucket), weights)

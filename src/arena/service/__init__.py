@@ -6,6 +6,7 @@ from arena.service.leaderboard import (
     Prepared,
     leaderboard,
     leaderboard_json,
+    leaderboard_text,
     prepare,
 )
 
@@ -15,5 +16,6 @@ __all__ = [
     "build_detail",
     "leaderboard",
     "leaderboard_json",
+    "leaderboard_text",
     "prepare",
 ]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from arena.catalog.types import Catalog, Weights
 from arena.errors import ArenaError
 from arena.records import BenchRecord
-from arena.scoring import Candidate, QualityValue, Ranking, pick_quality, rank
+from arena.scoring import Candidate, Cohort, QualityValue, Ranking, Row, cohort, order, pick_quality
 from arena.scoring.quality import DEFAULT_PREFERENCE
 from arena.store.views import BuildView
 
@@ -71,6 +72,17 @@ class Prepared:
     methods: dict[str, str | None]
     origins: dict[str, str]
     dates: dict[str, str | None]
+    cohorts: dict[tuple[str, str], Cohort] = field(default_factory=dict, repr=False)
+
+    def cohort(self, catalog: Catalog, preset: str, bucket: str) -> Cohort:
+        """The weight-independent ranking of one preset x bucket, computed once."""
+        found = self.cohorts.get((preset, bucket))
+        if found is None:
+            found = cohort(
+                self.candidates, catalog.presets[preset], catalog.buckets[bucket], self.sizes
+            )
+            self.cohorts[(preset, bucket)] = found
+        return found
 
 
 def prepare(
@@ -112,7 +124,7 @@ def leaderboard(
             f"unknown bucket '{bucket}'; expected one of: {', '.join(catalog.buckets)}"
         )
     p = prepared or prepare(views, catalog, prefer)
-    ranking = rank(p.candidates, catalog.presets[preset], catalog.buckets[bucket], p.sizes, weights)
+    ranking = order(p.cohort(catalog, preset, bucket), weights)
     visible = {r.model for r in ranking.rows}
     origins = {p.origins[m] for m in visible}
     attributions = [
@@ -138,8 +150,41 @@ def _r(x: float | None, nd: int = 2) -> float | None:
     return None if x is None else round(x, nd)
 
 
-def leaderboard_json(lb: Leaderboard) -> dict[str, Any]:
-    """The documented JSON shape of `arena leaderboard --format json` and /api/leaderboard."""
+def _row_head(lb: Leaderboard, r: Row) -> dict[str, Any]:
+    """The fields of a row that do not depend on the weights (everything but rank and score)."""
+    return {
+        "model": r.model,
+        "name": r.name,
+        "precision": r.precision,
+        "bucket": r.bucket,
+        "quality_raw": _r(r.quality_raw),
+        "quality_parts": {k: _r(v) for k, v in r.quality_parts.items()},
+        "quality_kinds": {k: lb.quality_kinds.get(r.model, {}).get(k) for k in r.quality_parts},
+        "throughput_tps": _r(r.throughput_tps),
+        "benches_measured": r.benches_measured,
+        "benches_total": r.benches_total,
+        "vram_gb": _r(r.vram_gb),
+        "vram_method": lb.vram_methods.get(r.model),
+        "efficiency_raw": _r(r.efficiency_raw, 3),
+        "ttft_ms": _r(r.ttft_ms, 1),
+        "Q": _r(r.Q),
+        "G": _r(r.G),
+        "E": _r(r.E),
+    }
+
+
+def _row_tail(r: Row) -> dict[str, Any]:
+    """The fields of a row that the weights set."""
+    return {
+        "score": _r(r.score),
+        "norm": _r(r.norm, 4),
+        "tier": r.tier,
+        "pareto": r.pareto,
+        "flags": list(r.flags),
+    }
+
+
+def _envelope(lb: Leaderboard) -> dict[str, Any]:
     w = lb.ranking.weights
     return {
         "preset": lb.preset,
@@ -149,34 +194,24 @@ def leaderboard_json(lb: Leaderboard) -> dict[str, Any]:
         "frontier": lb.ranking.frontier,
         "attribution": lb.attributions,
         "latest_run": lb.latest_run,
-        "rows": [
-            {
-                "rank": r.rank,
-                "model": r.model,
-                "name": r.name,
-                "precision": r.precision,
-                "bucket": r.bucket,
-                "quality_raw": _r(r.quality_raw),
-                "quality_parts": {k: _r(v) for k, v in r.quality_parts.items()},
-                "quality_kinds": {
-                    k: lb.quality_kinds.get(r.model, {}).get(k) for k in r.quality_parts
-                },
-                "throughput_tps": _r(r.throughput_tps),
-                "benches_measured": r.benches_measured,
-                "benches_total": r.benches_total,
-                "vram_gb": _r(r.vram_gb),
-                "vram_method": lb.vram_methods.get(r.model),
-                "efficiency_raw": _r(r.efficiency_raw, 3),
-                "ttft_ms": _r(r.ttft_ms, 1),
-                "Q": _r(r.Q),
-                "G": _r(r.G),
-                "E": _r(r.E),
-                "score": _r(r.score),
-                "norm": _r(r.norm, 4),
-                "tier": r.tier,
-                "pareto": r.pareto,
-                "flags": list(r.flags),
-            }
-            for r in lb.ranking.rows
-        ],
     }
+
+
+def leaderboard_json(lb: Leaderboard) -> dict[str, Any]:
+    """The documented JSON shape of `arena leaderboard --format json` and /api/leaderboard."""
+    rows = [{"rank": r.rank, **_row_head(lb, r), **_row_tail(r)} for r in lb.ranking.rows]
+    return {**_envelope(lb), "rows": rows}
+
+
+def leaderboard_text(lb: Leaderboard, heads: dict[tuple[str, str, str], str]) -> str:
+    """`json.dumps(leaderboard_json(lb))`, reusing each row's weight-independent text in `heads`
+    (keyed preset, bucket, model; valid for one Prepared), so re-weighting skips re-encoding."""
+    parts: list[str] = []
+    for r in lb.ranking.rows:
+        key = (lb.preset, lb.bucket, r.model)
+        head = heads.get(key)
+        if head is None:
+            head = heads[key] = json.dumps(_row_head(lb, r), ensure_ascii=False)[1:-1]
+        parts.append(f'{{"rank": {r.rank}, {head}, {json.dumps(_row_tail(r))[1:]}')
+    envelope = json.dumps(_envelope(lb), ensure_ascii=False)[:-1]
+    return f'{envelope}, "rows": [{", ".join(parts)}]}}'

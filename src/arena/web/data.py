@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -13,7 +12,7 @@ from typing import Any
 
 from arena.catalog import Catalog, load_catalog
 from arena.catalog.types import Weights
-from arena.service import Prepared, build_detail, leaderboard, leaderboard_json, prepare
+from arena.service import Prepared, build_detail, leaderboard, leaderboard_text, prepare
 from arena.store import BuildView, Store
 
 log = logging.getLogger(__name__)
@@ -34,6 +33,7 @@ class BoardData:
         self._datasets: dict[str, dict[str, Any]] = {}
         self._boards: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
         self._prepared: Prepared | None = None
+        self._heads: dict[tuple[str, str, str], str] = {}
 
     def _fingerprint(self) -> tuple[Any, ...]:
         """Cheap change detector: SQLite file stats, else a time slot."""
@@ -63,6 +63,7 @@ class BoardData:
             self._by_id = {v.build.id: v for v in views}
             self._datasets = self.store.datasets()
             self._prepared = prepare(views, self.catalog)
+            self._heads = {}
             self._boards.clear()
             self._key = key
 
@@ -86,14 +87,14 @@ class BoardData:
         wkey = None if weights is None else astuple3(weights)
         with self._lock:
             data_key, views, datasets = self._key, self._views, self._datasets
-            prepared = self._prepared
+            prepared, heads = self._prepared, self._heads
             key = (data_key, preset, bucket, wkey)
             cached = self._boards.get(key)
             if cached is not None:
                 self._boards.move_to_end(key)
                 return cached
         lb = leaderboard(views, self.catalog, preset, bucket, weights, datasets, prepared=prepared)
-        body = json.dumps(leaderboard_json(lb), ensure_ascii=False).encode("utf-8")
+        body = leaderboard_text(lb, heads).encode("utf-8")
         with self._lock:
             self._boards[key] = body
             while len(self._boards) > MAX_BOARDS:

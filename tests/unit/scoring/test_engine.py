@@ -6,7 +6,7 @@ import pytest
 
 from arena.catalog.types import Bucket, Preset, Weights
 from arena.errors import ArenaError
-from arena.scoring import Candidate, make_weights, rank
+from arena.scoring import Candidate, cohort, make_weights, order, rank
 from arena.scoring.engine import weighted
 
 ALL = Bucket("all", "All")
@@ -217,3 +217,20 @@ def test_fast_dominance_matches_the_definition() -> None:
             (float(rng.randint(0, 5)), float(rng.randint(0, 5))) for _ in range(rng.randint(1, 12))
         ]
         assert dominated_all(pts) == [dominated(i, pts) for i in range(len(pts))]
+
+
+def test_one_cohort_reweighted_matches_a_fresh_ranking_and_stays_unchanged() -> None:
+    cands = [
+        cand("fast", {"mmlu_pro": 40}, {"a": 90, "b": 80, "c": 70}, vram=40),
+        cand("smart", {"mmlu_pro": 90}, {"a": 10, "b": 12}, vram=20),
+        cand("lean", {"mmlu_pro": 60}, {"a": 30, "b": 30, "c": 30}, vram=4),
+        cand("idle", {"mmlu_pro": 70}, {}, vram=8),
+    ]
+    base = cohort(cands, AGG, ALL)
+    before = [(r.model, r.rank, r.score, r.flags) for r in base.rows]
+    for w in (None, make_weights(0, 100, 0), make_weights(0, 0, 100), make_weights(50, 25, 25)):
+        assert order(base, w) == rank(cands, AGG, ALL, weights=w)
+    assert [(r.model, r.rank, r.score, r.flags) for r in base.rows] == before
+    assert [r.model for r in order(base, make_weights(0, 100, 0)).rows][0] == "fast"
+    assert [r.model for r in order(base, make_weights(0, 0, 100)).rows][0] == "lean"
+    assert order(base, make_weights(100, 0, 0)).rows[0].model == "smart"
