@@ -10,11 +10,19 @@ from collections.abc import Iterator
 import aiohttp
 import pytest
 
-from arena.bench.client import RequestResult, Timeouts, make_session, payload, stream_request
+from arena.bench.client import (
+    RequestResult,
+    Timeouts,
+    encode,
+    make_session,
+    payload,
+    stream_request,
+)
 from arena.bench.closed import Target, run_closed
 from arena.bench.open_loop import Job, run_open
 from arena.bench.prompts import PromptMaker
 from arena.bench.sanity import probe_force_length, sanity_check
+from arena.bench.stamping import rx_clock
 from arena.catalog.types import Bench
 from tests.servers.aio import run_async
 from tests.servers.reference import RefConfig, ReferenceServer, count_tokens
@@ -339,3 +347,32 @@ def test_reference_server_default_answer_is_not_suspect(srv: ReferenceServer) ->
     reason, answer = run_async(go())
     assert answer.startswith(" w0 w1")
     assert reason is None
+
+
+def test_send_time_is_taken_when_the_bytes_are_written_not_when_the_call_starts() -> None:
+    # A callback that holds the loop for 60 ms is queued right behind the request: it runs
+    # after aiohttp builds the request and before its body-writer task writes it. TTFT from
+    # the call would be >= 60 + 30 ms; from the write it is the server's 30 ms.
+    async def go(url: str) -> tuple[RequestResult, float, bool]:
+        t = Timeouts(first_token=5, between_tokens=2)
+        async with make_session(None, t) as s:
+            body = payload("ref-model", "chat", "one two", 4, True)
+            await stream_request(s, url, body, t)  # a pooled connection, so no connect wait
+            loop = asyncio.get_running_loop()
+            t_call = time.perf_counter()
+            task = asyncio.ensure_future(stream_request(s, url, body, t))
+            loop.call_soon(time.sleep, 0.06)
+            res = await task
+            async with s.post(url, data=encode(body)) as resp:
+                clock = rx_clock(resp)
+                await resp.read()
+            stamped = clock is not None and clock.rx_time is not None
+        return res, t_call, stamped
+
+    with ReferenceServer(RefConfig(ttft=0.03, itl=0.002)) as srv:
+        res, t_call, rx_stamped = run_async(go(srv.base_url + "/chat/completions"))
+    assert res.ok, res.error
+    assert res.t_send - t_call >= 0.059
+    assert res.ttft is not None
+    assert 0.029 <= res.ttft < 0.059
+    assert rx_stamped  # chunk arrival times come from the connection's protocol

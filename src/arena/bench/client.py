@@ -1,4 +1,4 @@
-"""One streaming request to an OpenAI-compatible server, timed chunk by chunk on the event loop."""
+"""One streaming request to an OpenAI-compatible server, timed chunk by chunk as bytes arrive."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import aiohttp
 
 from arena.bench.request import Endpoint, RequestResult, Timeouts, encode, payload
 from arena.bench.sse import SSEError, SSEParser
+from arena.bench.stamping import SendStamp, StampingConnector, rx_clock, send_clock
 
 __all__ = [
     "TEXT_CAP",
@@ -70,7 +71,11 @@ async def _stream_once(
     timeouts: Timeouts,
     headers: dict[str, str] | None = None,
 ) -> RequestResult:
-    """Send, read with iter_any, timestamp every content chunk; failures carry their reason."""
+    """Send, read with iter_any, timestamp every content chunk; failures carry their reason.
+
+    t_send is when the request's bytes are written, a chunk's time when its bytes reached
+    aiohttp's protocol (see stamping.py); several arrivals read at once share the latest
+    arrival's time, an upper bound for each."""
     res = RequestResult()
     parser = SSEParser()
     loop = asyncio.get_running_loop()
@@ -79,15 +84,17 @@ async def _stream_once(
         async with asyncio.timeout(timeouts.connect + timeouts.first_token) as limit:
             data = body if isinstance(body, bytes) else encode(body)
             hdrs = {"Content-Type": "application/json", **(headers or {})}
-            async with session.post(url, data=data, headers=hdrs) as resp:
+            stamp = SendStamp(res)  # t_send moves to the moment the bytes are written
+            async with session.post(url, data=data, headers=hdrs, trace_request_ctx=stamp) as resp:
                 res.status = resp.status
                 if resp.status >= 400:
                     detail = (await resp.text())[:200].replace("\n", " ")
                     res.error = f"HTTP {resp.status}: {detail}"
                     return res
                 limit.reschedule(loop.time() + timeouts.first_token)
+                clock = rx_clock(resp)
                 async for raw in resp.content.iter_any():
-                    now = time.perf_counter()
+                    now = clock.rx_time if clock and clock.rx_time else time.perf_counter()
                     seen = len(res.content_times)
                     done = _consume(res, parser.feed(raw), now)
                     # only generated text moves the deadline: SSE comments (": ping"), role-only
@@ -95,6 +102,7 @@ async def _stream_once(
                     if len(res.content_times) > seen:
                         limit.reschedule(loop.time() + timeouts.between_tokens)
                     if done:
+                        res.t_done = now
                         break
                 else:
                     _consume(res, parser.close(), time.perf_counter())
@@ -114,7 +122,8 @@ async def _stream_once(
     except _StreamError as exc:
         res.error = str(exc)
         return res
-    res.t_done = time.perf_counter()
+    if res.t_done is None:
+        res.t_done = time.perf_counter()
     if res.t_first is None:
         res.error = res.error or "stream ended without generated text"
         return res
@@ -170,7 +179,8 @@ def make_session(api_key: str | None, timeouts: Timeouts) -> aiohttp.ClientSessi
     return aiohttp.ClientSession(
         # idle connections are dropped before the 5 s keep-alive of uvicorn (vLLM, SGLang) and
         # cpp-httplib (llama.cpp), so a pooled connection is rarely closed under a request
-        connector=aiohttp.TCPConnector(limit=0, force_close=False, keepalive_timeout=3.0),
+        connector=StampingConnector(limit=0, force_close=False, keepalive_timeout=3.0),
         timeout=aiohttp.ClientTimeout(total=None, sock_connect=timeouts.connect),
         headers=headers,
+        trace_configs=[send_clock()],
     )
