@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import collections
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -147,16 +149,39 @@ def test_mmlu_pro_bad_row_is_one_line(tmp_path: Path) -> None:
         load(f)
 
 
+def test_mmlu_pro_parquet_reads_like_the_jsonl(tmp_path: Path) -> None:
+    import gzip
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with gzip.open(MMLU_PRO_FILE, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(next(fh)) for _ in range(40)]
+    jsonl = tmp_path / "slice.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    # the Hugging Face parquet pads every question to 10 options with "N/A"
+    padded = [{**r, "options": r["options"] + ["N/A"] * (10 - len(r["options"]))} for r in rows]
+    assert any(len(r["options"]) < 10 for r in rows)
+    parquet = tmp_path / "test-00000-of-00001.parquet"
+    pq.write_table(pa.Table.from_pylist(padded), parquet)
+    assert load(parquet) == load(jsonl)
+
+
 def test_mmlu_pro_parquet_without_pyarrow_says_what_to_do(tmp_path: Path) -> None:
     f = tmp_path / "test.parquet"
     f.write_bytes(b"PAR1")
-    try:
-        import pyarrow  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
-    except ImportError:
-        with pytest.raises(ArenaError, match="pip install pyarrow"):
-            load(f)
-    else:
-        pytest.skip("pyarrow is installed")
+    code = (
+        "import sys; sys.modules['pyarrow'] = None\n"  # as if pyarrow were not installed
+        "from pathlib import Path\n"
+        "from arena.errors import ArenaError\n"
+        "from arena.evals.mmlu_pro import load\n"
+        "try:\n"
+        f"    load(Path({str(f)!r}))\n"
+        "except ArenaError as exc:\n"
+        "    print(exc)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "reading parquet needs pyarrow (pip install pyarrow)" in out.stdout
 
 
 def test_gpqa_aes_zip_is_a_clear_error(tmp_path: Path) -> None:
