@@ -376,3 +376,16 @@ def test_send_time_is_taken_when_the_bytes_are_written_not_when_the_call_starts(
     assert res.ttft is not None
     assert 0.029 <= res.ttft < 0.059
     assert rx_stamped  # chunk arrival times come from the connection's protocol
+
+
+def test_a_request_on_a_pooled_connection_the_server_dropped_is_sent_once_more() -> None:
+    async def go(url: str) -> list[RequestResult]:
+        t = Timeouts(first_token=5, between_tokens=2)
+        async with make_session(None, t) as s:
+            body = payload("ref-model", "chat", "one two", 4, True)
+            return [await stream_request(s, url, body, t) for _ in range(3)]
+
+    with ReferenceServer(RefConfig(ttft=0.005, itl=0.001, drop_reused=True)) as srv:
+        results = run_async(go(srv.base_url + "/chat/completions"))
+    assert [(r.ok, r.retried) for r in results] == [(True, False), (True, True), (True, True)]
+    assert srv.stats.requests == 3  # the dropped requests never reached the router

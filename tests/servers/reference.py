@@ -37,6 +37,7 @@ class RefConfig:
     tokens_per_chunk: int = 1  # >1: several tokens per SSE chunk (MTP / speculative decoding)
     reply: str = ""  # when set, the generated words (cycled) instead of " w0 w1 ..."
     reject_forced: int = 0  # HTTP status (e.g. 400, 422) for requests with ignore_eos/min_tokens
+    drop_reused: bool = False  # close a kept-alive connection on its next request, unanswered
 
 
 @dataclass
@@ -137,6 +138,7 @@ class ReferenceServer:
             self._tasks.add(task)
         self._writers.add(writer)
         try:
+            served = 0
             while True:
                 line = await reader.readline()
                 if not line:
@@ -149,6 +151,9 @@ class ReferenceServer:
                 n = int(headers.get("content-length", "0"))
                 raw = await reader.readexactly(n) if n else b""
                 t_recv = asyncio.get_running_loop().time()
+                served += 1
+                if served > 1 and self.config.drop_reused:
+                    return  # the race of a keep-alive timeout: the request meets a closing socket
                 keep = await self._route(method, path, raw, writer, t_recv)
                 if not keep:
                     return
