@@ -350,9 +350,9 @@ def test_reference_server_default_answer_is_not_suspect(srv: ReferenceServer) ->
 
 
 def test_send_time_is_taken_when_the_bytes_are_written_not_when_the_call_starts() -> None:
-    # A callback that holds the loop for 60 ms is queued right behind the request: it runs
+    # A callback that holds the loop for 200 ms is queued right behind the request: it runs
     # after aiohttp builds the request and before its body-writer task writes it. TTFT from
-    # the call would be >= 60 + 30 ms; from the write it is the server's 30 ms.
+    # the call would be >= 200 + 30 ms; from the write it is the server's 30 ms.
     async def go(url: str) -> tuple[RequestResult, float, bool]:
         t = Timeouts(first_token=5, between_tokens=2)
         async with make_session(None, t) as s:
@@ -361,7 +361,7 @@ def test_send_time_is_taken_when_the_bytes_are_written_not_when_the_call_starts(
             loop = asyncio.get_running_loop()
             t_call = time.perf_counter()
             task = asyncio.ensure_future(stream_request(s, url, body, t))
-            loop.call_soon(time.sleep, 0.06)
+            loop.call_soon(time.sleep, 0.2)
             res = await task
             async with s.post(url, data=encode(body)) as resp:
                 clock = rx_clock(resp)
@@ -372,9 +372,9 @@ def test_send_time_is_taken_when_the_bytes_are_written_not_when_the_call_starts(
     with ReferenceServer(RefConfig(ttft=0.03, itl=0.002)) as srv:
         res, t_call, rx_stamped = run_async(go(srv.base_url + "/chat/completions"))
     assert res.ok, res.error
-    assert res.t_send - t_call >= 0.059
+    assert res.t_send - t_call >= 0.199
     assert res.ttft is not None
-    assert 0.029 <= res.ttft < 0.059
+    assert 0.029 <= res.ttft < 0.199
     assert rx_stamped  # chunk arrival times come from the connection's protocol
 
 
