@@ -121,7 +121,7 @@ class Point:
                 self.ttfr.append(r.ttfr)
             if r.ttft is not None:
                 self.e2e_ttft.append(r.ttft)
-                est = max(0.0, (r.ttfr or 0.0) - latency)
+                est = max(0.0, prefill_end(r) - latency)
                 self.est_ppt.append(est)
                 if est > 0:
                     self.pp_req.append(p / est)
@@ -138,6 +138,15 @@ class Point:
             self.tg_total.append(gen / (max(lasts) - min(firsts)))
         if (peak := peak_rate(all_tokens)) > 0:
             self.peak.append(peak)
+
+
+def prefill_end(r: RequestResult) -> float:
+    """Seconds to the end of prefill: llama-benchy's ttfr (first chunk with `choices`), unless
+    that chunk came well before the first text - a role-only chunk sent at once, before prefill
+    (vllm#15106) - then the first text (e2e TTFT). vLLM and llama.cpp send the role chunk with
+    the first token, so there ttfr is kept and pp matches llama-benchy."""
+    ttfr, ttft = r.ttfr or 0.0, r.ttft or 0.0
+    return ttft if ttft - ttfr > 0.5 * ttft else ttfr
 
 
 def point_row(pt: Point, concurrency: int) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from arena.bench.client import RequestResult
-from arena.bench.closed import Point, peak_rate, point_row
+from arena.bench.closed import Point, peak_rate, point_row, prefill_end
 from arena.bench.prompts import PromptMaker
 from arena.bench.sanity import suspect_reason
 
@@ -76,9 +76,9 @@ def test_ttfr_counts_any_first_chunk_and_e2e_ttft_the_first_text() -> None:
 
 def test_request_level_std_pools_all_requests_of_all_runs() -> None:
     pt = Point()
-    # run 1: ttfr 10 ms and 30 ms; run 2: 20 ms and 40 ms (latency 0)
-    pt.add_batch([req(0, 0.010, [0.1, 0.2]), req(0, 0.030, [0.1, 0.2])], [100, 100], 0.0)
-    pt.add_batch([req(0, 0.020, [0.1, 0.2]), req(0, 0.040, [0.1, 0.2])], [100, 100], 0.0)
+    # run 1: ttfr 10 ms and 30 ms; run 2: 20 ms and 40 ms (latency 0); text 1 ms later
+    pt.add_batch([req(0, 0.010, [0.011, 0.2]), req(0, 0.030, [0.031, 0.2])], [100, 100], 0.0)
+    pt.add_batch([req(0, 0.020, [0.021, 0.2]), req(0, 0.040, [0.041, 0.2])], [100, 100], 0.0)
     row = point_row(pt, 2)
     assert row["ttfr_ms"] == pytest.approx(25.0)
     # numpy.std([10, 30, 20, 40]) = 11.18; the std of the run means (20, 30) would be 5
@@ -86,6 +86,20 @@ def test_request_level_std_pools_all_requests_of_all_runs() -> None:
     # est_ppt = ttfr - latency; pp t/s (req) = prompt tokens / est_ppt, pooled
     assert row["est_ppt_ms"] == pytest.approx(25.0)
     assert row["pp_tps_req"] == pytest.approx((10000 + 10000 / 3 + 5000 + 2500) / 4)
+
+
+def test_a_first_chunk_sent_long_before_the_text_does_not_end_prefill() -> None:
+    # role-only chunk at 1 ms, first text at 100 ms: prefill ended near 100 ms, not at 1 ms
+    early = req(0, 0.001, [0.100, 0.2])
+    assert prefill_end(early) == pytest.approx(0.100)
+    # role chunk with the first token (vLLM, llama.cpp): llama-benchy's ttfr is kept
+    together = req(0, 0.0995, [0.100, 0.2])
+    assert prefill_end(together) == pytest.approx(0.0995)
+    pt = Point()
+    pt.add_batch([early], [50], 0.0005)
+    row = point_row(pt, 1)
+    assert row["est_ppt_ms"] == pytest.approx(99.5)
+    assert row["pp_tps_req"] == pytest.approx(50 / 0.0995)
 
 
 def test_total_columns_take_one_value_per_run() -> None:
