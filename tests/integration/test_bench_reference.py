@@ -393,3 +393,17 @@ def test_a_request_on_a_pooled_connection_the_server_dropped_is_sent_once_more()
         results = run_async(go(srv.base_url + "/chat/completions"))
     assert [(r.ok, r.retried) for r in results] == [(True, False), (True, True), (True, True)]
     assert srv.stats.requests == 3  # the dropped requests never reached the router
+
+
+def test_a_fresh_connection_closed_before_any_answer_is_a_fault_not_resent() -> None:
+    async def go(url: str) -> RequestResult:
+        t = Timeouts(first_token=5, between_tokens=2)
+        async with make_session(None, t) as s:
+            return await stream_request(s, url, payload("ref-model", "chat", "a", 4, True), t)
+
+    with ReferenceServer(RefConfig(fault="drop")) as srv:
+        res = run_async(go(srv.base_url + "/chat/completions"))
+    assert not res.ok
+    assert not res.retried
+    assert (res.error or "").startswith("connection lost")
+    assert srv.stats.requests == 1

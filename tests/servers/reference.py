@@ -14,7 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-# "", "http500", "reset", "stall", "malformed", "no_usage", "error_event", "keepalive"
+# "", "http500", "reset", "stall", "malformed", "no_usage", "error_event", "keepalive",
+# "drop" (close the connection without an answer, before the status line)
 # (keepalive: after `fault_after` tokens only SSE ": ping" comments, every `ping_every` s)
 Fault = str
 
@@ -217,6 +218,8 @@ class ReferenceServer:
             if fault == "http500":
                 await self._send_json(writer, 500, {"error": {"message": "injected 500"}})
                 return True
+            if fault == "drop":
+                return False
             await self._stream(body, path.endswith("chat/completions"), writer, t_recv, fault)
             return fault not in ("reset", "stall", "keepalive")
         await self._send_json(writer, 404, {"error": {"message": f"no route {path}"}})

@@ -53,8 +53,10 @@ async def stream_request(
 ) -> RequestResult:
     """One request; retried once when a pooled connection the server had closed fails to send."""
     res = await _stream_once(session, url, body, timeouts, headers)
+    # a fresh connection that fails before any answer is a real fault: reported, not resent
     stale = (
-        res.status is None
+        res.pooled
+        and res.status is None
         and res.t_first_any is None
         and (res.error or "").startswith("connection lost")
     )

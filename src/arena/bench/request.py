@@ -39,6 +39,7 @@ class RequestResult:
     finish_reason: str | None = None
     status: int | None = None
     retried: bool = False
+    pooled: bool = False  # sent on a kept-alive connection from the pool
 
     @property
     def ttfr(self) -> float | None:

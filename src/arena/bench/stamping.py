@@ -64,7 +64,7 @@ async def _on_chunk_sent(
 
 
 class SendStamp:
-    """Passed as `trace_request_ctx`: the result whose t_send the trace sets, once."""
+    """Passed as `trace_request_ctx`: the result whose t_send (once) and `pooled` it sets."""
 
     __slots__ = ("result", "stamped")
 
@@ -73,8 +73,18 @@ class SendStamp:
         self.stamped = False
 
 
+async def _on_reuse(
+    session: aiohttp.ClientSession, ctx: Any, params: aiohttp.TraceConnectionReuseconnParams
+) -> None:
+    """Note that the request took a kept-alive connection from the pool."""
+    request = ctx.trace_request_ctx
+    if isinstance(request, SendStamp):
+        request.result.pooled = True
+
+
 def send_clock() -> aiohttp.TraceConfig:
-    """The trace config that stamps t_send for requests posted with a SendStamp."""
+    """The trace config that fills in the SendStamp a request is posted with."""
     config = aiohttp.TraceConfig()
     config.on_request_chunk_sent.append(_on_chunk_sent)
+    config.on_connection_reuseconn.append(_on_reuse)
     return config
