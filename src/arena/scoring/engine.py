@@ -121,13 +121,17 @@ def cohort(
 
 
 def order(base: Cohort, weights: Weights | None = None) -> Ranking:
-    """Score a cohort with the preset's or custom weights, sort, and set rank, norm and tier."""
+    """Score a cohort with the preset's or custom weights, sort, and set rank, norm and tier.
+
+    Builds without a measurement rank below every measured one (the seed: they "stay visible
+    but drop to the bottom"); their score is still the formula's, with G = E = 0."""
     w = weights or base.weights
     scored = sorted(
         ((weighted(r.Q, r.G, r.E, w), r) for r in base.rows),
-        key=lambda s: (-s[0], -s[1].throughput_tps, s[1].model),
+        key=lambda s: (s[1].benches_measured == 0, -s[0], -s[1].throughput_tps, s[1].model),
     )
-    lo, hi = (scored[-1][0], scored[0][0]) if scored else (0.0, 0.0)
+    scores = [s for s, _ in scored]
+    lo, hi = (min(scores), max(scores)) if scores else (0.0, 0.0)
     rows: list[Row] = []
     last = len(scored) - 1
     for i, (score, r) in enumerate(scored):

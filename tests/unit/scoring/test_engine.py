@@ -234,3 +234,21 @@ def test_one_cohort_reweighted_matches_a_fresh_ranking_and_stays_unchanged() -> 
     assert order(base, make_weights(0, 100, 0)).rows[0].model == "fast"
     assert order(base, make_weights(0, 0, 100)).rows[0].model == "lean"
     assert order(base, make_weights(100, 0, 0)).rows[0].model == "smart"
+
+
+def test_unmeasured_builds_rank_below_every_measured_one_with_their_formula_score() -> None:
+    rows = rank(
+        [
+            cand("smart-unmeasured", {"mmlu_pro": 95}, {}),
+            cand("weak-fast", {"mmlu_pro": 10}, {"a": 50}),
+            cand("mid-unmeasured", {"mmlu_pro": 60}, {}),
+        ],
+        ONE,
+        ALL,
+    ).rows
+    assert [r.model for r in rows] == ["weak-fast", "smart-unmeasured", "mid-unmeasured"]
+    smart = row(rows, "smart-unmeasured")
+    assert smart.score == pytest.approx(0.6 * 100)  # Q = 100, G = E = 0
+    assert smart.score > rows[0].score  # the score is unchanged; only the order drops it
+    assert rows[0].flags[0] == "leader"
+    assert rows[-1].flags[0] == "tail"

@@ -89,7 +89,7 @@
       A.el("h3", { text: "Worth knowing" }),
       A.el("ul", {}, [
         A.el("li", {}, [A.el("strong", { text: "Cohort = bucket. " }), (bucketTitle === "All" ? `With "All", 100 is the best of every build; filter on a size bucket such as "Small (< 8B)" and 100 becomes the best in that bucket, not the global max. Score numbers between buckets are therefore not directly comparable.` : `Filter on "${bucketTitle}" and "100" is the best model in that bucket, not the global max. Score numbers between buckets are therefore not directly comparable.`)]),
-        A.el("li", {}, [A.el("strong", { text: "No measurement → tps 0. " }), "Models without benchmark data stay visible with \"no measurement\" in the Throughput column: they score 0 on throughput and efficiency, so they fall in the ranking by that share, and they are never on the Pareto frontier. Partly measured builds show \"k/9 benches\" (a missing bench counts as 0 tok/s)."]),
+        A.el("li", {}, [A.el("strong", { text: "No measurement → tps 0. " }), "Models without benchmark data stay visible with \"no measurement\" in the Throughput column: they score 0 on throughput and efficiency, rank below every measured model (their score is still shown), and are never on the Pareto frontier. Partly measured builds show \"k/9 benches\" (a missing bench counts as 0 tok/s)."]),
         A.el("li", {}, [A.el("strong", { text: "No latency gates. " }), "A slow model stays on the list, just near the bottom. No hidden SLA filter or quality-floor multiplier."]),
       ]),
     );
