@@ -43,7 +43,14 @@ PRESET_SPEC = {
     "benches": "str_list",
     "ttft_bench": "slug",
 }
-BUCKET_SPEC = {"id": "slug", "title": "str", "min_b": "nonneg_num", "max_b": "pos_num"}
+BUCKET_SPEC = {
+    "id": "slug",
+    "title": "str",
+    "min_b": "nonneg_num",
+    "max_b": "pos_num",
+    "min_exclusive": "bool",
+    "max_inclusive": "bool",
+}
 
 
 def _read_toml(path: Path | None, text: str, name: str) -> dict[str, Any]:

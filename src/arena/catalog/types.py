@@ -62,12 +62,15 @@ class Weights:
 
 @dataclass(frozen=True)
 class Bucket:
-    """A cohort by total parameters: min_b <= params < max_b (bounds optional)."""
+    """A cohort by total parameters: min_b <= params < max_b by default (bounds optional);
+    `min_exclusive` / `max_inclusive` flip an edge, e.g. medium 8-40B holding exactly 40B."""
 
     id: str
     title: str
     min_b: float | None = None
     max_b: float | None = None
+    min_exclusive: bool = False
+    max_inclusive: bool = False
 
     def contains(self, params_b: float | None) -> bool:
         """True when a build of this size belongs to the cohort."""
@@ -75,9 +78,13 @@ class Bucket:
             return True
         if params_b is None:
             return False
-        if self.min_b is not None and params_b < self.min_b:
+        if self.min_b is not None and (
+            params_b < self.min_b or (self.min_exclusive and params_b == self.min_b)
+        ):
             return False
-        return not (self.max_b is not None and params_b >= self.max_b)
+        if self.max_b is None:
+            return True
+        return params_b < self.max_b or (self.max_inclusive and params_b == self.max_b)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ CHECKS: dict[str, tuple[Check, str]] = {
     "pos_num": (lambda v: _is_num(v) and v > 0, "a positive number"),
     "nonneg_num": (lambda v: _is_num(v) and v >= 0, "a number >= 0"),
     "fraction": (lambda v: _is_num(v) and 0 <= v <= 1, "a number from 0 to 1"),
+    "bool": (lambda v: isinstance(v, bool), "true or false"),
     "int_list": (
         lambda v: isinstance(v, list) and all(_is_int(x) and x > 0 for x in v),
         "a list of positive integers",

@@ -64,15 +64,18 @@ def test_builtin_presets_match_the_seed_table(tmp_path: Path) -> None:
 
 def test_buckets_by_total_params(tmp_path: Path) -> None:
     cat = load_catalog(tmp_path / "absent.toml")
-    assert [cat.size_bucket(p) for p in (0.8, 7.99, 8, 39.9, 40, 120, None)] == [
+    # the seed's classes: < 8B, 8-40B (40 included), > 40B
+    assert [cat.size_bucket(p) for p in (0.8, 7.99, 8, 39.9, 40, 40.1, 120, None)] == [
         "small",
         "small",
+        "medium",
         "medium",
         "medium",
         "large",
         "large",
         None,
     ]
+    assert not cat.buckets["large"].contains(40)
     assert cat.buckets["all"].contains(None)
 
 
@@ -109,6 +112,7 @@ def test_user_config_adds_preset_and_bucket(tmp_path: Path) -> None:
         ),
         ('[[bucket]]\nid = "z"\ntitle = "Z"\nmin_b = 9\nmax_b = 3\n', r"min_b = 9 must be below"),
         ('[[bucket]]\nid = "z"\ntitle = "Z"\ncolour = "red"\n', r"unknown field 'colour'"),
+        ('[[bucket]]\nid = "z"\ntitle = "Z"\nmax_inclusive = 1\n', r"expected true or false"),
         ("[[bucket]\n", r"not valid TOML"),
     ],
 )
