@@ -209,14 +209,16 @@ def test_role_only_first_chunk_is_not_the_first_token(
 
 
 def test_token_source_is_reported(ref_server: ReferenceServer, arena_cli: ArenaCli) -> None:
-    with_usage = run_json(arena_cli, ref_server.base_url, "--benches", OPEN)[OPEN]
-    assert "output tokens counted from usage" in with_usage["notes"]
-    assert not any("from chunks" in n for n in with_usage["notes"])
+    both = run_json(arena_cli, ref_server.base_url, "--benches", BOTH)
+    for bench in (CLOSED, OPEN):
+        assert "output tokens counted from usage" in both[bench]["notes"]
+        assert not any("from chunks" in n for n in both[bench]["notes"])
 
     ref_server.config.fault = "no_usage"
-    out = run_json(arena_cli, ref_server.base_url, "--benches", OPEN, "--build", "no-usage")
+    out = run_json(arena_cli, ref_server.base_url, "--benches", BOTH, "--build", "no-usage")
+    for bench in (CLOSED, OPEN):
+        assert "output tokens counted from chunks" in out[bench]["notes"]
     rec = out[OPEN]
-    assert "output tokens counted from chunks" in rec["notes"]
     assert rec["failed"] == 0
     # same seed, same lengths, one chunk per token: chunk counting finds what usage said
     totals = {

@@ -7,6 +7,7 @@ from typing import Any
 
 from arena.bench.client import RequestResult
 from arena.bench.metrics import percentile, summary
+from arena.bench.request import token_source
 from arena.catalog.types import Bench
 
 
@@ -71,7 +72,7 @@ def open_metrics(
         "peak_in_flight": peak,
         "mean_queue_ms": sum(queue_ms) / len(queue_ms) if queue_ms else 0.0,
         "p99_queue_ms": percentile(queue_ms, 99),
-        "token_source": "usage" if ok and all(r.token_source == "usage" for r in ok) else "chunks",
+        "token_source": token_source(results),
         "errors": error_counts(results),
     }
     for name, xs in (("ttft", ttft), ("tpot", tpot), ("itl", itl), ("e2el", e2el)):

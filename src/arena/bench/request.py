@@ -146,3 +146,9 @@ def payload(
 def encode(body: dict[str, Any]) -> bytes:
     """JSON bytes of a request body; built before a measured window, not inside it."""
     return json.dumps(body, separators=(",", ":")).encode()
+
+
+def token_source(results: list[RequestResult]) -> str:
+    """'usage' when every successful request's count came from `usage`, else 'chunks'."""
+    ok = [r for r in results if r.ok]
+    return "usage" if ok and all(r.token_source == "usage" for r in ok) else "chunks"

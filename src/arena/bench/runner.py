@@ -17,6 +17,7 @@ from arena.bench.client import RequestResult
 from arena.bench.closed import Target, run_closed
 from arena.bench.open_loop import run_open
 from arena.bench.open_plan import plan
+from arena.bench.request import token_source
 from arena.bench.sanity import (
     SANITY_PROMPT,
     pick_model,
@@ -127,14 +128,19 @@ async def run_bench(ctx: SuiteContext, bench: Bench, progress: Progress) -> Benc
     if bench.mode == "closed":
         total = len(bench.prompt_tokens) * sum(bench.concurrency) * bench.runs
         progress.start(bench, total)
-        rows, completed, failed = await run_closed(
-            t, bench, ctx.seed, lambda r: progress.request(bench, r), errors
-        )
+        seen: list[RequestResult] = []
+
+        def on_result(r: RequestResult) -> None:
+            seen.append(r)
+            progress.request(bench, r)
+
+        rows, completed, failed = await run_closed(t, bench, ctx.seed, on_result, errors)
         if _gone(errors, completed):
             raise ServerGone(f"server at {t.url} refused every request of bench '{bench.id}'")
         if failed and not await _alive(t):
             raise ServerGone(f"server at {t.url} went away during bench '{bench.id}'")
         notes += _quality_notes(completed, failed, errors)
+        notes.append(f"output tokens counted from {token_source(seen)}")
         rec = closed_record(bench, rows, completed, failed, prov, notes, meta)
     else:
         jobs, plan_notes = await plan(t, bench, ctx.seed, ctx.sharegpt)
