@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 from pathlib import Path
 from typing import Annotated, cast
@@ -14,7 +15,7 @@ from rich.table import Table
 from arena.cli.common import DbOption, console, err_console, open_store
 from arena.errors import ArenaError
 from arena.importers import artificial_analysis as aa
-from arena.importers.quality import parse_quality_file
+from arena.importers.quality import iso_date, on_one_scale, parse_quality_file
 from arena.records import QualityKind, QualityRecord
 
 quality_app = typer.Typer(
@@ -41,13 +42,17 @@ def _today() -> str:
     return dt.date.today().isoformat()
 
 
-def _pct(name: str, value: float | None) -> float | None:
-    if value is None:
-        return None
-    v = value * 100 if 0 <= value <= 1 else value
-    if not 0 <= v <= 100:
-        raise ArenaError(f"--{name} {value:g}: expected a number 0-100 (or 0-1)")
-    return v
+def _scaled(given: dict[str, tuple[str, float | None]]) -> dict[str, float]:
+    """metric -> value on 0-100 for the options given; all 0-1 or all 0-100, as for a file."""
+    items: list[tuple[str, str, float]] = []
+    for option, value in given.values():
+        if value is None:
+            continue
+        if not math.isfinite(value) or not 0 <= value <= 100:
+            raise ArenaError(f"--{option} {value:g}: expected a number 0-100 (or 0-1)")
+        items.append((f"--{option}", f"{value:g}", value))
+    present = [m for m, (_, v) in given.items() if v is not None]
+    return dict(zip(present, on_one_scale(items, "this command"), strict=True))
 
 
 @quality_app.command("set")
@@ -73,16 +78,18 @@ def set_cmd(
     checked = _check_kind(kind)
     if not source.strip():
         raise ArenaError("--source: expected the URL or file the numbers come from")
-    values = {
-        "mmlu_pro": _pct("mmlu-pro", mmlu_pro),
-        "gpqa_diamond": _pct("gpqa", gpqa),
-        "humaneval": _pct("humaneval", humaneval),
-        "livecodebench": _pct("livecodebench", livecodebench),
-    }
+    values = _scaled(
+        {
+            "mmlu_pro": ("mmlu-pro", mmlu_pro),
+            "gpqa_diamond": ("gpqa", gpqa),
+            "humaneval": ("humaneval", humaneval),
+            "livecodebench": ("livecodebench", livecodebench),
+        }
+    )
+    when = iso_date("--date", date) or _today()
     records = [
-        QualityRecord(base_model, metric, v, source, date or _today(), checked, note=note)
+        QualityRecord(base_model, metric, v, source, when, checked, note=note)
         for metric, v in values.items()
-        if v is not None
     ]
     if not records:
         raise ArenaError("give at least one of --mmlu-pro, --gpqa, --humaneval, --livecodebench")
@@ -103,7 +110,7 @@ def import_cmd(
     db: DbOption = None,
 ) -> None:
     """Import quality numbers; any bad row stops the import with one line and writes nothing."""
-    records = parse_quality_file(file, _check_kind(kind))
+    records = parse_quality_file(file, _check_kind(kind), default_date=_today())
     open_store(db).put_quality(records)
     console.print(f"imported {len(records)} quality numbers from {file}", highlight=False)
 

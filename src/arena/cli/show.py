@@ -46,7 +46,7 @@ def show_text(d: dict[str, Any], cat: Catalog, datasets: dict[str, dict[str, Any
         highlight=False,
     )
     qt = Table(title="Quality (0-100)", title_justify="left")
-    for col in ("Metric", "Value", "Kind", "Source", "Note"):
+    for col in ("Metric", "Value", "Kind", "Source", "Date", "Note"):
         qt.add_column(col)
     for metric, entries in d["quality"].items():
         for q in entries:
@@ -55,6 +55,7 @@ def show_text(d: dict[str, Any], cat: Catalog, datasets: dict[str, dict[str, Any
                 _n(q["value"]),
                 q["kind"],
                 q["source"],
+                q["retrieved"] or "–",
                 q["note"] or "",
             )
     if not d["quality"]:

@@ -60,24 +60,23 @@ def _rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
     return [(f"{path}: row {i + 2}", dict(r)) for i, r in enumerate(reader)]
 
 
-def _check_scale(parsed: list[tuple[str, dict[str, Any], float]]) -> bool:
-    """True if the file is on the 0-1 scale (one scale per file; an ambiguous row fails)."""
-    # A file with any value above 1 is on the 0-100 scale, and then a value in (0, 1] (0.707: 70.7 %
-    # on the other scale, or 0.707 %?) cannot be read safely. 0 means 0 on both scales.
-    if all(v <= 1.0 for _, _, v in parsed):
-        return bool(parsed)
-    for where, row, v in parsed:
+def on_one_scale(values: list[tuple[str, Any, float]], scope: str) -> list[float]:
+    """(where, as written, value) -> values on 0-100; all 0-1 (fractions) or all 0-100."""
+    # Any value above 1 puts the whole set on the 0-100 scale, and then a value in (0, 1] (0.707:
+    # 70.7 % on the other scale, or 0.707 %?) cannot be read safely: an error. 0 is 0 on both.
+    if values and all(v <= 1.0 for _, _, v in values):
+        return [round(v * 100, 4) for _, _, v in values]
+    for where, shown, v in values:
         if 0 < v <= 1:
             raise ArenaError(
-                f"{where}: field 'value' = {row.get('value')!r}; expected all values 0-1 or all "
-                "0-100 (this file has values above 1)"
+                f"{where} = {shown!r}; expected all values 0-1 or all 0-100 "
+                f"({scope} has values above 1)"
             )
-    return False
+    return [v for _, _, v in values]
 
 
-def _date(where: str, row: dict[str, Any]) -> str | None:
-    """The optional `date` column as ISO YYYY-MM-DD (empty: none)."""
-    raw = row.get("date")
+def iso_date(where: str, raw: Any) -> str | None:
+    """A date as ISO YYYY-MM-DD (empty: None); anything else is a one-line error."""
     text = "" if raw is None else str(raw).strip()
     if not text:
         return None
@@ -86,14 +85,14 @@ def _date(where: str, row: dict[str, Any]) -> str | None:
             raise ValueError(text)
         dt.date.fromisoformat(text)
     except ValueError:
-        raise ArenaError(
-            f"{where}: field 'date' = {raw!r}; expected an ISO date YYYY-MM-DD"
-        ) from None
+        raise ArenaError(f"{where} = {raw!r}; expected an ISO date YYYY-MM-DD") from None
     return text
 
 
-def parse_quality_file(path: Path, kind: QualityKind = "imported") -> list[QualityRecord]:
-    """Every row checked first; one scale per file."""
+def parse_quality_file(
+    path: Path, kind: QualityKind = "imported", default_date: str | None = None
+) -> list[QualityRecord]:
+    """Every row checked first; one scale per file; rows without a date get `default_date`."""
     # All values 0-1 (read as fractions) or all 0-100, and a row that could be either in a mixed
     # file is an error.
     raw = _rows(path)
@@ -117,18 +116,20 @@ def parse_quality_file(path: Path, kind: QualityKind = "imported") -> list[Quali
             raise ArenaError(
                 f"{where}: field 'value' = {row.get('value')!r}; expected a number 0-100 or 0-1"
             )
-        row = {**row, "date": _date(where, row)}
+        row = {**row, "date": iso_date(f"{where}: field 'date'", row.get("date"))}
         parsed.append((where, row, value))
-    fractions = _check_scale(parsed)
+    scaled = on_one_scale(
+        [(f"{where}: field 'value'", row.get("value"), v) for where, row, v in parsed], "this file"
+    )
     return [
         QualityRecord(
             base_model=str(row["base_model"]).strip(),
             metric=metric_id(str(row["metric"])) or "",
-            value=round(v * 100, 4) if fractions else v,
+            value=v,
             source=str(row["source"]).strip(),
-            retrieved=row["date"],
+            retrieved=row["date"] or default_date,
             kind=kind,
             note=str(row.get("note") or "").strip() or None,
         )
-        for _, row, v in parsed
+        for (_, row, _), v in zip(parsed, scaled, strict=True)
     ]

@@ -142,6 +142,23 @@ def test_show_text_lists_no_measurement(db_path: str) -> None:
     assert "VRAM" in out
 
 
+def test_show_text_gives_kind_source_and_date_of_each_quality_number(db_path: str) -> None:
+    d = json.loads(run("show", "qwen-3.5-0.8b-bf16", "--format", "json", "--db", db_path))
+    mmlu = d["quality"]["mmlu_pro"][0]
+    out = run("show", "qwen-3.5-0.8b-bf16", "--db", db_path)
+    header = next(line for line in out.splitlines() if "Metric" in line)
+    assert [h.strip() for h in header.strip("┃│ ").split("┃")][:5] == [
+        "Metric",
+        "Value",
+        "Kind",
+        "Source",
+        "Date",
+    ]
+    line = next(line for line in out.splitlines() if line.startswith("│ MMLU-Pro"))
+    assert mmlu["kind"] in line
+    assert mmlu["retrieved"] in line
+
+
 def test_import_llama_benchy_and_vllm_bench_create_a_ranked_build(db_path: str) -> None:
     run(
         "import",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -79,11 +80,13 @@ def test_set_adds_numbers_with_source_and_they_feed_the_score(db_path: str) -> N
         "--mmlu-pro",
         "40",
         "--gpqa",
-        "0.3",
+        "30",
         "--source",
         "https://example.org/card",
         "--kind",
         "imported",
+        "--date",
+        "2026-11-01",
         "--db",
         db_path,
     )
@@ -92,9 +95,33 @@ def test_set_adds_numbers_with_source_and_they_feed_the_score(db_path: str) -> N
     assert imported[0]["value"] == 40
     assert imported[0]["source"] == "https://example.org/card"
     assert [e["value"] for e in q["gpqa_diamond"] if e["kind"] == "imported"] == [30]
+    assert imported[0]["retrieved"] == "2026-11-01"
     after = row(db_path)
     assert after["quality_kinds"]["mmlu_pro"] == "imported"
     assert after["quality_parts"]["mmlu_pro"] == 40
+
+
+def test_set_reads_fractions_together_and_refuses_mixed_scales_and_bad_dates(
+    db_path: str,
+) -> None:
+    base = ("quality", "set", QWEN, "--source", "https://example.org/x", "--db", db_path)
+    run(*base, "--mmlu-pro", "0.5", "--gpqa", "1", "--kind", "artificial-analysis")
+    q = show_quality(db_path)
+    assert [e["value"] for e in q["gpqa_diamond"] if e["kind"] == "artificial-analysis"] == [100]
+    assert [e["value"] for e in q["mmlu_pro"] if e["kind"] == "artificial-analysis"] == [50]
+    mixed = cli(*base, "--mmlu-pro", "70.7", "--humaneval", "0.5")
+    assert mixed.returncode == 1
+    assert (
+        mixed.stderr.strip()
+        .splitlines()[-1]
+        .endswith(
+            "--humaneval = '0.5'; expected all values 0-1 or all 0-100 (this command has values "
+            "above 1)"
+        )
+    )
+    bad_date = cli(*base, "--mmlu-pro", "70", "--date", "notadate")
+    assert bad_date.returncode == 1
+    assert "--date = 'notadate'; expected an ISO date YYYY-MM-DD" in bad_date.stderr
 
 
 def test_prefer_option_chooses_the_kind_per_metric(db_path: str) -> None:
@@ -139,13 +166,14 @@ def test_import_csv_fractions_and_json_percent(db_path: str, tmp_path: Path) -> 
                     "metric": "gpqa",
                     "value": 25,
                     "source": "file://lab.txt",
-                    "date": "2026-11-02",
                 }
             ]
         )
     )
     run("quality", "import", str(js), "--db", db_path)
-    assert [e["value"] for e in show_quality(db_path)["gpqa_diamond"] if e["kind"] == "imported"]
+    (gpqa,) = [e for e in show_quality(db_path)["gpqa_diamond"] if e["kind"] == "imported"]
+    assert gpqa["value"] == 25
+    assert gpqa["retrieved"] == dt.date.today().isoformat()  # no date given: the import day
 
 
 @pytest.mark.parametrize(
