@@ -205,6 +205,24 @@ def test_partial_run_is_stored_only_with_store_partial(
     assert q.details["n"] == 20
 
 
+def test_a_slice_never_replaces_a_full_measured_score(
+    mmlu: tuple[list[str], dict[str, str]], tmp_path: Path
+) -> None:
+    _, key = mmlu
+    with ScriptedQA(key, rules=((60, "correct"), (100, "wrong"))) as srv:
+        run_eval(tmp_path, srv, *mmlu_args(64))
+        (full,) = measured(tmp_path)
+        sliced = arena(tmp_path, "eval", "--base-url", srv.base_url, "--model", MODEL, "--build",
+                       BUILD, *mmlu_args(64, "--limit", "20", "--store-partial"))  # fmt: skip
+    assert sliced.returncode == 0, sliced.stderr
+    assert (
+        f"mmlu-pro: not stored: the build has a full measured score (n={SUBSET}); a --limit "
+        "slice (n=20) does not replace it" in sliced.stderr
+    )
+    (after,) = measured(tmp_path)
+    assert (after.value, after.details["n"]) == (full.value, SUBSET)
+
+
 def test_unknown_model_is_one_clear_error(tmp_path: Path) -> None:
     with ScriptedQA() as srv:
         res = arena(tmp_path, "eval", "--base-url", srv.base_url, "--model", "nope", "--limit", "1")

@@ -33,6 +33,7 @@ from arena.errors import ArenaError
 from arena.evals.runner import PROTOCOL, Checkpoint, RunConfig, Task, TaskResult, run_task
 from arena.evals.tasks import DEFAULT_SUBSET, build_tasks, default_tasks, parse_tasks
 from arena.evals.tasks import quality_record as make_record
+from arena.store import Store
 
 
 def cache_dir(option: Path | None) -> Path:
@@ -53,7 +54,18 @@ def checkpoint_for(root: Path, build: str, model: str, seed: int, task: Task) ->
     return Checkpoint(root / "eval" / name, key)
 
 
-def not_stored_reason(r: TaskResult, store_partial: bool) -> str | None:
+def full_measured_n(store: Store, build_id: str, metric: str) -> int | None:
+    """Sample size of the build's stored full (not --limit) measured score, if it has one."""
+    view = store.build(build_id)
+    for q in view.quality if view else []:
+        details = q.details or {}
+        mine = q.build_id == build_id and q.metric == metric and q.kind == "measured"
+        if mine and not details.get("partial"):
+            return int(details.get("n") or 0)
+    return None
+
+
+def not_stored_reason(r: TaskResult, store_partial: bool, full_n: int | None = None) -> str | None:
     """Why this result must not become the build's measured score (None: store it)."""
     # Too many failed requests would store a meaningless low number that then wins the default
     # preference (measured first); a --limit slice is not the protocol's sample unless asked for.
@@ -66,6 +78,11 @@ def not_stored_reason(r: TaskResult, store_partial: bool) -> str | None:
         )
     if r.task.partial and not store_partial:
         return f"{name}: not stored: partial run (--limit); use --store-partial to store it"
+    if r.task.partial and full_n is not None:
+        return (
+            f"{name}: not stored: the build has a full measured score (n={full_n}); a --limit "
+            f"slice (n={r.n}) does not replace it"
+        )
     return None
 
 
@@ -93,7 +110,8 @@ async def _evaluate(opts: dict[str, Any], tasks: list[Task], live: EvalProgress)
             for task in tasks:
                 ckpt = opts["checkpoints"][task.name]
                 result = await run_task(cfg, task, ckpt, opts["resume"])
-                reason = not_stored_reason(result, opts["store_partial"])
+                full_n = full_measured_n(store, build.id, task.metric) if task.partial else None
+                reason = not_stored_reason(result, opts["store_partial"], full_n)
                 if reason is None:
                     rec = make_record(
                         result, build.id, build.base_model, opts["model"], opts["seed"]
