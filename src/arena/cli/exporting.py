@@ -31,6 +31,7 @@ FLAT_FIELDS = [
     "tool_version",
     "file",
     "date",
+    "attribution",
 ]
 
 
@@ -59,6 +60,11 @@ def export_text(store: Store, cat: Catalog, fmt: str) -> str:
             builds=[(v.build, [v.results[k] for k in sorted(v.results)]) for v in views],
         )
         return json.dumps(to_dict(ds), indent=1) + "\n"
+    by_dataset = {
+        f"dataset:{name}": str(info["attribution"])
+        for name, info in store.datasets().items()
+        if info.get("attribution")
+    }
     rows = []
     for v in views:
         for bench_id in sorted(
@@ -85,6 +91,7 @@ def export_text(store: Store, cat: Catalog, fmt: str) -> str:
                     "tool_version": r.source.tool_version,
                     "file": r.source.file,
                     "date": r.source.date,
+                    "attribution": by_dataset.get(v.origin),
                 }
             )
     if fmt == "csv":

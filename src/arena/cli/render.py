@@ -197,6 +197,7 @@ CSV_FIELDS = [
     "tier",
     "pareto",
     "flags",
+    "attribution",
 ]
 
 

@@ -27,6 +27,7 @@ class Leaderboard:
     vram_methods: dict[str, str | None]
     quality_kinds: dict[str, dict[str, str]]
     ttft_bench: str
+    row_attribution: dict[str, str | None]
 
 
 def ttft_of(rec: BenchRecord) -> float | None:
@@ -127,11 +128,12 @@ def leaderboard(
     ranking = order(p.cohort(catalog, preset, bucket), weights)
     visible = {r.model for r in ranking.rows}
     origins = {p.origins[m] for m in visible}
-    attributions = [
-        str(info["attribution"])
-        for name, info in sorted((datasets or {}).items())
-        if name in origins and info.get("attribution")
-    ]
+    by_dataset = {
+        name: str(info["attribution"])
+        for name, info in (datasets or {}).items()
+        if info.get("attribution")
+    }
+    attributions = [text for name, text in sorted(by_dataset.items()) if name in origins]
     dates = [d for m in visible if (d := p.dates[m])]
     latest = max(dates) if dates else None
     return Leaderboard(
@@ -143,6 +145,7 @@ def leaderboard(
         p.methods,
         p.kinds,
         catalog.presets[preset].ttft_bench,
+        {m: by_dataset.get(p.origins[m]) for m in visible},
     )
 
 
@@ -170,6 +173,7 @@ def _row_head(lb: Leaderboard, r: Row) -> dict[str, Any]:
         "Q": _r(r.Q),
         "G": _r(r.G),
         "E": _r(r.E),
+        "attribution": lb.row_attribution.get(r.model),
     }
 
 

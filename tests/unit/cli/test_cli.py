@@ -110,6 +110,7 @@ def test_markdown_and_csv_formats(db_path: str) -> None:
     rows = list(csv.DictReader(io.StringIO(run("leaderboard", "--format", "csv", "--db", db_path))))
     assert len(rows) == 23
     assert rows[0]["rank"] == "1"
+    assert all("CC-BY-4.0" in r["attribution"] for r in rows)  # every bundled row credits it
 
 
 def test_table_format_renders_tiers(db_path: str) -> None:
@@ -218,6 +219,9 @@ def test_export_flat_formats(db_path: str, tmp_path: Path, fmt: str) -> None:
     text = out.read_text()
     assert "qwen-3.5-0.8b-bf16" in text
     assert "office-baseline" in text
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert all("CC-BY-4.0" in r["attribution"] for r in rows)
 
 
 def test_bad_file_gives_one_line_and_writes_nothing(db_path: str, tmp_path: Path) -> None:
