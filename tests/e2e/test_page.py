@@ -136,6 +136,15 @@ def test_methodology_dialog_esc_and_focus(page: Page, watch: Watch, artifacts: P
     expect(dialog).to_contain_text("How the Score is computed")
     expect(page.locator("#m-example")).to_contain_text("= 69.3 + 9.6 + 2.2 = 81.1")
     expect(dialog).to_contain_text("Batch / RAG offline")
+    # each dimension names its sources; the outside ones are links that open a new tab
+    links = dialog.locator("p.src a")
+    expect(links).to_have_count(3)
+    assert links.evaluate_all("ls => ls.map(l => [l.textContent, l.target, l.rel])") == [
+        ["Artificial Analysis ↗", "_blank", "noopener noreferrer"],
+        ["vllm bench serve ↗", "_blank", "noopener noreferrer"],
+        ["llama-benchy ↗", "_blank", "noopener noreferrer"],
+    ]
+    expect(dialog).to_contain_text("HumanEval/LCB")
     page.screenshot(path=str(artifacts / "methodology.png"))
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()

@@ -67,7 +67,7 @@ window.Arena = window.Arena || {};
     tag.addEventListener("error", () => reject(new Error("could not load /static/plotly.min.js")));
   });
 
-  A.METRICS = { mmlu_pro: "MMLU-Pro", gpqa_diamond: "GPQA Diamond", humaneval: "HumanEval", livecodebench: "LiveCodeBench" };
+  A.METRICS = { mmlu_pro: "MMLU-Pro", gpqa_diamond: "GPQA Diamond", humaneval: "HumanEval/LCB (HumanEval)", livecodebench: "HumanEval/LCB (LiveCodeBench)" };
   A.NO_MEASUREMENT = "no measurement";
 
   /** Throughput cell text: tok/s, "no measurement", or "k/9 benches" when partial. */

@@ -18,10 +18,22 @@
     ];
   }
 
-  function dimension(letter, title, text, source) {
+  /** Source items: plain text, or [text, url] rendered as an outside link with ↗. */
+  function sourceLine(items) {
+    const out = ["→ "];
+    items.forEach((item, i) => {
+      if (i) out.push(" · ");
+      out.push(Array.isArray(item)
+        ? A.el("a", { href: item[1], target: "_blank", rel: "noopener noreferrer", text: `${item[0]} ↗` })
+        : item);
+    });
+    return A.el("p", { class: "src" }, out);
+  }
+
+  function dimension(letter, title, text, sources) {
     return A.el("div", { class: "dim" }, [
       A.el("span", { class: "dim-letter", "aria-hidden": "true", text: letter }),
-      A.el("div", {}, [A.el("h4", { text: `${letter} · ${title}` }), A.el("p", { text }), A.el("p", { class: "src", text: `→ ${source}` })]),
+      A.el("div", {}, [A.el("h4", { text: `${letter} · ${title}` }), A.el("p", { text }), sourceLine(sources)]),
     ]);
   }
 
@@ -69,9 +81,11 @@
       A.el("p", { class: "m-formula", text: "score = wq·Q + wg·G + we·E" }),
       A.el("p", { text: "Three dimensions, three weights, summed. All dimensions are cohort-relative: numbers 0–100, where 100 is the best model in the active bucket." }),
       A.el("h3", { text: "The three dimensions" }),
-      dimension("Q", "Quality", "MMLU-Pro · GPQA · HumanEval (LiveCodeBench where a card has no HumanEval), averaged. Normalised to cohort peak.", "model cards and published evals; every number's source is linked on the model's page"),
-      dimension("G", "Throughput", `tokens/sec per user on the preset bench (or mean over all ${nBench} for ${agg.title}; a missing bench counts 0). Normalised to cohort peak.`, "vllm bench serve · llama-benchy, measured on the box"),
-      dimension("E", "Efficiency", "Throughput ÷ VRAM. Tokens per second per GB. Normalised to cohort peak.", "derived · per cohort"),
+      dimension("Q", "Quality", "MMLU-Pro · GPQA · HumanEval/LCB (HumanEval, or LiveCodeBench where a card has no HumanEval), averaged. Normalised to cohort peak.",
+        ["model cards", ["Artificial Analysis", "https://artificialanalysis.ai/"], "arena eval on your server; each number's source is linked on the model's page"]),
+      dimension("G", "Throughput", `tokens/sec per user on the preset bench (or mean over all ${nBench} for ${agg.title}; a missing bench counts 0). Normalised to cohort peak.`,
+        [["vllm bench serve", "https://docs.vllm.ai/en/latest/cli/bench/serve.html"], ["llama-benchy", "https://github.com/eugr/llama-benchy"], "measured on the box"]),
+      dimension("E", "Efficiency", "Throughput ÷ VRAM. Tokens per second per GB. Normalised to cohort peak.", ["derived · per cohort"]),
       A.el("h3", { text: "Weights per preset" }),
       presetTable(presets, view),
       A.el("h3", { text: `Example: ${agg.title}` }),
