@@ -195,6 +195,11 @@ def test_model_page(page: Page, watch: Watch, artifacts: Path) -> None:
     chat = page.locator("section.bench[data-bench=chat]")
     expect(chat.locator(".mini-chart .scatterlayer .trace")).to_have_count(1)
     expect(chat).to_contain_text("llama-benchy")
+    # big-context is fed by files A (4 prompt sizes) and B (25000 at other concurrencies):
+    # one line per prompt size and file, so no line doubles back on itself
+    big = page.locator("section.bench[data-bench=big-context] .mini-chart")
+    expect(big.locator(".scatterlayer .trace")).to_have_count(5)
+    expect(big.locator(".legend")).to_contain_text("25000 prompt · B_concurrency-stress.md")
     expect(page.locator("#facts")).to_contain_text("method: estimated")
     link = page.locator("#quality a").first
     expect(link).to_have_attribute("href", re.compile(r"^https://huggingface\.co/Qwen/"))

@@ -53,8 +53,11 @@
 
   function miniChart(node, rows, title) {
     const groups = {};
+    // one line per prompt size and source file: a bench fed by two runs (big-context: files A
+    // and B) has the same prompt size at different concurrencies in each
+    const manyFiles = new Set(rows.map((r) => r.file)).size > 1;
     for (const r of rows) {
-      const key = `${r.prompt_tokens} prompt${r.depth ? ", depth " + r.depth : ""}`;
+      const key = `${r.prompt_tokens} prompt${r.depth ? ", depth " + r.depth : ""}${manyFiles && r.file ? " · " + r.file : ""}`;
       (groups[key] = groups[key] || []).push(r);
     }
     const data = Object.entries(groups).map(([name, rs]) => {
