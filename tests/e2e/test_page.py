@@ -101,6 +101,11 @@ def test_url_state_and_custom_weights(page: Page, watch: Watch) -> None:
     assert values[0] == 80
     assert sum(values) == 100
     expect(page.locator("#formula")).to_contain_text("80 %·Quality")
+    # an API-style URL with fractions (sum 1) means the same weights
+    page.goto("/?preset=chat&wq=0.6&wg=0.3&we=0.1")
+    page.wait_for_selector(READY)
+    expect(page.locator("#formula")).to_contain_text("60 %·Quality + 30 %·Throughput")
+    expect(page.locator("#wq")).to_have_value("60")
 
 
 def test_hovering_a_bubble_shows_its_tooltip(page: Page, watch: Watch) -> None:

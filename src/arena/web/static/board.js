@@ -16,10 +16,12 @@
     S.bucket = q.get("bucket") || "all";
     if (!presetOf(S.preset)) { notes.push(`unknown preset "${S.preset}"`); S.preset = "aggregate"; }
     if (!bucketOf(S.bucket)) { notes.push(`unknown bucket "${S.bucket}"`); S.bucket = "all"; }
-    const w = ["wq", "wg", "we"].map((k) => Number(q.get(k)));
+    let w = ["wq", "wg", "we"].map((k) => Number(q.get(k)));
     const given = ["wq", "wg", "we"].every((k) => q.get(k) !== null);
+    const sum = w[0] + w[1] + w[2];
+    if (Math.abs(sum - 1) < 1e-6) w = w.map((x) => Math.round(x * 10000) / 100);  // fractions, as the API takes them
     S.custom = given && w.every((x) => Number.isFinite(x) && x >= 0) && Math.abs(w[0] + w[1] + w[2] - 100) < 0.01 ? w : null;
-    if (given && !S.custom) notes.push("custom weights must be three numbers summing to 100");
+    if (given && !S.custom) notes.push("custom weights must be three numbers summing to 100 (or to 1)");
     return notes;
   }
 
