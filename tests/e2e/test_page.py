@@ -130,6 +130,20 @@ def test_row_click_highlights_bubble(page: Page, watch: Watch) -> None:
     expect(page.locator("#chart .hoverlayer .hovertext")).to_contain_text(name)
 
 
+def test_bubble_click_selects_its_row(page: Page, watch: Watch) -> None:
+    page.goto("/")
+    page.wait_for_selector(READY)
+    model = board(page)["frontier"][-1]
+    hover_last_frontier_point(page)
+    expect(page.locator("#chart .hoverlayer .hovertext")).to_be_visible()  # Plotly saw the hover
+    page.mouse.down()
+    page.mouse.up()
+    row = page.locator(f'#tbody tr[data-model="{model}"]')
+    expect(row).to_have_class(re.compile(r"\bselected\b"))
+    expect(row).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#tbody tr.selected")).to_have_count(1)
+
+
 def test_methodology_dialog_esc_and_focus(page: Page, watch: Watch, artifacts: Path) -> None:
     page.goto("/")
     page.wait_for_selector(READY)
