@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from arena.importers.llama_benchy_json import parse_json
 from tests.servers.fixtures import (  # noqa: F401  (fixtures are found by name)
     ArenaCli,
     arena_cli_fixture,
@@ -152,3 +153,12 @@ def test_vllm_export_names_the_completions_endpoint_and_both_peaks(
     md = (out / "chat.md").read_text()
     assert "| t/s (total) | t/s (req) |" in md
     assert "(c2)" in md
+    # the closed-loop bench also as llama-benchy 0.4 JSON, which our importer reads back
+    report = json.loads((out / "chat.json").read_text())
+    assert report["version"].endswith("-arena")
+    assert {b["concurrency"] for b in report["benchmarks"]} == {1, 2}
+    parsed = parse_json(out / "chat.json")
+    stored = arena_cli.show()["benches"]["chat"]["rows"]
+    assert [(r["concurrency"], round(r["tg_tps_req"], 6)) for r in parsed.rows] == [
+        (r["concurrency"], round(r["tg_tps_req"], 6)) for r in stored
+    ]

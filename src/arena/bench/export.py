@@ -1,4 +1,5 @@
-"""Write results in the formats users already compare with: vllm-bench JSON, llama-benchy md."""
+"""Write results in the formats users already compare with: vllm-bench JSON, llama-benchy md
+and JSON."""
 
 from __future__ import annotations
 
@@ -110,15 +111,73 @@ def llama_benchy_md(rec: BenchRecord, model: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_exports(out_dir: Path, rec: BenchRecord, model: str) -> list[Path]:
-    """Files for one bench: <id>.json (open loop) or <id>.md (closed loop); atomic writes."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if rec.rows:
-        target, text = out_dir / f"{rec.bench_id}.md", llama_benchy_md(rec, model)
-    else:
-        target = out_dir / f"{rec.bench_id}.json"
-        text = json.dumps(vllm_json(rec, model), indent=1) + "\n"
+# llama-benchy 0.4 `--format json` metric names (schemas/benchmark_report_schema.json) for ours
+LLAMA_BENCHY_JSON_METRICS = {
+    "pp_throughput": "pp_tps_total",
+    "pp_req_throughput": "pp_tps_req",
+    "tg_throughput": "tg_tps_total",
+    "tg_req_throughput": "tg_tps_req",
+    "peak_throughput": "peak_tps",
+    "peak_req_throughput": "peak_tps_req",
+    "ttfr": "ttfr_ms",
+    "est_ppt": "est_ppt_ms",
+    "e2e_ttft": "e2e_ttft_ms",
+}
+
+
+def llama_benchy_json(rec: BenchRecord, model: str) -> dict[str, Any]:
+    """llama-benchy 0.4 --format json report; per-run `values` are not kept, so left empty."""
+    lat = next((r["latency_ms"] for r in rec.rows if r.get("latency_ms") is not None), None)
+    runs = []
+    for r in rec.rows:
+        run: dict[str, Any] = {
+            "concurrency": r["concurrency"],
+            "context_size": r.get("depth") or 0,
+            "prompt_size": r["prompt_tokens"],
+            "response_size": r["output_tokens"],
+            "is_context_prefill_phase": False,
+            "prompt_id": None,
+        }
+        for name, key in LLAMA_BENCHY_JSON_METRICS.items():
+            mean = r.get(key)
+            run[name] = (
+                None if mean is None else {"mean": mean, "std": r.get(f"{key}_std"), "values": []}
+            )
+        run["throughput_over_time"] = None
+        run["requests_throughput_over_time"] = None
+        runs.append(run)
+    return {
+        "version": f"{rec.source.tool_version}-arena",
+        "timestamp": (rec.source.date or "").replace("T", " ")[:19] or None,
+        "latency_mode": "api",
+        "latency_ms": lat,
+        "model": model,
+        "prefix_caching_enabled": None,
+        "max_concurrency": max((r["concurrency"] for r in rec.rows), default=None),
+        "prompt_source": None,
+        "dataset_revision": None,
+        "benchmarks": runs,
+    }
+
+
+def _write(target: Path, text: str) -> Path:
     tmp = target.with_name(target.name + ".part")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(target)
-    return [target]
+    return target
+
+
+def write_exports(out_dir: Path, rec: BenchRecord, model: str) -> list[Path]:
+    """Files for one bench, written atomically: <id>.json in vllm bench serve's shape (open
+    loop), or <id>.md and <id>.json in llama-benchy's (closed loop)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if rec.rows:
+        return [
+            _write(out_dir / f"{rec.bench_id}.md", llama_benchy_md(rec, model)),
+            _write(
+                out_dir / f"{rec.bench_id}.json",
+                json.dumps(llama_benchy_json(rec, model), indent=1) + "\n",
+            ),
+        ]
+    text = json.dumps(vllm_json(rec, model), indent=1) + "\n"
+    return [_write(out_dir / f"{rec.bench_id}.json", text)]

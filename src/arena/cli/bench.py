@@ -107,7 +107,7 @@ def bench_cmd(
     ] = None,
     export_dir: Annotated[
         Path | None,
-        typer.Option("--export-dir", help="Also write vllm-bench JSON / llama-benchy md here."),
+        typer.Option("--export-dir", help="Also write vllm-bench JSON (open loop) / llama-benchy md + JSON (closed) here."),
     ] = None,
     first_token_timeout: Annotated[
         float, typer.Option(help="Seconds to wait for the first token.")
