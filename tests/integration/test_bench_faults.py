@@ -10,6 +10,7 @@ import asyncio
 import json
 import socket
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -79,6 +80,40 @@ def test_connection_refused_before_start_is_one_line_and_writes_nothing(
     assert url in lines[0]
     assert "cannot connect" in lines[0]
     assert res.stdout == ""
+    assert not arena_cli.has_build()
+
+
+@pytest.fixture
+def unanswered_port() -> Iterator[int]:
+    """A port whose accept queue is full: a new connection never completes its handshake."""
+    with socket.socket() as srv:
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(0)
+        port = int(srv.getsockname()[1])
+        with socket.create_connection(("127.0.0.1", port)):  # fills the queue of one
+            yield port
+
+
+def test_a_connect_that_never_completes_fails_at_the_connect_timeout(
+    unanswered_port: int, arena_cli: ArenaCli
+) -> None:
+    async def go(url: str) -> Any:
+        t = Timeouts(connect=0.3, first_token=30)
+        async with make_session(None, t) as s:
+            return await stream_request(s, url, payload(MODEL, "chat", "a", 4, True), t)
+
+    t0 = time.perf_counter()
+    res = asyncio.run(go(f"http://127.0.0.1:{unanswered_port}/v1/chat/completions"))
+    assert time.perf_counter() - t0 < 10  # not the 30 s first-token limit
+    assert (res.ok, res.error, res.retried) == (False, "timeout connecting (0.3 s)", False)
+    url = f"http://127.0.0.1:{unanswered_port}/v1"
+    cli = arena_cli.bench(url, "--connect-timeout", "0.3")
+    assert cli.returncode == 1
+    (line,) = cli.stderr.strip().splitlines()
+    assert line.endswith(
+        "/models: cannot connect: no connection within the connect timeout (--connect-timeout); "
+        "is the host reachable?"
+    )
     assert not arena_cli.has_build()
 
 

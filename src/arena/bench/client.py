@@ -108,6 +108,9 @@ async def _stream_once(
                         break
                 else:
                     _consume(res, parser.close(), time.perf_counter())
+    except aiohttp.ConnectionTimeoutError:  # a TimeoutError too: caught first
+        res.error = f"timeout connecting ({timeouts.connect:g} s)"
+        return res
     except TimeoutError:
         phase = "first token" if res.t_first is None else "next token"
         res.error = f"timeout waiting for {phase}"

@@ -47,6 +47,11 @@ async def served_models(session: aiohttp.ClientSession, base_url: str) -> list[d
             data = await resp.json(content_type=None)
     except aiohttp.ClientConnectorError as exc:
         raise ArenaError(f"{url}: cannot connect ({exc.os_error}); is the server running?") from exc
+    except aiohttp.ConnectionTimeoutError as exc:
+        raise ArenaError(
+            f"{url}: cannot connect: no connection within the connect timeout "
+            "(--connect-timeout); is the host reachable?"
+        ) from exc
     except (aiohttp.ClientError, ValueError) as exc:
         raise ArenaError(f"{url}: {type(exc).__name__}: {exc}") from exc
     models = data.get("data") if isinstance(data, dict) else None

@@ -107,12 +107,18 @@ def bench_cmd(
     ] = None,
     export_dir: Annotated[
         Path | None,
-        typer.Option("--export-dir", help="Also write vllm-bench JSON (open loop) / llama-benchy md + JSON (closed) here."),
+        typer.Option(
+            "--export-dir",
+            help="Also write vllm-bench JSON (open loop) / llama-benchy md + JSON (closed) here.",
+        ),
     ] = None,
     first_token_timeout: Annotated[
         float, typer.Option(help="Seconds to wait for the first token.")
     ] = 600.0,
     token_timeout: Annotated[float, typer.Option(help="Seconds allowed between tokens.")] = 120.0,
+    connect_timeout: Annotated[
+        float, typer.Option(help="Seconds to open a connection to the server.")
+    ] = 10.0,
     quiet: Annotated[bool, typer.Option(help="No progress bars or table.")] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the stored results as JSON.")
@@ -175,7 +181,11 @@ def bench_cmd(
         "api_key": api_key,
         "seed": seed,
         "endpoint": endpoint,
-        "timeouts": Timeouts(first_token=first_token_timeout, between_tokens=token_timeout),
+        "timeouts": Timeouts(
+            connect=connect_timeout,
+            first_token=first_token_timeout,
+            between_tokens=token_timeout,
+        ),
         "command": "arena " + shlex.join(sys.argv[1:]),
         "sharegpt": sharegpt,
         "store": store,
