@@ -47,6 +47,8 @@ def test_resume_measures_again_when_parameters_differ(
     same = arena_cli.run(*args)
     assert same.returncode == 0, same.stderr
     assert "resume: skipping stored chat" in same.stderr
+    assert "nothing to measure" in same.stderr
+    assert ref_server.stats.requests == n  # no sanity question, no probe: nothing was sent
     assert arena_cli.show()["benches"]["chat"] == chat_before
     # with --runs 2 the stored smoke result (runs 1) is another measurement
     again = arena_cli.run(*args, "--runs", "2")

@@ -14,6 +14,7 @@ import typer
 from arena.bench.client import Timeouts
 from arena.bench.runner import ServerGone
 from arena.bench.system import Telemetry
+from arena.catalog.types import Bench
 from arena.cli.bench_progress import LiveProgress, error_lines, summary_table
 from arena.cli.bench_select import (
     bench_params,
@@ -37,6 +38,7 @@ from arena.cli.common import (
 )
 from arena.cli.importing import ensure_build
 from arena.errors import ArenaError
+from arena.records import BenchRecord
 
 __all__ = [
     "LiveProgress",
@@ -195,16 +197,12 @@ def bench_cmd(
         "telemetry": telemetry,
     }
     live = LiveProgress(quiet or as_json)
-    telemetry.start()
-    try:
-        records = run_suite(opts, selected, live)
-    except ServerGone as exc:
-        raise ArenaError(f"{exc}; finished benches are stored, rerun with --resume") from exc
-    except KeyboardInterrupt:
-        err_console.print("interrupted: finished benches are stored; rerun with --resume")
-        raise typer.Exit(130) from None
-    finally:
-        telemetry.stop()
+    if not selected:  # --resume found everything stored: the server is not even contacted
+        if not quiet:
+            err_console.print("resume: every selected bench is stored; nothing to measure")
+        records: list[BenchRecord] = []
+    else:
+        records = _measure(opts, selected, live, telemetry)
     if as_json:
         view = store.build(build_id)
         out = {
@@ -224,3 +222,19 @@ def bench_cmd(
         for line in error_lines(records):
             console.print(line, highlight=False, markup=False)
         console.print(f"stored under build '{build_id}': arena show {build_id}", highlight=False)
+
+
+def _measure(
+    opts: dict[str, Any], selected: list[Bench], live: LiveProgress, telemetry: Telemetry
+) -> list[BenchRecord]:
+    """Run the suite with telemetry; a dead server or Ctrl-C ends with the --resume hint."""
+    telemetry.start()
+    try:
+        return run_suite(opts, selected, live)
+    except ServerGone as exc:
+        raise ArenaError(f"{exc}; finished benches are stored, rerun with --resume") from exc
+    except KeyboardInterrupt:
+        err_console.print("interrupted: finished benches are stored; rerun with --resume")
+        raise typer.Exit(130) from None
+    finally:
+        telemetry.stop()
