@@ -269,6 +269,22 @@ def test_usage_probe_calibration_without_tokenize() -> None:
     assert counts == [5, 64, 1000]
 
 
+def test_usage_probes_go_to_the_completions_endpoint_when_the_bench_uses_it() -> None:
+    async def go(srv: ReferenceServer) -> PromptMaker:
+        t = Timeouts(first_token=5, between_tokens=2)
+        async with make_session(None, t) as s:
+            pm = PromptMaker(model="ref-model")
+            await pm.calibrate(s, srv.base_url.removesuffix("/v1"), 0, endpoint="completions")
+            return pm
+
+    with ReferenceServer(RefConfig(tokenize=False)) as srv:
+        pm = run_async(go(srv))
+        bodies = list(srv.stats.bodies)
+    assert pm.method == "usage-probe"
+    assert [("prompt" in b, "messages" in b) for b in bodies] == [(True, False)] * 2
+    assert [count_tokens(b) for b in bodies] == [50, 400]
+
+
 def test_usage_probe_prompts_come_out_at_the_target_length() -> None:
     bench = Bench("p", "P", "closed", (48, 300), 4, concurrency=(1,), reference_concurrency=1)
 

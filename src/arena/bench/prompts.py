@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import aiohttp
 
-from arena.bench.client import Timeouts, payload, stream_request
+from arena.bench.client import Endpoint, Timeouts, payload, stream_request
 
 _WORD_TEXT = (
     "time year people way day man thing woman life child world school state family student "
@@ -67,14 +67,16 @@ class PromptMaker:
         session: aiohttp.ClientSession,
         root_url: str,
         seed: int,
-        chat_url: str | None = None,
+        probe_url: str | None = None,
         timeouts: Timeouts | None = None,
+        endpoint: Endpoint = "chat",
     ) -> None:
         """How many tokens a word is: /tokenize when the server has it, else two usage probes."""
-        # Without /tokenize, two short chat requests (50 and 400 words, max_tokens 1, length not
-        # forced) are sent to `chat_url` (default ROOT/v1/chat/completions) and tokens per word
-        # and the chat-template overhead are fitted from their `usage.prompt_tokens`. Only when
-        # the server reports no usage does the 1.3 tokens/word guess remain (method "estimate").
+        # Without /tokenize, two short requests (50 and 400 words, max_tokens 1, length not
+        # forced) go to the endpoint the bench uses (`probe_url`, default ROOT/v1/chat/completions
+        # or ROOT/v1/completions) and tokens per word and the chat-template overhead (none for
+        # completions) are fitted from their `usage.prompt_tokens`. Only when the server reports
+        # no usage does the 1.3 tokens/word guess remain (method "estimate").
         root = root_url.rstrip("/")
         self.tokenize_url = root + "/tokenize"
         rng = random.Random(seed)
@@ -85,11 +87,12 @@ class PromptMaker:
             self.method = "tokenize"
             return
         self.tokenize_url = None
-        url = chat_url or root + "/v1/chat/completions"
+        path = "/v1/chat/completions" if endpoint == "chat" else "/v1/completions"
+        url = probe_url or root + path
         limits = timeouts or Timeouts(first_token=120.0, between_tokens=60.0)
         probes: list[tuple[int, int]] = []
         for n_words in PROBE_WORDS:
-            body = payload(self.model, "chat", words(rng, n_words), 1, force_length=False)
+            body = payload(self.model, endpoint, words(rng, n_words), 1, force_length=False)
             res = await stream_request(session, url, body, limits)
             if res.prompt_tokens is None or res.prompt_tokens <= 0:
                 return

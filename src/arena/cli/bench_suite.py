@@ -97,8 +97,10 @@ async def _suite(
         store, build, hw = opts["store"], opts["build"], opts["hardware"]
         store.put_build(build, hw, [])  # only once the server answered and serves the model
         prompts = PromptMaker(model=opts["model"])
-        await prompts.calibrate(session, base.removesuffix("/v1"), opts["seed"])
         url = base + ("/chat/completions" if opts["endpoint"] == "chat" else "/completions")
+        await prompts.calibrate(
+            session, base.removesuffix("/v1"), opts["seed"], url, endpoint=opts["endpoint"]
+        )
         target = Target(session, url, opts["model"], opts["endpoint"], timeouts, prompts)
         suspect, answer = await sanity_check(target)
         if suspect:
