@@ -50,12 +50,13 @@ dataset:  ## rebuild the bundled dataset from ../shared/data/dgx-spark-benchmark
 bench-import:  ## time importing and scoring all 23 runs (benchmark, not a test)
 	$(UV) run python benchmarks/import_and_score.py
 
-bench-figures: setup test-model  ## engine accuracy, client capacity, memory, smoke wall time, web latency
+bench-figures: setup test-model  ## engine accuracy, capacity, memory, smoke wall time, web latency, eval
 	$(UV) run python benchmarks/bench_accuracy.py
 	$(UV) run python benchmarks/bench_capacity.py
 	$(UV) run python benchmarks/bench_memory.py
 	$(UV) run python benchmarks/bench_smoke_smollm2.py
 	$(UV) run python benchmarks/web_latency.py
+	$(UV) run python benchmarks/eval_figures.py
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache test-artifacts
