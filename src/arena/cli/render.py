@@ -122,7 +122,12 @@ def rich_table(data: dict[str, Any], title: str, width: int = 200) -> Table:
     table = Table(title=title, caption=caption(data), caption_justify="left")
     for col in cols:
         left = col in ("Model", "Build", "Precision", "Tier")
-        table.add_column(col, justify="left" if left else "right", no_wrap=col == "Build")
+        if compact and col == "Build":  # a long id folds; the numbers and headers stay whole
+            table.add_column(col, justify="left", overflow="fold")
+        else:
+            table.add_column(
+                col, justify="left" if left else "right", min_width=len(col), no_wrap=compact
+            )
     for row in data["rows"]:
         label = tier_label(row)
         style = TIER_STYLE[label]

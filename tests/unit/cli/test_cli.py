@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -378,3 +379,19 @@ def test_unusable_database_is_one_line(tmp_path: Path) -> None:
     assert res.returncode == 1
     assert "cannot open (file is not a database)" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_an_80_column_terminal_keeps_headers_and_cells_whole(db_path: str) -> None:
+    res = subprocess.run(
+        [sys.executable, "-m", "arena", "leaderboard", "--preset", "reasoning", "--db", db_path],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    header = next(line for line in lines if "Build" in line)
+    assert all(h in header for h in ("Quality", "tok/s", "Score"))
+    assert "no measurement" in res.stdout
+    assert "…" not in res.stdout
