@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from arena.importers.llama_benchy_json import JSON_METRICS  # the importer's names, inverted
 from arena.records import BenchRecord
 
 VLLM_KEYS_SKIP = {
@@ -111,20 +112,6 @@ def llama_benchy_md(rec: BenchRecord, model: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-# llama-benchy 0.4 `--format json` metric names (schemas/benchmark_report_schema.json) for ours
-LLAMA_BENCHY_JSON_METRICS = {
-    "pp_throughput": "pp_tps_total",
-    "pp_req_throughput": "pp_tps_req",
-    "tg_throughput": "tg_tps_total",
-    "tg_req_throughput": "tg_tps_req",
-    "peak_throughput": "peak_tps",
-    "peak_req_throughput": "peak_tps_req",
-    "ttfr": "ttfr_ms",
-    "est_ppt": "est_ppt_ms",
-    "e2e_ttft": "e2e_ttft_ms",
-}
-
-
 def llama_benchy_json(rec: BenchRecord, model: str) -> dict[str, Any]:
     """llama-benchy 0.4 --format json report; per-run `values` are not kept, so left empty."""
     lat = next((r["latency_ms"] for r in rec.rows if r.get("latency_ms") is not None), None)
@@ -138,7 +125,7 @@ def llama_benchy_json(rec: BenchRecord, model: str) -> dict[str, Any]:
             "is_context_prefill_phase": False,
             "prompt_id": None,
         }
-        for name, key in LLAMA_BENCHY_JSON_METRICS.items():
+        for name, key in JSON_METRICS.items():
             mean = r.get(key)
             run[name] = (
                 None if mean is None else {"mean": mean, "std": r.get(f"{key}_std"), "values": []}
