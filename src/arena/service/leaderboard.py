@@ -14,6 +14,9 @@ from arena.scoring import Candidate, Cohort, QualityValue, Ranking, Row, cohort,
 from arena.scoring.quality import DEFAULT_PREFERENCE
 from arena.store.views import BuildView
 
+INF = float("inf")
+_json_str = json.encoder.encode_basestring_ascii  # what json.dumps uses for str (C)
+
 
 @dataclass(frozen=True)
 class Leaderboard:
@@ -188,6 +191,22 @@ def _row_tail(r: Row) -> dict[str, Any]:
     }
 
 
+def _tail_text(r: Row) -> str:
+    """`json.dumps(_row_tail(r))` without its braces, from json's own scalar encoders: one
+    dumps call per row cost 7 ms of a 1,000-row re-weighting (a test checks the equality)."""
+    text = _json_str
+    score, norm = _r(r.score), _r(r.norm, 4)
+    flags = ", ".join(text(f) for f in r.flags)
+    return (
+        f'"score": {_json_num(score)}, "norm": {_json_num(norm)}, "tier": {text(r.tier)}, '
+        f'"pareto": {"true" if r.pareto else "false"}, "flags": [{flags}]'
+    )
+
+
+def _json_num(x: float | None) -> str:
+    return "null" if x is None else json.dumps(x) if x != x or x in (INF, -INF) else repr(x)
+
+
 def _envelope(lb: Leaderboard) -> dict[str, Any]:
     w = lb.ranking.weights
     return {
@@ -216,6 +235,6 @@ def leaderboard_text(lb: Leaderboard, heads: dict[tuple[str, str, str], str]) ->
         head = heads.get(key)
         if head is None:
             head = heads[key] = json.dumps(_row_head(lb, r), ensure_ascii=False)[1:-1]
-        parts.append(f'{{"rank": {r.rank}, {head}, {json.dumps(_row_tail(r))[1:]}')
+        parts.append(f'{{"rank": {r.rank}, {head}, {_tail_text(r)}}}')
     envelope = json.dumps(_envelope(lb), ensure_ascii=False)[:-1]
     return f'{envelope}, "rows": [{", ".join(parts)}]}}'
