@@ -50,7 +50,7 @@ def _rows_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def _rows_parquet(path: Path) -> list[dict[str, Any]]:
     try:
-        import pyarrow.parquet as pq  # type: ignore[import-not-found,unused-ignore]
+        import pyarrow.parquet as pq  # type: ignore[import-untyped,import-not-found,unused-ignore]
     except ImportError:
         raise ArenaError(
             f"{path}: reading parquet needs pyarrow (pip install pyarrow), "
