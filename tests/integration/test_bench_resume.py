@@ -75,6 +75,9 @@ def test_ctrl_c_stores_finished_benches_and_exits_130(
     args = arena_cli.bench_args(ref_server.base_url, "--benches", "chat,long-output")
     with arena_cli.popen(*args) as proc:
         wait_for(lambda: "chat" in arena_cli.stored(), 30, "the first bench to be stored")
+        # long enough that a loaded CI machine cannot finish the second bench (3 requests of
+        # 12 tokens) before the signal lands: 12 x 0.25 s per request
+        ref_server.config.itl = 0.25
         n = ref_server.stats.requests
         wait_for(lambda: ref_server.stats.requests > n, 10, "the second bench to start")
         proc.send_signal(signal.SIGINT)
@@ -97,6 +100,7 @@ def test_kill_9_then_resume_finishes_and_leaves_earlier_benches_untouched(
     first_two = set(SUITE[:2])
     with arena_cli.popen(*args) as proc:
         wait_for(lambda: arena_cli.stored() >= first_two, 30, "two benches to be stored")
+        ref_server.config.itl = 0.25  # bench 3 cannot finish before the kill, however loaded
         proc.send_signal(signal.SIGKILL)  # while bench 3 of 4 runs
         proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL
