@@ -60,6 +60,15 @@ def arena_cli_fixture(tmp_path: Path, template_db: Path) -> ArenaCli:
     return ArenaCli(db)
 
 
+# A shell runs background jobs with SIGINT ignored, and a child inherits that: Python then
+# installs no KeyboardInterrupt handler and Ctrl-C tests see the signal vanish. A child that
+# is sent signals starts the way a terminal starts it, with Python's own SIGINT handler.
+AS_FROM_A_TERMINAL = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'arena'; runpy.run_module('arena', run_name='__main__', alter_sys=True)"
+)
+
+
 class ArenaCli:
     """Runs `python -m arena ...` with `--db` pointing at one test database."""
 
@@ -99,9 +108,10 @@ class ArenaCli:
 
     @contextlib.contextmanager
     def popen(self, *args: str) -> Iterator[subprocess.Popen[str]]:
-        """Start the CLI in the background; always reaped (killed if still running) on exit."""
+        """Start the CLI in the background, with Python's SIGINT handler whatever this process
+        inherited; always reaped (killed if still running) on exit."""
         proc = subprocess.Popen(
-            self.argv(*args),
+            [sys.executable, "-c", AS_FROM_A_TERMINAL, *self.argv(*args)[3:]],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
