@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -18,6 +19,17 @@ from arena.store import Store
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "dgx-spark-benchmarks-v1"
 RUN_QWEN_08 = SHARED / "results" / "qwen-3.5" / "qwen-3.5-0.8b" / "bf16"
+MMLU_PRO_FILE = SHARED.parent / "mmlu-pro" / "mmlu_pro_test.jsonl.gz"
+
+
+def arena_in(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI as a user runs it, with its own database and checkpoint dir under `tmp`."""
+    return subprocess.run(
+        [sys.executable, "-m", "arena", *args, "--db", str(tmp / "a.db")],
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "160", "PATH": "/usr/bin:/bin", "ARENA_CACHE_DIR": str(tmp / "cache")},
+    )
 
 
 @pytest.fixture

@@ -16,23 +16,12 @@ import pytest
 from arena.evals.stats import wilson
 from arena.evals.tasks import gpqa_task, humaneval_task, mmlu_pro_task
 from arena.store import Store
+from tests.conftest import MMLU_PRO_FILE
+from tests.conftest import arena_in as arena
 from tests.servers.scripted_qa import MODEL, ScriptedQA, behaviour, expected_correct
 
-MMLU_PRO_FILE = (
-    Path(__file__).resolve().parents[3] / "shared" / "data" / "mmlu-pro" / "mmlu_pro_test.jsonl.gz"
-)
 SUBSET = 120
 BUILD = "scripted-build"
-
-
-def arena(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The CLI as a user runs it, with its own database and checkpoint dir."""
-    return subprocess.run(
-        [sys.executable, "-m", "arena", *args, "--db", str(tmp / "a.db")],
-        capture_output=True,
-        text=True,
-        env={"COLUMNS": "160", "PATH": "/usr/bin:/bin", "ARENA_CACHE_DIR": str(tmp / "cache")},
-    )
 
 
 def run_eval(tmp: Path, srv: ScriptedQA, *args: str, code: int = 0) -> dict[str, Any]:

@@ -4,34 +4,21 @@ HumanEval problems; the full path works and the measured scores are stored with 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from arena.store import Store
+from tests.conftest import MMLU_PRO_FILE
+from tests.conftest import arena_in as arena
 from tests.servers import llamacpp as servers
 
 llamacpp_smollm2 = servers.llamacpp_smollm2
 
 pytestmark = pytest.mark.slow
 
-MMLU_PRO_FILE = (
-    Path(__file__).resolve().parents[3] / "shared" / "data" / "mmlu-pro" / "mmlu_pro_test.jsonl.gz"
-)
 BUILD = "smollm2-135m-q4_1"
-
-
-def arena(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The CLI as a user runs it, with its own database and checkpoint dir."""
-    return subprocess.run(
-        [sys.executable, "-m", "arena", *args, "--db", str(tmp / "a.db")],
-        capture_output=True,
-        text=True,
-        env={"COLUMNS": "160", "PATH": "/usr/bin:/bin", "ARENA_CACHE_DIR": str(tmp / "cache")},
-    )
 
 
 def run_eval(srv: servers.LlamaCppServer, tmp: Path, *args: str) -> dict[str, Any]:

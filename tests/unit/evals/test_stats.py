@@ -17,9 +17,7 @@ from arena.evals.gpqa import load as gpqa_load
 from arena.evals.mmlu_pro import Question as MmluQuestion
 from arena.evals.mmlu_pro import load, subset
 from arena.evals.stats import largest_remainder, stratified_subset, wilson
-
-MMLU_PRO = Path(__file__).resolve().parents[4] / "shared" / "data" / "mmlu-pro"
-MMLU_PRO_FILE = MMLU_PRO / "mmlu_pro_test.jsonl.gz"
+from tests.conftest import MMLU_PRO_FILE
 
 
 @pytest.mark.parametrize(
