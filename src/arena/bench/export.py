@@ -55,6 +55,11 @@ def vllm_json(rec: BenchRecord, model: str) -> dict[str, Any]:
     }
 
 
+def _latency_ms(rec: BenchRecord) -> float | None:
+    """The API latency the closed loop measured (the same on every row), if any."""
+    return next((r["latency_ms"] for r in rec.rows if r.get("latency_ms") is not None), None)
+
+
 def _pm(mean: float | None, std: float | None) -> str:
     if mean is None:
         return ""
@@ -102,7 +107,7 @@ def llama_benchy_md(rec: BenchRecord, model: str) -> str:
             lines.append(row([model, name_pp, pp_total, "", *latency]))
             lines.append(row([model, name_tg, tg_total, peak, "", "", ""]))
     date = (rec.source.date or "").replace("T", " ")[:19]
-    lat = next((r["latency_ms"] for r in rec.rows if r.get("latency_ms") is not None), None)
+    lat = _latency_ms(rec)
     mode = "api" if lat is None else f"api ({lat:.2f} ms)"
     lines += [
         "",
@@ -114,7 +119,7 @@ def llama_benchy_md(rec: BenchRecord, model: str) -> str:
 
 def llama_benchy_json(rec: BenchRecord, model: str) -> dict[str, Any]:
     """llama-benchy 0.4 --format json report; per-run `values` are not kept, so left empty."""
-    lat = next((r["latency_ms"] for r in rec.rows if r.get("latency_ms") is not None), None)
+    lat = _latency_ms(rec)
     runs = []
     for r in rec.rows:
         run: dict[str, Any] = {
