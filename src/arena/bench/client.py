@@ -52,7 +52,8 @@ async def stream_request(
     headers: dict[str, str] | None = None,
 ) -> RequestResult:
     """One request; retried once when a pooled connection the server had closed fails to send."""
-    res = await _stream_once(session, url, body, timeouts, headers)
+    data = body if isinstance(body, bytes) else encode(body)  # once, also for the retry
+    res = await _stream_once(session, url, data, timeouts, headers)
     # a fresh connection that fails before any answer is a real fault: reported, not resent
     stale = (
         res.pooled
@@ -61,7 +62,7 @@ async def stream_request(
         and (res.error or "").startswith("connection lost")
     )
     if stale:
-        res = await _stream_once(session, url, body, timeouts, headers)
+        res = await _stream_once(session, url, data, timeouts, headers)
         res.retried = True
     return res
 
@@ -69,7 +70,7 @@ async def stream_request(
 async def _stream_once(
     session: aiohttp.ClientSession,
     url: str,
-    body: dict[str, Any] | bytes,
+    data: bytes,
     timeouts: Timeouts,
     headers: dict[str, str] | None = None,
 ) -> RequestResult:
@@ -84,7 +85,6 @@ async def _stream_once(
     res.t_send = time.perf_counter()
     try:
         async with asyncio.timeout(timeouts.connect + timeouts.first_token) as limit:
-            data = body if isinstance(body, bytes) else encode(body)
             hdrs = {"Content-Type": "application/json", **(headers or {})}
             stamp = SendStamp(res)  # t_send moves to the moment the bytes are written
             async with session.post(url, data=data, headers=hdrs, trace_request_ctx=stamp) as resp:
