@@ -53,16 +53,6 @@ def rx_clock(resp: aiohttp.ClientResponse) -> StampingHandler | None:
     return proto if isinstance(proto, StampingHandler) else None
 
 
-async def _on_chunk_sent(
-    session: aiohttp.ClientSession, ctx: Any, params: aiohttp.TraceRequestChunkSentParams
-) -> None:
-    """Set t_send just before the first body bytes (and the buffered headers) are written."""
-    request = ctx.trace_request_ctx
-    if isinstance(request, SendStamp) and not request.stamped:
-        request.result.t_send = time.perf_counter()
-        request.stamped = True
-
-
 class SendStamp:
     """Passed as `trace_request_ctx`: the result whose t_send (once) and `pooled` it sets."""
 
@@ -71,6 +61,16 @@ class SendStamp:
     def __init__(self, result: RequestResult) -> None:
         self.result = result
         self.stamped = False
+
+
+async def _on_chunk_sent(
+    session: aiohttp.ClientSession, ctx: Any, params: aiohttp.TraceRequestChunkSentParams
+) -> None:
+    """Set t_send just before the first body bytes (and the buffered headers) are written."""
+    request = ctx.trace_request_ctx
+    if isinstance(request, SendStamp) and not request.stamped:
+        request.result.t_send = time.perf_counter()
+        request.stamped = True
 
 
 async def _on_reuse(
