@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -15,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from arena.bench.client import make_session, stream_request
+from arena.bench.request import RequestResult, Timeouts
 from tests.servers.llamacpp import (
     LlamaCppServer,
     LlamaCppServerError,
@@ -72,6 +75,7 @@ def test_chat_stream_shape(server: LlamaCppServer) -> None:
         "stream_options": {"include_usage": True},
         "max_tokens": 8,
         "ignore_eos": True,
+        "temperature": 0,  # sampled, SmolLM2 opens 13 % of answers with an emoji (test below)
     }
     chunks = _chunks(stream_sse(server.base_url + "/chat/completions", body))
     assert all(c["object"] == "chat.completion.chunk" for c in chunks)
@@ -93,6 +97,43 @@ def test_chat_stream_shape(server: LlamaCppServer) -> None:
     assert all(c["id"] == first["id"] for c in chunks)
 
 
+def test_no_role_chunk_when_the_first_token_is_part_of_a_character() -> None:
+    """llama.cpp attaches the role chunk to token 1's text; when token 1 is only the first bytes
+    of a UTF-8 character (an emoji), nothing is sent for it, and no role chunk at all. Found by CI:
+    150 sampled answers to "Say hello." had no role chunk 20 times, each opening with an emoji.
+    The bench takes TTFT from the first text either way, and ttfr equals it here."""
+    body = {
+        "messages": [{"role": "user", "content": "Reply with only an emoji."}],
+        "stream": True,
+        "stream_options": {"include_usage": True},
+        "max_tokens": 4,
+        "ignore_eos": True,
+        "temperature": 0,
+    }
+    with smollm2_llamacpp_server(n_parallel=1) as server:
+        body["model"] = server.alias
+        chunks = _chunks(stream_sse(server.base_url + "/chat/completions", body))
+        url = server.base_url + "/chat/completions"
+
+        async def one() -> RequestResult:
+            async with make_session(None, Timeouts()) as session:
+                return await stream_request(session, url, body, Timeouts())
+
+        res = asyncio.run(one())
+    deltas = [c["choices"][0]["delta"] for c in chunks if c["choices"]]
+    assert all("role" not in d for d in deltas)
+    first = deltas[0]["content"]
+    assert len(first) == 1
+    assert len(first.encode()) == 4  # one character from several tokens
+    assert chunks[-1]["usage"]["completion_tokens"] == 4
+    assert res.error is None
+    assert res.text.startswith(first)
+    assert res.output_tokens == 4
+    assert res.token_source == "usage"
+    assert res.ttft is not None
+    assert res.ttfr == res.ttft
+
+
 def test_role_chunk_arrives_with_first_token_not_before_prefill(server: LlamaCppServer) -> None:
     body = {
         "model": server.alias,
@@ -101,6 +142,7 @@ def test_role_chunk_arrives_with_first_token_not_before_prefill(server: LlamaCpp
         "max_tokens": 2,
         "ignore_eos": True,
         "cache_prompt": False,
+        "temperature": 0,
     }
     events = stream_sse(server.base_url + "/chat/completions", body)
     chunks = _chunks(events)
@@ -174,6 +216,7 @@ def test_completions_stream_shape(server: LlamaCppServer) -> None:
         "stream_options": {"include_usage": True},
         "max_tokens": 6,
         "ignore_eos": True,
+        "temperature": 0,
     }
     chunks = _chunks(stream_sse(server.base_url + "/completions", body))
     assert all(c["object"] == "text_completion" for c in chunks)

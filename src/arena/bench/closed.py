@@ -144,7 +144,8 @@ def prefill_end(r: RequestResult) -> float:
     """Seconds to the end of prefill: llama-benchy's ttfr (first chunk with `choices`), unless
     that chunk came well before the first text - a role-only chunk sent at once, before prefill
     (vllm#15106) - then the first text (e2e TTFT). vLLM and llama.cpp send the role chunk with
-    the first token, so there ttfr is kept and pp matches llama-benchy."""
+    the first token, so there ttfr is kept and pp matches llama-benchy. llama.cpp sends no role
+    chunk when token 1 is part of a UTF-8 character; then ttfr is the first text, as is TTFT."""
     ttfr, ttft = r.ttfr or 0.0, r.ttft or 0.0
     return ttft if ttft - ttfr > 0.5 * ttft else ttfr
 
