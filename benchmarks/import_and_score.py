@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from arena.builds import fill_build
 from arena.catalog import load_catalog
-from arena.dataset.build import fill_build
 from arena.importers import import_suite
 from arena.records import SuiteImport
 from arena.service import leaderboard

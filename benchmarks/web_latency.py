@@ -36,8 +36,8 @@ import httpx
 import uvicorn
 
 from arena.catalog import load_catalog
-from arena.dataset import Dataset, load_bundled
-from arena.records import BenchRecord, BuildInfo
+from arena.dataset import load_bundled
+from arena.records import BenchRecord, BuildInfo, Dataset
 from arena.store import Store
 from arena.web import create_app
 

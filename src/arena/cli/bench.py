@@ -14,6 +14,7 @@ import typer
 from arena.bench.client import Timeouts
 from arena.bench.runner import ServerGone
 from arena.bench.system import Telemetry
+from arena.builds import BuildSpec, ensure_build
 from arena.catalog.types import Bench
 from arena.cli.bench_progress import LiveProgress, error_lines, summary_table
 from arena.cli.bench_select import (
@@ -36,7 +37,6 @@ from arena.cli.common import (
     err_console,
     open_store,
 )
-from arena.cli.importing import ensure_build
 from arena.errors import ArenaError
 from arena.records import BenchRecord
 
@@ -144,17 +144,10 @@ def bench_cmd(
     store = open_store(db)
     build_id = build or slug(model)
     before = store.build(build_id)
-    b, hw = ensure_build(
-        store,
-        build_id,
-        name or model,
-        base_model,
-        precision,
-        params_b,
-        vram_gb,
-        hardware,
-        hardware_name,
+    spec = BuildSpec(
+        build_id, name or model, base_model, precision, params_b, vram_gb, hardware, hardware_name
     )
+    b, hw = ensure_build(store, spec)
     vram = pick_vram(before.build if before else None, b, vram_gb, server_log, base_url)
     if vram is not None:
         b = dataclasses.replace(

@@ -14,6 +14,7 @@ import typer
 
 from arena.bench.client import Timeouts, make_session
 from arena.bench.sanity import pick_model, served_models
+from arena.builds import BuildSpec, ensure_build
 from arena.cli.bench_select import slug
 from arena.cli.common import (
     BaseModelOpt,
@@ -28,7 +29,6 @@ from arena.cli.common import (
     open_store,
 )
 from arena.cli.eval_progress import EvalProgress, result_json, summary_table
-from arena.cli.importing import ensure_build
 from arena.errors import ArenaError
 from arena.evals.runner import PROTOCOL, Checkpoint, RunConfig, Task, TaskResult, run_task
 from arena.evals.tasks import DEFAULT_SUBSET, build_tasks, default_tasks, parse_tasks
@@ -214,10 +214,9 @@ def eval_cmd(
     )  # fmt: skip
     store = open_store(db)
     build_id = build or slug(model)
-    b, hw = ensure_build(
-        store, build_id, name or model, base_model, precision, params_b, None, hardware,
-        hardware_name,
-    )  # fmt: skip
+    spec = BuildSpec(build_id, name or model, base_model, precision, params_b, None, hardware,
+                     hardware_name)  # fmt: skip
+    b, hw = ensure_build(store, spec)
     root = cache_dir(cache)
     checkpoints = {t.name: checkpoint_for(root, build_id, model, seed, t) for t in selected}
     opts = {

@@ -7,9 +7,9 @@ import io
 import json
 
 from arena.catalog import Catalog
-from arena.dataset.codec import BaseModelInfo, Dataset, to_dict
+from arena.dataset.codec import to_dict
 from arena.errors import ArenaError
-from arena.records import HardwareInfo
+from arena.records import BaseModelInfo, Dataset, HardwareInfo
 from arena.store import Store
 
 FLAT_FIELDS = [

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
-import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.progress import Progress
 
+from arena.builds import BuildSpec, ensure_build, fill_build
 from arena.catalog.types import Bench as BenchDef
 from arena.cli.common import (
     BaseModelOpt,
@@ -28,7 +27,6 @@ from arena.cli.common import (
     open_store,
 )
 from arena.dataset import from_dict
-from arena.dataset.build import fill_build
 from arena.errors import ArenaError
 from arena.importers import (
     import_suite,
@@ -39,10 +37,8 @@ from arena.importers import (
     to_record,
 )
 from arena.importers.vllm_bench import mismatches
-from arena.records import BenchRecord, BuildInfo, HardwareInfo, SuiteImport
+from arena.records import BenchRecord, BuildInfo, SuiteImport
 from arena.store import Store
-
-SLUG = re.compile(r"[a-z0-9][a-z0-9._-]{0,119}")
 
 import_app = typer.Typer(
     help="Import results: a suite run dir, llama-benchy or vllm-bench files.", no_args_is_help=True
@@ -104,49 +100,6 @@ def import_suite_cmd(
         )
 
 
-def ensure_build(
-    store: Store,
-    build_id: str,
-    name: str | None,
-    base_model: str | None,
-    precision: str | None,
-    params_b: float | None,
-    vram_gb: float | None,
-    hardware: str,
-    hardware_name: str | None,
-) -> tuple[BuildInfo, HardwareInfo]:
-    """The existing build (with given fields updated) or a new one from the options."""
-    if not SLUG.fullmatch(build_id):
-        raise ArenaError(
-            f"build id {build_id!r}: expected lower-case letters, digits, '.', '_' or '-'"
-        )
-    for opt, value in (("--params-b", params_b), ("--vram-gb", vram_gb)):
-        if value is not None and not (math.isfinite(value) and value > 0):
-            raise ArenaError(f"{opt} {value:g}: expected a number > 0")
-    view = store.build(build_id)
-    if view is not None:
-        b, hw = view.build, view.hardware
-    else:
-        b = BuildInfo(
-            id=build_id,
-            name=name or build_id,
-            base_model=base_model or build_id,
-            precision=precision or "unknown",
-            hardware_id=hardware,
-        )
-        hw = HardwareInfo(hardware, hardware_name or hardware)
-    updates: dict[str, Any] = {
-        "name": name,
-        "base_model": base_model,
-        "precision": precision,
-        "params_total_b": params_b,
-    }
-    b = dataclasses.replace(b, **{k: v for k, v in updates.items() if v is not None})
-    if vram_gb is not None:
-        b = dataclasses.replace(b, vram_gb=vram_gb, vram_method="manual", vram_source="--vram-gb")
-    return fill_build(b, None), hw
-
-
 Model = Annotated[
     str, typer.Option("--model", help="Build id the result belongs to (created if new).")
 ]
@@ -160,7 +113,8 @@ Hw = HardwareOpt
 HwName = HardwareNameOpt
 
 
-def build_opts(
+def build_spec(
+    model: str,
     name: str | None,
     base_model: str | None,
     precision: str | None,
@@ -168,26 +122,18 @@ def build_opts(
     vram_gb: float | None,
     hardware: str,
     hardware_name: str | None,
-) -> dict[str, object]:
-    """The keyword arguments of ensure_build from the shared build options."""
-    return {
-        "name": name,
-        "base_model": base_model,
-        "precision": precision,
-        "params_b": params_b,
-        "vram_gb": vram_gb,
-        "hardware": hardware,
-        "hardware_name": hardware_name,
-    }
+) -> BuildSpec:
+    """The build the shared build options describe."""
+    return BuildSpec(model, name, base_model, precision, params_b, vram_gb, hardware, hardware_name)
 
 
-def _store_one(db: str | None, model: str, rec: BenchRecord, opts: dict[str, object]) -> None:
+def _store_one(db: str | None, rec: BenchRecord, spec: BuildSpec) -> None:
     store = open_store(db)
-    b, hw = ensure_build(store, model, **opts)  # type: ignore[arg-type]
+    b, hw = ensure_build(store, spec)
     store.put_build(b, hw, [rec])
     tps = "no headline" if rec.tps_per_user is None else f"{rec.tps_per_user:.2f} tok/s per user"
     console.print(
-        f"imported {rec.bench_id} for {model}: {tps} ({rec.source.file})", highlight=False
+        f"imported {rec.bench_id} for {spec.id}: {tps} ({rec.source.file})", highlight=False
     )
 
 
@@ -240,9 +186,8 @@ def import_llama_benchy(
     rec = to_record(parsed, bench_def, str(file))
     _store_one(
         db,
-        model,
         rec,
-        build_opts(name, base_model, precision, params_b, vram_gb, hardware, hardware_name),
+        build_spec(model, name, base_model, precision, params_b, vram_gb, hardware, hardware_name),
     )
 
 
@@ -277,9 +222,8 @@ def import_vllm_bench(
         )
     _store_one(
         db,
-        model,
         rec,
-        build_opts(name, base_model, precision, params_b, vram_gb, hardware, hardware_name),
+        build_spec(model, name, base_model, precision, params_b, vram_gb, hardware, hardware_name),
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from arena.dataset.codec import FORMAT, BaseModelInfo, Dataset, from_dict, to_dict
+from arena.dataset.codec import FORMAT, from_dict, to_dict
+from arena.records import Dataset
 
 BUNDLED_FILE = "dgx_spark_v1.json"
 
@@ -19,8 +20,6 @@ def load_bundled() -> Dataset:
 __all__ = [
     "BUNDLED_FILE",
     "FORMAT",
-    "BaseModelInfo",
-    "Dataset",
     "from_dict",
     "load_bundled",
     "to_dict",

@@ -8,11 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from arena.catalog import Catalog, estimate_vram_gb
-from arena.dataset.codec import BaseModelInfo, Dataset
+from arena.builds import fill_build
+from arena.catalog import Catalog
 from arena.errors import ArenaError
 from arena.importers import import_suite
-from arena.records import QUALITY_METRICS, BuildInfo, HardwareInfo, QualityRecord
+from arena.records import (
+    QUALITY_METRICS,
+    BaseModelInfo,
+    Dataset,
+    HardwareInfo,
+    QualityRecord,
+)
 
 NAME = "dgx-spark-benchmarks-v1"
 ATTRIBUTION = "Data: Django de Vreng, djangodevreng.nl, CC-BY-4.0"
@@ -25,28 +31,6 @@ BASE_FIELDS = (
     "params_active_b",
     "card_url",
 )
-
-
-def fill_build(b: BuildInfo, base: BaseModelInfo | None) -> BuildInfo:
-    """Params from the base model; VRAM estimated (params x bytes/param) when no log gave it."""
-    if b.params_total_b is None and base is not None and base.params_total_b is not None:
-        b = dataclasses.replace(
-            b, params_total_b=base.params_total_b, params_active_b=base.params_active_b
-        )
-    if base is not None:
-        b = dataclasses.replace(
-            b, vendor=b.vendor or base.vendor, architecture=b.architecture or base.architecture
-        )
-    if b.vram_gb is None:
-        est = estimate_vram_gb(b.params_total_b, b.precision)
-        if est is not None:
-            b = dataclasses.replace(
-                b,
-                vram_gb=est,
-                vram_method="estimated",
-                vram_source=f"{b.params_total_b:g} B params x {b.precision} bytes per parameter",
-            )
-    return b
 
 
 def read_base_models(path: Path) -> tuple[list[BaseModelInfo], list[QualityRecord]]:

@@ -3,46 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
 from typing import Any
 
 from arena.errors import ArenaError
 from arena.records import (
+    BaseModelInfo,
     BenchRecord,
     BuildInfo,
+    Dataset,
     HardwareInfo,
     Provenance,
     QualityRecord,
 )
 
 FORMAT = "arena-dataset/1"
-
-
-@dataclass(frozen=True)
-class BaseModelInfo:
-    """Curated facts about an unquantised base model."""
-
-    id: str
-    vendor: str | None = None
-    architecture: str | None = None
-    arch_note: str | None = None
-    params_total_b: float | None = None
-    params_active_b: float | None = None
-    card_url: str | None = None
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """Everything one dataset file holds; `name` tags its builds' origin."""
-
-    name: str
-    attribution: str | None
-    license: str | None
-    source: str | None
-    hardware: list[HardwareInfo] = field(default_factory=list)
-    base_models: list[BaseModelInfo] = field(default_factory=list)
-    quality: list[QualityRecord] = field(default_factory=list)
-    builds: list[tuple[BuildInfo, list[BenchRecord]]] = field(default_factory=list)
 
 
 def to_dict(ds: Dataset) -> dict[str, Any]:

@@ -5,8 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from arena.dataset.codec import BaseModelInfo
-from arena.records import BenchRecord, BuildInfo, HardwareInfo, Provenance, QualityRecord
+from arena.records import (
+    BaseModelInfo,
+    BenchRecord,
+    BuildInfo,
+    HardwareInfo,
+    Provenance,
+    QualityRecord,
+)
 from arena.store.schema import BaseModelRow, BenchResult, Build, Hardware, QualityScore
 from arena.store.views import BuildView
 

@@ -12,9 +12,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from arena.dataset.codec import BaseModelInfo, Dataset
 from arena.errors import ArenaError
-from arena.records import BenchRecord, BuildInfo, HardwareInfo, QualityRecord
+from arena.records import (
+    BaseModelInfo,
+    BenchRecord,
+    BuildInfo,
+    Dataset,
+    HardwareInfo,
+    QualityRecord,
+)
 from arena.store import writes
 from arena.store.db import make_engine, migrate, resolve_url
 from arena.store.reads import base_model_info, build_views

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from arena.dataset.codec import BaseModelInfo
-from arena.records import BenchRecord, BuildInfo, HardwareInfo, QualityRecord
+from arena.records import BaseModelInfo, BenchRecord, BuildInfo, HardwareInfo, QualityRecord
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from arena.dataset.codec import BaseModelInfo, Dataset
 from arena.errors import ArenaError
-from arena.records import BenchRecord, BuildInfo, HardwareInfo, QualityRecord
+from arena.records import (
+    BaseModelInfo,
+    BenchRecord,
+    BuildInfo,
+    Dataset,
+    HardwareInfo,
+    QualityRecord,
+)
 from arena.store.schema import BaseModelRow, BenchResult, Build, Hardware, MetaRow, QualityScore
 
 
