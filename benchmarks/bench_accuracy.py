@@ -41,9 +41,10 @@ from typing import Any, cast
 
 import uvloop
 
-from arena.bench.client import RequestResult, Timeouts, make_session, payload
-from arena.bench.closed import Target, run_closed
+from arena.bench.closed import run_closed
+from arena.bench.http import RequestResult, Timeouts, make_session, payload
 from arena.bench.prompts import WORDS, PromptMaker, words
+from arena.bench.target import Target
 from arena.catalog.types import Bench
 from child import child_server
 
@@ -215,8 +216,8 @@ async def measure(url: str, levels: dict[int, int], out: int, pp: int) -> dict[i
                 ]
                 got_floor = await floor.batch(bodies)
                 got_eng: list[RequestResult] = []
-                errors: list[str] = []
-                await run_closed(target, bench, rng.randrange(10**6), got_eng.append, errors)
+                _, done = await run_closed(target, bench, rng.randrange(10**6), got_eng.append)
+                errors = [r.error for r in done if not r.ok]
                 if errors:
                     raise RuntimeError(f"engine errors at c={c}: {errors[:3]}")
                 if k:

@@ -12,7 +12,7 @@ chunks (the reference server's exact bytes) written at once, so it never limits 
 `--server reference` uses tests/servers/reference.py with ttft = itl = 0 instead.
 
 Clients, side by side in the same run against the same server:
-  engine      - arena.bench.client.stream_request (aiohttp iter_any + our SSE parser), uvloop
+  engine      - arena.bench.http.stream_request (aiohttp iter_any + our SSE parser), uvloop
   httpx-lines - httpx.AsyncClient.stream + aiter_lines + json.loads per data line, the usual
                 httpx SSE client (openai SDK / guidellm style), uvloop
   httpx-bytes - httpx aiter_raw fed to our SSE parser and event handling (isolates httpx's
@@ -36,9 +36,9 @@ from typing import Any
 import httpx
 import uvloop
 
-from arena.bench.client import RequestResult, Timeouts, _consume, make_session, payload
-from arena.bench.client import stream_request as engine_stream
-from arena.bench.sse import SSEParser
+from arena.bench.http import RequestResult, SSEParser, Timeouts, make_session, payload
+from arena.bench.http import stream_request as engine_stream
+from arena.bench.http.client import _consume
 from child import child_server
 
 REPO = Path(__file__).resolve().parents[1]

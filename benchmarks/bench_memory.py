@@ -26,7 +26,7 @@ from typing import Any
 
 import uvloop
 
-from arena.bench.client import Timeouts, make_session, payload, stream_request
+from arena.bench.http import Timeouts, make_session, payload, stream_request
 from child import child_server
 
 REPO = Path(__file__).resolve().parents[1]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from arena.verdicts import Flag
+
 VramMethod = Literal["measured", "engine-log", "estimated", "manual"]
 QualityKind = Literal["measured", "imported", "artificial-analysis", "model-card"]
 QUALITY_METRICS = ("mmlu_pro", "gpqa_diamond", "humaneval", "livecodebench")
@@ -41,7 +43,8 @@ class BenchRecord:
     distribution: dict[str, Any] = field(default_factory=dict)
     completed: int | None = None
     failed: int | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for people; code reads `flags`
+    flags: tuple[Flag, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from typing import Any
 
 import pytest
 
-from arena.bench.client import Timeouts, make_session, payload, stream_request
-from arena.bench.sse import SSEParser
+from arena.bench.http import SSEParser, Timeouts, make_session, payload, stream_request
 from tests.servers.fixtures import (  # noqa: F401  (fixtures are found by name)
     MODEL,
     ArenaCli,

@@ -13,13 +13,12 @@ from typing import Any
 
 import pytest
 
-from arena.bench.client import Timeouts, make_session
-from arena.bench.closed import Target
-from arena.bench.open_loop import run_open
-from arena.bench.open_plan import Job, OpenOptions, arrival_offsets, plan
+from arena.bench import ServerGone
+from arena.bench.http import Timeouts, make_session
+from arena.bench.open import Job, OpenOptions, arrival_offsets, plan, run_open
 from arena.bench.prompts import PromptMaker
-from arena.bench.runner import ServerGone
 from arena.bench.system import local_listener_pids
+from arena.bench.target import Target
 from arena.catalog.types import Bench
 from tests.servers.aio import run_async
 from tests.servers.fixtures import (  # noqa: F401  (fixtures are found by name)
@@ -184,7 +183,9 @@ def test_duration_starts_at_the_schedule_start() -> None:
                 url = srv.base_url + "/chat/completions"
                 target = Target(sess, url, "ref-model", "chat", TIMEOUTS, PromptMaker())
                 t0 = time.perf_counter()
-                dist, _ = await run_open(target, open_bench(n, rate), jobs, lambda r: None)
+                dist, _ = await run_open(
+                    target, open_bench(n, rate), jobs, lambda r: None, OpenOptions()
+                )
                 return dist, time.perf_counter() - t0
 
         dist, wall = run_async(go())
@@ -212,7 +213,13 @@ def test_refusals_in_a_row_cancel_the_schedule_and_raise_server_gone() -> None:
     async def go() -> None:
         async with make_session(None, TIMEOUTS) as sess:
             target = Target(sess, url, "ref-model", "chat", TIMEOUTS, PromptMaker())
-            await run_open(target, open_bench(n, rate), jobs, lambda r: seen.append(r.error or ""))
+            await run_open(
+                target,
+                open_bench(n, rate),
+                jobs,
+                lambda r: seen.append(r.error or ""),
+                OpenOptions(),
+            )
 
     t0 = time.monotonic()
     with pytest.raises(ServerGone, match="refused 5 requests in a row") as info:

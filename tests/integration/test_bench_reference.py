@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import aiohttp
 import pytest
 
-from arena.bench.client import (
+from arena.bench.closed import run_closed
+from arena.bench.http import (
     RequestResult,
     Timeouts,
     encode,
@@ -18,11 +19,11 @@ from arena.bench.client import (
     payload,
     stream_request,
 )
-from arena.bench.closed import Target, run_closed
-from arena.bench.open_loop import Job, run_open
+from arena.bench.http.stamping import rx_clock
+from arena.bench.open import Job, OpenOptions, run_open
 from arena.bench.prompts import PromptMaker
 from arena.bench.sanity import probe_force_length, sanity_check
-from arena.bench.stamping import rx_clock
+from arena.bench.target import Target
 from arena.catalog.types import Bench
 from tests.servers.aio import run_async
 from tests.servers.reference import RefConfig, ReferenceServer, count_tokens
@@ -72,15 +73,17 @@ def test_closed_loop_runs_c_requests_together_and_batches_in_sequence(
 ) -> None:
     bench = Bench("t", "T", "closed", (8,), 10, concurrency=(1, 4), reference_concurrency=4, runs=2)
 
-    async def go() -> tuple[list[dict[str, object]], int, int]:
+    async def go() -> tuple[list[dict[str, object]], list[RequestResult]]:
         t = Timeouts(first_token=5, between_tokens=2)
         async with make_session(None, t) as s:
             target = Target(
                 s, srv.base_url + "/chat/completions", "ref-model", "chat", t, PromptMaker()
             )
-            return await run_closed(target, bench, 1, lambda r: None, [])
+            return await run_closed(target, bench, 1, lambda r: None)
 
-    rows, completed, failed = run_async(go())
+    rows, results = run_async(go())
+    completed = sum(r.ok for r in results)
+    failed = len(results) - completed
     assert (completed, failed) == (10, 0)
     assert srv.stats.max_active == 4
     assert [r["concurrency"] for r in rows] == [1, 4]
@@ -110,7 +113,7 @@ def test_open_loop_keeps_schedule_and_caps_concurrency() -> None:
                 target = Target(
                     sess, s.base_url + "/chat/completions", "ref-model", "chat", t, PromptMaker()
                 )
-                metrics, _ = await run_open(target, bench, jobs, lambda r: None)
+                metrics, _ = await run_open(target, bench, jobs, lambda r: None, OpenOptions())
                 return metrics
 
         m = run_async(go())
@@ -165,7 +168,7 @@ def test_closed_row_has_ttfr_est_ppt_and_latency(srv: ReferenceServer) -> None:
     async def go() -> list[dict[str, object]]:
         t = Timeouts(first_token=5, between_tokens=2)
         async with make_session(None, t) as s:
-            rows, _, _ = await run_closed(_target(s, srv, t), bench, 1, lambda r: None, [])
+            rows, _ = await run_closed(_target(s, srv, t), bench, 1, lambda r: None)
             return rows
 
     (row,) = run_async(go())
@@ -212,7 +215,7 @@ def test_peak_counts_tokens_of_multi_token_chunks() -> None:
     async def go() -> list[dict[str, object]]:
         t = Timeouts(first_token=5, between_tokens=2)
         async with make_session(None, t) as s:
-            rows, _, _ = await run_closed(_target(s, srv, t), bench, 1, lambda r: None, [])
+            rows, _ = await run_closed(_target(s, srv, t), bench, 1, lambda r: None)
             return rows
 
     with ReferenceServer(cfg) as srv:
@@ -233,7 +236,7 @@ def test_depth_is_tokens_of_prior_context_in_a_system_message(srv: ReferenceServ
         async with make_session(None, t) as s:
             target = _target(s, srv, t)
             await target.prompts.calibrate(s, srv.base_url.removesuffix("/v1"), 0)
-            rows, _, _ = await run_closed(target, bench, 1, lambda r: None, [])
+            rows, _ = await run_closed(target, bench, 1, lambda r: None)
             return rows
 
     (row,) = run_async(go())
@@ -293,7 +296,7 @@ def test_usage_probe_prompts_come_out_at_the_target_length() -> None:
         async with make_session(None, t) as s:
             target = _target(s, srv, t)
             await target.prompts.calibrate(s, srv.base_url.removesuffix("/v1"), 0)
-            await run_closed(target, bench, 1, lambda r: None, [])
+            await run_closed(target, bench, 1, lambda r: None)
 
     with ReferenceServer(RefConfig(tokenize=False, ttft=0.002, itl=0.001)) as srv:
         run_async(go(srv))

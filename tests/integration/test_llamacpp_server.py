@@ -16,8 +16,7 @@ from typing import Any
 
 import pytest
 
-from arena.bench.client import make_session, stream_request
-from arena.bench.request import RequestResult, Timeouts
+from arena.bench.http import RequestResult, Timeouts, make_session, stream_request
 from tests.servers.llamacpp import (
     LlamaCppServer,
     LlamaCppServerError,

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import aiohttp
 
-from arena.bench.client import Endpoint, Timeouts, payload, stream_request
+from arena.bench.http import Endpoint, Timeouts, payload, stream_request
 
 _WORD_TEXT = (
     "time year people way day man thing woman life child world school state family student "

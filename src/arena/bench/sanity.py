@@ -8,8 +8,8 @@ from typing import Any
 
 import aiohttp
 
-from arena.bench.client import payload, stream_request
-from arena.bench.closed import Target
+from arena.bench.http import payload, stream_request
+from arena.bench.target import Target
 from arena.errors import ArenaError
 
 REJECTED = (400, 422)  # HTTP statuses that mean "unknown or invalid request field"

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shlex
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from arena.bench.client import Timeouts
-from arena.bench.runner import ServerGone
-from arena.bench.system import Telemetry
-from arena.builds import BuildSpec, ensure_build
-from arena.catalog.types import Bench
+from arena.bench import ServerGone, SuiteConfig, Timeouts, run_suite, select_benches, slug
+from arena.builds import BuildSpec
 from arena.cli.bench_progress import LiveProgress, error_lines, summary_table
-from arena.cli.bench_select import (
-    bench_params,
-    remeasure_reason,
-    run_options,
-    select_benches,
-    slug,
-)
-from arena.cli.bench_suite import finish_record, loopback_port, pick_vram, run_suite
 from arena.cli.common import (
     BaseModelOpt,
     DbOption,
@@ -38,23 +26,6 @@ from arena.cli.common import (
     open_store,
 )
 from arena.errors import ArenaError
-from arena.records import BenchRecord
-
-__all__ = [
-    "LiveProgress",
-    "bench_cmd",
-    "bench_params",
-    "error_lines",
-    "finish_record",
-    "loopback_port",
-    "pick_vram",
-    "remeasure_reason",
-    "run_options",
-    "run_suite",
-    "select_benches",
-    "slug",
-    "summary_table",
-]
 
 
 def bench_cmd(
@@ -143,59 +114,42 @@ def bench_cmd(
     selected = select_benches(benches, bench_file, profile, runs)
     store = open_store(db)
     build_id = build or slug(model)
-    before = store.build(build_id)
-    spec = BuildSpec(
-        build_id, name or model, base_model, precision, params_b, vram_gb, hardware, hardware_name
-    )
-    b, hw = ensure_build(store, spec)
-    vram = pick_vram(before.build if before else None, b, vram_gb, server_log, base_url)
-    if vram is not None:
-        b = dataclasses.replace(
-            b, vram_gb=vram.gb, vram_method=vram.method, vram_source=vram.source
-        )
-    opts: dict[str, Any] = {"profile": profile, "seed": seed, "endpoint": endpoint}
-    opts["ignore_eos"] = ignore_eos
-    if resume:
-        stored = before.results if before else {}
-        skipped, again = [], []
-        for x in selected:
-            why = remeasure_reason(stored.get(x.id), x, run_options(opts, x))
-            if why is None:
-                skipped.append(x.id)
-            elif x.id in stored:
-                again.append(f"{x.id} ({why})")
-        selected = [x for x in selected if x.id not in skipped]
-        if skipped and not quiet:
-            err_console.print(f"resume: skipping stored {', '.join(skipped)}", highlight=False)
-        if again and not quiet:
-            err_console.print(f"resume: measuring again {', '.join(again)}", highlight=False)
-    telemetry = Telemetry()
-    opts |= {
-        "model": model,
-        "base_url": base_url,
-        "api_key": api_key,
-        "seed": seed,
-        "endpoint": endpoint,
-        "timeouts": Timeouts(
-            connect=connect_timeout,
-            first_token=first_token_timeout,
-            between_tokens=token_timeout,
+    config = SuiteConfig(
+        model=model,
+        build=BuildSpec(
+            build_id,
+            name or model,
+            base_model,
+            precision,
+            params_b,
+            vram_gb,
+            hardware,
+            hardware_name,
         ),
-        "command": "arena " + shlex.join(sys.argv[1:]),
-        "sharegpt": sharegpt,
-        "store": store,
-        "build": b,
-        "hardware": hw,
-        "export_dir": export_dir,
-        "telemetry": telemetry,
-    }
-    live = LiveProgress(quiet or as_json)
-    if not selected:  # --resume found everything stored: the server is not even contacted
-        if not quiet:
-            err_console.print("resume: every selected bench is stored; nothing to measure")
-        records: list[BenchRecord] = []
-    else:
-        records = _measure(opts, selected, live, telemetry)
+        benches=tuple(selected),
+        base_url=base_url,
+        api_key=api_key,
+        profile=profile,
+        seed=seed,
+        endpoint="chat" if endpoint == "chat" else "completions",
+        ignore_eos=ignore_eos,
+        resume=resume,
+        timeouts=Timeouts(connect_timeout, first_token_timeout, token_timeout),
+        sharegpt=sharegpt,
+        server_log=server_log,
+        export_dir=export_dir,
+        command="arena " + shlex.join(sys.argv[1:]),
+    )
+    try:
+        with LiveProgress(quiet or as_json, quiet) as live:
+            result = run_suite(config, store, live)
+    except ServerGone as exc:
+        raise ArenaError(f"{exc}; finished benches are stored, rerun with --resume") from exc
+    except KeyboardInterrupt:
+        err_console.print("interrupted: finished benches are stored; rerun with --resume")
+        raise typer.Exit(130) from None
+    if resume and selected and len(result.skipped) == len(selected) and not quiet:
+        err_console.print("resume: every selected bench is stored; nothing to measure")
     if as_json:
         view = store.build(build_id)
         out = {
@@ -211,23 +165,7 @@ def bench_cmd(
         }
         sys.stdout.write(json.dumps({"build": build_id, "benches": out}, indent=2) + "\n")
     elif not quiet:
-        console.print(summary_table(records, build_id))
-        for line in error_lines(records):
+        console.print(summary_table(list(result.records), build_id))
+        for line in error_lines(list(result.records)):
             console.print(line, highlight=False, markup=False)
         console.print(f"stored under build '{build_id}': arena show {build_id}", highlight=False)
-
-
-def _measure(
-    opts: dict[str, Any], selected: list[Bench], live: LiveProgress, telemetry: Telemetry
-) -> list[BenchRecord]:
-    """Run the suite with telemetry; a dead server or Ctrl-C ends with the --resume hint."""
-    telemetry.start()
-    try:
-        return run_suite(opts, selected, live)
-    except ServerGone as exc:
-        raise ArenaError(f"{exc}; finished benches are stored, rerun with --resume") from exc
-    except KeyboardInterrupt:
-        err_console.print("interrupted: finished benches are stored; rerun with --resume")
-        raise typer.Exit(130) from None
-    finally:
-        telemetry.stop()

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
-from arena.bench.client import RequestResult
-from arena.bench.runner import Progress as Hooks
+from arena.bench import RequestResult, SuiteProgress
 from arena.catalog.types import Bench
 from arena.cli.common import err_console
 from arena.records import BenchRecord
 
 
-class LiveProgress:
-    """One Rich bar per bench: requests done, live output tok/s, ETA."""
+class LiveProgress(SuiteProgress):
+    """One Rich bar per bench (requests done, live output tok/s, ETA) and the run's messages."""
 
-    def __init__(self, quiet: bool) -> None:
+    def __init__(self, no_bars: bool, quiet: bool) -> None:
         self.bar = Progress(
             TextColumn("{task.description:<16}"),
             BarColumn(),
@@ -26,35 +31,48 @@ class LiveProgress:
             TextColumn("{task.fields[tps]:>8} tok/s"),
             TimeRemainingColumn(),
             console=err_console,
-            disable=quiet,
+            disable=no_bars,
         )
-        self.tasks: dict[str, Any] = {}
+        self.quiet = quiet
+        self.started = False
+        self.tasks: dict[str, TaskID] = {}
         self.tokens: dict[str, int] = {}
         self.t0: dict[str, float] = {}
-        self.errors: dict[str, dict[str, int]] = {}
 
-    def hooks(self) -> Hooks:
-        """Callbacks for the runner."""
-        return Hooks(start=self.start, request=self.request, done=self.done)
+    def __enter__(self) -> LiveProgress:
+        return self
 
-    def start(self, bench: Bench, total: int) -> None:
+    def __exit__(self, *exc: object) -> None:
+        if self.started:
+            self.bar.stop()
+
+    def resume(self, skipped: list[str], again: list[str]) -> None:
+        if self.quiet:
+            return
+        if skipped:
+            err_console.print(f"resume: skipping stored {', '.join(skipped)}", highlight=False)
+        if again:
+            err_console.print(f"resume: measuring again {', '.join(again)}", highlight=False)
+
+    def warning(self, text: str) -> None:
+        err_console.print(text, highlight=False)
+
+    def bench_start(self, bench: Bench, total: int) -> None:
+        if not self.started:
+            self.bar.start()
+            self.started = True
         self.tasks[bench.id] = self.bar.add_task(bench.id, total=total, tps="-")
         self.tokens[bench.id] = 0
         self.t0[bench.id] = time.perf_counter()
-        self.errors[bench.id] = {}
 
-    def request(self, bench: Bench, r: RequestResult) -> None:
-        if not r.ok:
-            errors = self.errors.setdefault(bench.id, {})
-            reason = r.error or "unknown error"
-            errors[reason] = errors.get(reason, 0) + 1
-        self.tokens[bench.id] = self.tokens.get(bench.id, 0) + r.output_tokens
+    def request(self, bench: Bench, result: RequestResult) -> None:
+        self.tokens[bench.id] = self.tokens.get(bench.id, 0) + result.output_tokens
         t0 = self.t0.get(bench.id, time.perf_counter())
         rate = self.tokens[bench.id] / max(1e-9, time.perf_counter() - t0)
         if bench.id in self.tasks:
             self.bar.update(self.tasks[bench.id], advance=1, tps=f"{rate:,.1f}")
 
-    def done(self, bench: Bench, rec: BenchRecord) -> None:
+    def bench_done(self, bench: Bench, record: BenchRecord) -> None:
         task = self.tasks[bench.id]
         self.bar.update(task, completed=self.bar.tasks[task].total)
 
@@ -65,7 +83,7 @@ def summary_table(records: list[BenchRecord], build_id: str) -> Table:
     for col in ("bench", "tok/s per user", "tok/s total", "TTFT p50 ms", "ok/failed", "notes"):
         t.add_column(col, justify="left" if col in ("bench", "notes") else "right")
     for r in records:
-        flags = [n.split(":")[0] for n in r.notes if n.startswith(("unreliable", "suspect"))]
+        flags = [str(f) for f in r.flags]
         t.add_row(
             r.bench_id,
             "–" if r.tps_per_user is None else f"{r.tps_per_user:,.2f}",

@@ -12,10 +12,10 @@ from typing import Annotated, Any
 
 import typer
 
-from arena.bench.client import Timeouts, make_session
+from arena.bench import slug
+from arena.bench.http import Timeouts, make_session
 from arena.bench.sanity import pick_model, served_models
 from arena.builds import BuildSpec, ensure_build
-from arena.cli.bench_select import slug
 from arena.cli.common import (
     BaseModelOpt,
     DbOption,

@@ -15,6 +15,7 @@ from arena.records import (
     Provenance,
     QualityRecord,
 )
+from arena.verdicts import Flag
 
 FORMAT = "arena-dataset/1"
 
@@ -31,10 +32,26 @@ def to_dict(ds: Dataset) -> dict[str, Any]:
         "base_models": [dataclasses.asdict(b) for b in ds.base_models],
         "quality": [dataclasses.asdict(q) for q in ds.quality],
         "builds": [
-            {**dataclasses.asdict(b), "results": [dataclasses.asdict(r) for r in results]}
+            {**dataclasses.asdict(b), "results": [_result_dict(r) for r in results]}
             for b, results in ds.builds
         ],
     }
+
+
+def _result_dict(r: BenchRecord) -> dict[str, Any]:
+    """A result as JSON; "flags" only when the result has any (older readers know no flags)."""
+    out = dataclasses.asdict(r)
+    flags = out.pop("flags")
+    if flags:
+        out["flags"] = [str(f) for f in flags]
+    return out
+
+
+def _flags(raw: object, where: str) -> tuple[Flag, ...]:
+    known = [str(f) for f in Flag]
+    if not isinstance(raw, list) or any(f not in known for f in raw):
+        raise ArenaError(f"{where}: field 'flags' = {raw!r}; expected a list of {known}")
+    return tuple(Flag(f) for f in raw)
 
 
 def _make(cls: Any, data: Any, where: str) -> Any:
@@ -66,8 +83,10 @@ def from_dict(data: Any, origin: str = "dataset") -> Dataset:
         results = []
         for j, r in enumerate(results_raw):
             r = dict(r)
-            prov = _make(Provenance, r.pop("source", {}), f"{where}.results[{j}].source")
-            results.append(_make(BenchRecord, {**r, "source": prov}, f"{where}.results[{j}]"))
+            at = f"{where}.results[{j}]"
+            prov = _make(Provenance, r.pop("source", {}), f"{at}.source")
+            flags = _flags(r.pop("flags", []), at)
+            results.append(_make(BenchRecord, {**r, "source": prov, "flags": flags}, at))
         builds.append((build, results))
     return Dataset(
         name=str(data.get("name") or origin),

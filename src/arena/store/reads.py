@@ -15,6 +15,7 @@ from arena.records import (
 )
 from arena.store.schema import BaseModelRow, BenchResult, Build, Hardware, QualityScore
 from arena.store.views import BuildView
+from arena.verdicts import Flag
 
 
 def base_model_info(b: BaseModelRow) -> BaseModelInfo:
@@ -111,4 +112,5 @@ def bench_record(r: BenchResult) -> BenchRecord:
         completed=r.completed,
         failed=r.failed,
         notes=list(r.notes or []),
+        flags=tuple(Flag(f) for f in r.flags or [] if f in Flag.__members__.values()),
     )

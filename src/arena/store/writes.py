@@ -99,6 +99,7 @@ def put_result(s: Session, build_id: str, r: BenchRecord) -> None:
         source_file=prov["file"],
         command=prov["command"],
         measured_at=prov["date"],
+        flags=[str(f) for f in r.flags],
     )
     row = s.scalars(
         select(BenchResult).where(

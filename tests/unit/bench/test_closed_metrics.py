@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from arena.bench.client import RequestResult
 from arena.bench.closed import Point, peak_rate, point_row, prefill_end
+from arena.bench.http import RequestResult
 from arena.bench.prompts import PromptMaker
 from arena.bench.sanity import suspect_reason
 

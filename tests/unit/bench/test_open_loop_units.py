@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from arena.bench.client import RequestResult
 from arena.bench.export import llama_benchy_md, vllm_json
-from arena.bench.open_metrics import error_counts, length_note, vllm_max_concurrent_requests
+from arena.bench.http import RequestResult, error_counts
+from arena.bench.open import length_note, vllm_max_concurrent_requests
 from arena.bench.profiles import apply_profile
+from arena.bench.suite import bench_params, finish_record, remeasure_reason
 from arena.bench.system import (
     DEVICE_WIDE,
     MEMINFO,
@@ -24,9 +25,8 @@ from arena.bench.system import (
 )
 from arena.catalog import load_catalog
 from arena.cli.bench_progress import error_lines
-from arena.cli.bench_select import bench_params, remeasure_reason
-from arena.cli.bench_suite import finish_record
 from arena.records import BenchRecord, Provenance
+from arena.verdicts import Flag
 
 CAT = load_catalog(Path("/nonexistent/config.toml"))
 
@@ -80,16 +80,15 @@ def test_summary_prints_up_to_three_reasons_with_counts() -> None:
     assert line.endswith("(+1 more reasons)")
 
 
-def test_finish_record_keeps_all_reasons_profile_and_window() -> None:
-    rec = finish_record(record(), "smoke", {"a": 2, "b": 1}, [{"t": 5.0, "power_w": 90.0}])
-    assert rec.distribution["errors"] == {"a": 2, "b": 1}
+def test_finish_record_keeps_profile_and_window() -> None:
+    rec = finish_record(record(), "smoke", [{"t": 5.0, "power_w": 90.0}])
     assert rec.distribution["profile"] == "smoke"
     assert rec.distribution["telemetry"] == [{"t": 5.0, "power_w": 90.0}]
     assert "profile: smoke" in rec.notes
 
 
 def test_finish_record_notes_the_open_loop_length_policy() -> None:
-    rec = finish_record(record(ignore_eos=False), "full", {}, [])
+    rec = finish_record(record(ignore_eos=False), "full", [])
     assert length_note({"ignore_eos": False}) in rec.notes
     assert "telemetry" not in rec.distribution
     assert "not forced" in length_note({"ignore_eos": False})
@@ -190,7 +189,7 @@ def test_resume_measures_imported_results_again(tool: str) -> None:
 
 
 def test_resume_measures_suspect_results_again() -> None:
-    rec = dataclasses.replace(stored_as("chat", "full"), notes=["suspect: sanity check failed"])
+    rec = dataclasses.replace(stored_as("chat", "full"), flags=(Flag.SUSPECT,))
     assert remeasure_reason(rec, CAT.benches["chat"], WANT) == "stored result is suspect"
 
 

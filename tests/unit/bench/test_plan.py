@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from arena.bench.benchfile import load_bench_file
-from arena.bench.open_plan import (
+from arena.bench.open import (
     OpenOptions,
     arrival_offsets,
     clamp_lengths,

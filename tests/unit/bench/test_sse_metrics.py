@@ -6,8 +6,8 @@ import random
 
 import pytest
 
+from arena.bench.http import SSEError, SSEParser
 from arena.bench.metrics import mean, percentile, std, summary
-from arena.bench.sse import SSEError, SSEParser
 
 STREAM = (
     b": keep-alive\r\n\r\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from arena.dataset import load_bundled
 from arena.errors import ArenaError
 from arena.records import BenchRecord, BuildInfo, HardwareInfo, Provenance, QualityRecord
 from arena.store import Store, resolve_url
+from arena.verdicts import Flag
 
 REC = BenchRecord(
     bench_id="chat",
@@ -34,7 +36,7 @@ def test_fresh_store_is_migrated_and_seeded_with_23_builds(db_path: str) -> None
     assert len(store.build_ids()) == 23
     with sqlite3.connect(db_path) as conn:
         version = conn.execute("select version_num from alembic_version").fetchone()
-    assert version == ("0002",)
+    assert version == ("0003",)
     assert "dgx-spark-benchmarks-v1" in store.datasets()
 
 
@@ -153,4 +155,48 @@ def test_upgrade_from_0001_keeps_data(tmp_path: Path) -> None:
         )
         cols = [r[1] for r in conn.execute(text("pragma table_info(quality_score)"))]
     assert "details" in cols
+    store.close()
+
+
+def test_upgrade_to_0003_turns_verdict_notes_into_flags(tmp_path: Path) -> None:
+    """Results stored before flags existed get them from their verdict notes, once."""
+    from alembic import command
+
+    from arena.store.db import _alembic_config, make_engine
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    cfg = _alembic_config()
+    notes = {
+        "chat": ["suspect: sanity check failed (empty)", "unreliable: 9/40 requests failed"],
+        "rag-8k": ["errors: HTTP 500", "profile: full"],
+        "agent": ["the note says unreliable: but not at the start"],
+    }
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+        conn.execute(text("insert into hardware (id, name) values ('hw', 'Old box')"))
+        conn.execute(text("insert into base_model (id) values ('m')"))
+        conn.execute(
+            text(
+                "insert into build (id, name, base_model_id, precision, hardware_id, "
+                "server_config, origin) values ('b', 'B', 'm', 'bf16', 'hw', '{}', 'user')"
+            )
+        )
+        for bench, ns in notes.items():
+            conn.execute(
+                text(
+                    "insert into bench_result (build_id, bench_id, rows, distribution, notes, "
+                    "tool) values ('b', :bench, '[]', '{}', :notes, 'arena')"
+                ),
+                {"bench": bench, "notes": json.dumps(ns)},
+            )
+    engine.dispose()
+    store = Store.open(str(tmp_path / "old.db"))
+    view = store.build("b")
+    assert view is not None
+    assert view.results["chat"].flags == (Flag.SUSPECT, Flag.UNRELIABLE)
+    assert view.results["rag-8k"].flags == ()
+    assert view.results["agent"].flags == ()
+    assert view.results["chat"].notes == notes["chat"]
     store.close()

@@ -4,63 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
-
-from arena.bench.client import (
-    Endpoint,
-    RequestResult,
-    Timeouts,
-    encode,
-    payload,
-    stream_request,
-)
+from arena.bench.http import RequestResult, encode, payload, stream_request
 from arena.bench.metrics import mean, mean_std, percentile
-from arena.bench.prompts import PromptMaker
+from arena.bench.target import Target, measure_latency
 from arena.catalog.types import Bench
 
-LATENCY_PROBES = 3  # llama-benchy --latency-mode api: the mean of 3 GET /models round trips
 PEAK_WINDOW = 1.0  # seconds; llama-benchy's peak t/s window
 USAGE_PROMPT_SLACK = 0.2  # usage.prompt_tokens replaces the expected count when within 20 %
-
-
-@dataclass
-class Target:
-    """Where and how to send requests."""
-
-    session: aiohttp.ClientSession
-    url: str
-    model: str
-    endpoint: Endpoint
-    timeouts: Timeouts
-    prompts: PromptMaker
-    force_length: bool = True
-    latency: float | None = None  # seconds, measured once (llama-benchy's --latency-mode api)
-
-    @property
-    def models_url(self) -> str:
-        """GET /v1/models next to the generation URL."""
-        suffix = "/chat/completions" if self.endpoint == "chat" else "/completions"
-        return self.url.removesuffix(suffix) + "/models"
-
-
-async def measure_latency(t: Target) -> float:
-    """Mean round trip of GET /models (llama-benchy's default latency mode "api"); 0 if none."""
-    times: list[float] = []
-    for _ in range(LATENCY_PROBES):
-        start = time.perf_counter()
-        try:
-            async with asyncio.timeout(t.timeouts.connect):
-                async with t.session.get(t.models_url) as resp:
-                    await resp.read()
-        except (TimeoutError, aiohttp.ClientError, OSError):
-            continue
-        times.append(time.perf_counter() - start)
-    return mean(times)
 
 
 def peak_rate(times: list[float], window: float = PEAK_WINDOW) -> float:
@@ -199,14 +153,14 @@ async def run_closed(
     bench: Bench,
     seed: int,
     on_request: Callable[[RequestResult], None],
-    errors: list[str],
-) -> tuple[list[dict[str, Any]], int, int]:
-    """All (prompt size x concurrency x run) batches; one row of means and *_std per point."""
+) -> tuple[list[dict[str, Any]], list[RequestResult]]:
+    """All (prompt size x concurrency x run) batches: one row of means and *_std per point, and
+    every request's result in the order they finished batch by batch."""
     rng = random.Random(seed)
     if t.latency is None:
         t.latency = await measure_latency(t)
     rows: list[dict[str, Any]] = []
-    completed = failed = 0
+    seen: list[RequestResult] = []
     for pp in bench.prompt_tokens:
         for c in bench.concurrency:
             pt = Point()
@@ -221,11 +175,7 @@ async def run_closed(
                 )
                 for r in results:
                     on_request(r)
-                    if r.ok:
-                        completed += 1
-                    else:
-                        failed += 1
-                        errors.append(r.error or "unknown error")
+                seen += results
                 pt.add_batch(list(results), [n for _, n in built], t.latency)
             row: dict[str, Any] = {
                 "prompt_tokens": pp,
@@ -237,4 +187,4 @@ async def run_closed(
                 "latency_ms": t.latency * 1000,
             }
             rows.append(row)
-    return rows, completed, failed
+    return rows, seen

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from arena.verdicts import ErrorKind
+
 Endpoint = Literal["chat", "completions"]
 
 
@@ -24,7 +26,8 @@ class RequestResult:
     """What one request did; times are perf_counter seconds."""
 
     ok: bool = False
-    error: str | None = None
+    error: str | None = None  # for people; code reads `kind`
+    kind: ErrorKind | None = None
     t_send: float = 0.0
     t_first_any: float | None = None
     t_first: float | None = None
@@ -40,6 +43,12 @@ class RequestResult:
     status: int | None = None
     retried: bool = False
     pooled: bool = False  # sent on a kept-alive connection from the pool
+
+    def fail(self, kind: ErrorKind, text: str) -> RequestResult:
+        """Mark the request failed with its kind and a human reason (kept if one was set)."""
+        self.kind = kind
+        self.error = self.error or text
+        return self
 
     @property
     def ttfr(self) -> float | None:
@@ -152,3 +161,13 @@ def token_source(results: list[RequestResult]) -> str:
     """'usage' when every successful request's count came from `usage`, else 'chunks'."""
     ok = [r for r in results if r.ok]
     return "usage" if ok and all(r.token_source == "usage" for r in ok) else "chunks"
+
+
+def error_counts(results: list[RequestResult]) -> dict[str, int]:
+    """Distinct failure reasons with their counts, in order of first appearance."""
+    out: dict[str, int] = {}
+    for r in results:
+        if not r.ok:
+            reason = r.error or "unknown error"
+            out[reason] = out.get(reason, 0) + 1
+    return out

@@ -9,20 +9,10 @@ from typing import Any
 
 import aiohttp
 
-from arena.bench.request import Endpoint, RequestResult, Timeouts, encode, payload
-from arena.bench.sse import SSEError, SSEParser
-from arena.bench.stamping import SendStamp, StampingConnector, rx_clock, send_clock
-
-__all__ = [
-    "TEXT_CAP",
-    "Endpoint",
-    "RequestResult",
-    "Timeouts",
-    "encode",
-    "make_session",
-    "payload",
-    "stream_request",
-]
+from arena.bench.http.request import RequestResult, Timeouts, encode
+from arena.bench.http.sse import SSEError, SSEParser
+from arena.bench.http.stamping import SendStamp, StampingConnector, rx_clock, send_clock
+from arena.verdicts import ErrorKind
 
 TEXT_CAP = 4096
 
@@ -59,7 +49,7 @@ async def stream_request(
         res.pooled
         and res.status is None
         and res.t_first_any is None
-        and (res.error or "").startswith("connection lost")
+        and res.kind is ErrorKind.CONNECTION_LOST
     )
     if stale:
         res = await _stream_once(session, url, data, timeouts, headers)
@@ -91,8 +81,7 @@ async def _stream_once(
                 res.status = resp.status
                 if resp.status >= 400:
                     detail = (await resp.text())[:200].replace("\n", " ")
-                    res.error = f"HTTP {resp.status}: {detail}"
-                    return res
+                    return res.fail(ErrorKind.HTTP_STATUS, f"HTTP {resp.status}: {detail}")
                 limit.reschedule(loop.time() + timeouts.first_token)
                 clock = rx_clock(resp)
                 async for raw in resp.content.iter_any():
@@ -109,35 +98,33 @@ async def _stream_once(
                 else:
                     _consume(res, parser.close(), time.perf_counter())
     except aiohttp.ConnectionTimeoutError:  # a TimeoutError too: caught first
-        res.error = f"timeout connecting ({timeouts.connect:g} s)"
-        return res
+        return res.fail(ErrorKind.CONNECT_TIMEOUT, f"timeout connecting ({timeouts.connect:g} s)")
     except TimeoutError:
         phase = "first token" if res.t_first is None else "next token"
-        res.error = f"timeout waiting for {phase}"
-        return res
+        return res.fail(ErrorKind.TIMEOUT, f"timeout waiting for {phase}")
     except SSEError as exc:
-        res.error = f"malformed SSE: {exc}"
-        return res
+        return res.fail(ErrorKind.MALFORMED, f"malformed SSE: {exc}")
     except aiohttp.ClientConnectorError as exc:
-        res.error = f"connection refused: {exc.os_error or exc}"
-        return res
+        return res.fail(ErrorKind.REFUSED, f"connection refused: {exc.os_error or exc}")
     except (aiohttp.ClientError, ConnectionError) as exc:
-        res.error = f"connection lost: {type(exc).__name__}: {exc}"[:300]
-        return res
+        lost = f"connection lost: {type(exc).__name__}: {exc}"[:300]
+        return res.fail(ErrorKind.CONNECTION_LOST, lost)
     except _StreamError as exc:
-        res.error = str(exc)
-        return res
+        return res.fail(exc.kind, str(exc))
     if res.t_done is None:
         res.t_done = time.perf_counter()
     if res.t_first is None:
-        res.error = res.error or "stream ended without generated text"
-        return res
+        return res.fail(ErrorKind.NO_TEXT, "stream ended without generated text")
     res.ok = True
     return res
 
 
 class _StreamError(Exception):
     """An error object or undecodable JSON inside the stream."""
+
+    def __init__(self, kind: ErrorKind, text: str) -> None:
+        super().__init__(text)
+        self.kind = kind
 
 
 def _consume(res: RequestResult, events: list[str], now: float) -> bool:
@@ -148,11 +135,14 @@ def _consume(res: RequestResult, events: list[str], now: float) -> bool:
         try:
             event = json.loads(data)
         except json.JSONDecodeError as exc:
-            raise _StreamError(f"malformed SSE: not JSON: {data[:80]!r}") from exc
+            raise _StreamError(
+                ErrorKind.MALFORMED, f"malformed SSE: not JSON: {data[:80]!r}"
+            ) from exc
         if not isinstance(event, dict):
-            raise _StreamError(f"malformed SSE: not an object: {data[:80]!r}")
+            raise _StreamError(ErrorKind.MALFORMED, f"malformed SSE: not an object: {data[:80]!r}")
         if "error" in event:
-            raise _StreamError(f"server error in stream: {str(event['error'])[:200]}")
+            detail = str(event["error"])[:200]
+            raise _StreamError(ErrorKind.STREAM_ERROR, f"server error in stream: {detail}")
         choices = event.get("choices") or []
         if choices and res.t_first_any is None:
             res.t_first_any = now

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import random
-from collections.abc import Callable, Iterator
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from arena.bench.closed import Target
+from arena.bench.target import Target
 from arena.catalog.types import Bench
 from arena.errors import ArenaError
 
@@ -27,7 +25,7 @@ SHAREGPT_FILTER = {"min_len": 4, "max_prompt_len": 1024, "max_total_len": 2048}
 
 @dataclass(frozen=True)
 class OpenOptions:
-    """Run-wide options of the open loop (set by the CLI for the whole suite)."""
+    """Run-wide options of the open loop (the suite config sets them for every open bench)."""
 
     # ignore_eos: force every answer to its planned length (`vllm bench serve --ignore-eos`);
     # off by default, as in vllm. max_prompt_tokens / max_output_tokens: per-request caps a
@@ -36,24 +34,6 @@ class OpenOptions:
     ignore_eos: bool = False
     max_prompt_tokens: int | None = None
     max_output_tokens: int | None = None
-
-
-_OPTIONS: ContextVar[OpenOptions | None] = ContextVar("arena_open_options", default=None)
-
-
-@contextlib.contextmanager
-def open_options(options: OpenOptions) -> Iterator[None]:
-    """Use these options for plan() and run_open() called inside the block (and its tasks)."""
-    token = _OPTIONS.set(options)
-    try:
-        yield
-    finally:
-        _OPTIONS.reset(token)
-
-
-def current_options() -> OpenOptions:
-    """The options in effect (defaults outside an open_options block)."""
-    return _OPTIONS.get() or OpenOptions()
 
 
 @dataclass(frozen=True)
@@ -196,10 +176,9 @@ async def plan(
     bench: Bench,
     seed: int,
     sharegpt: Path | None,
-    options: OpenOptions | None = None,
+    opts: OpenOptions,
 ) -> tuple[list[Job], list[str]]:
     """All jobs with prompt texts, built before the measured window starts."""
-    opts = options or current_options()
     rng = random.Random(seed)
     n = bench.num_prompts or 1
     notes: list[str] = []

@@ -20,7 +20,7 @@ from typing import Any, cast
 import aiohttp
 from aiohttp.client_proto import ResponseHandler
 
-from arena.bench.request import RequestResult
+from arena.bench.http.request import RequestResult
 
 
 class StampingHandler(ResponseHandler):

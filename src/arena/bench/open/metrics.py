@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from arena.bench.client import RequestResult
+from arena.bench.http import RequestResult, error_counts, token_source
 from arena.bench.metrics import percentile, summary
-from arena.bench.request import token_source
 from arena.catalog.types import Bench
 
 
@@ -24,16 +23,6 @@ def vllm_max_concurrent_requests(spans: list[tuple[float, float]]) -> int:
         for sec in range(int(s - t0), min(int(e - t0) + 1, n_buckets)):
             buckets[sec] += 1
     return max(buckets)
-
-
-def error_counts(results: list[RequestResult]) -> dict[str, int]:
-    """Distinct failure reasons with their counts, in order of first appearance."""
-    out: dict[str, int] = {}
-    for r in results:
-        if not r.ok:
-            reason = r.error or "unknown error"
-            out[reason] = out.get(reason, 0) + 1
-    return out
 
 
 def open_metrics(

@@ -9,17 +9,20 @@ from typing import Any
 
 from arena.bench.benchfile import load_bench_file
 from arena.bench.profiles import apply_profile
+from arena.bench.suite.bench_run import bench_params
+from arena.bench.suite.config import SuiteConfig
+from arena.catalog import load_catalog
 from arena.catalog.types import Bench
-from arena.cli.common import catalog
 from arena.errors import ArenaError
 from arena.records import BenchRecord
+from arena.verdicts import Flag
 
 
 def select_benches(
     spec: str, bench_file: Path | None, profile: str, runs: int | None
 ) -> list[Bench]:
     """Catalog (plus file) benches named by --benches, scaled by the profile."""
-    pool = dict(catalog().benches)
+    pool = dict(load_catalog().benches)
     if bench_file is not None:
         custom = load_bench_file(bench_file)
         pool.update({b.id: b for b in custom})
@@ -40,13 +43,6 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-") or "build"
 
 
-def bench_params(bench: Bench) -> dict[str, Any]:
-    """The bench's parameters as stored in distribution["bench"] (tuples as lists)."""
-    return {
-        k: (list(v) if isinstance(v, tuple) else v) for k, v in dataclasses.asdict(bench).items()
-    }
-
-
 def remeasure_reason(rec: BenchRecord | None, bench: Bench, wanted: dict[str, Any]) -> str | None:
     """Why a stored result is measured again; None lets --resume skip it."""
     # None when the stored result is this very measurement, else why it is measured again: not
@@ -57,9 +53,9 @@ def remeasure_reason(rec: BenchRecord | None, bench: Bench, wanted: dict[str, An
         return "not stored"
     if rec.source.tool != "arena":
         return f"stored result was imported from {rec.source.tool}"
-    flagged = [n for n in rec.notes if n.startswith(("unreliable", "suspect"))]
+    flagged = [f for f in rec.flags if f in (Flag.UNRELIABLE, Flag.SUSPECT)]
     if flagged:
-        return f"stored result is {flagged[0].split(':')[0]}"
+        return f"stored result is {flagged[0]}"
     d = rec.distribution
     if d.get("bench") != bench_params(bench):
         where = f" (profile {d['profile']})" if d.get("profile") else ""
@@ -70,9 +66,31 @@ def remeasure_reason(rec: BenchRecord | None, bench: Bench, wanted: dict[str, An
     return None
 
 
-def run_options(opts: dict[str, Any], bench: Bench) -> dict[str, Any]:
+def run_options(config: SuiteConfig, bench: Bench) -> dict[str, Any]:
     """Run options recorded with a result that make it another measurement when changed."""
-    out = {"profile": opts["profile"], "seed": opts["seed"], "endpoint": opts["endpoint"]}
+    out: dict[str, Any] = {
+        "profile": config.profile,
+        "seed": config.seed,
+        "endpoint": config.endpoint,
+    }
     if bench.mode == "open":
-        out["ignore_eos"] = opts["ignore_eos"]
+        out["ignore_eos"] = config.ignore_eos
     return out
+
+
+def resume_plan(
+    config: SuiteConfig, stored: dict[str, BenchRecord]
+) -> tuple[list[Bench], list[str], list[str]]:
+    """The benches --resume still measures, the ids it skips, "id (why)" for measured-again ones."""
+    todo: list[Bench] = []
+    skipped: list[str] = []
+    again: list[str] = []
+    for bench in config.benches:
+        why = remeasure_reason(stored.get(bench.id), bench, run_options(config, bench))
+        if why is None:
+            skipped.append(bench.id)
+            continue
+        todo.append(bench)
+        if bench.id in stored:
+            again.append(f"{bench.id} ({why})")
+    return todo, skipped, again

@@ -7,54 +7,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from arena.bench.client import RequestResult, encode, payload, stream_request
-from arena.bench.closed import Target
-from arena.bench.open_metrics import (
-    error_counts,
-    length_note,
-    open_metrics,
-    vllm_max_concurrent_requests,
-)
-from arena.bench.open_plan import (
-    SHAREGPT_FILTER,
-    SYNTHETIC_SHAREGPT,
-    Job,
-    OpenOptions,
-    arrival_offsets,
-    clamp_lengths,
-    current_options,
-    is_valid_sequence,
-    open_options,
-    plan,
-    random_lengths,
-    sharegpt_items,
-    sharegpt_pairs,
-    synthetic_sharegpt,
-)
+from arena.bench.http import RequestResult, encode, payload, stream_request
+from arena.bench.open.metrics import open_metrics
+from arena.bench.open.plan import Job, OpenOptions
+from arena.bench.target import ServerGone, Target
 from arena.catalog.types import Bench
-
-__all__ = [
-    "REFUSED_IN_A_ROW",
-    "SHAREGPT_FILTER",
-    "SYNTHETIC_SHAREGPT",
-    "Job",
-    "OpenOptions",
-    "arrival_offsets",
-    "clamp_lengths",
-    "current_options",
-    "error_counts",
-    "is_valid_sequence",
-    "length_note",
-    "open_metrics",
-    "open_options",
-    "plan",
-    "random_lengths",
-    "run_open",
-    "sharegpt_items",
-    "sharegpt_pairs",
-    "synthetic_sharegpt",
-    "vllm_max_concurrent_requests",
-]
+from arena.verdicts import ErrorKind
 
 # This many "connection refused" results in a row (at least; 2 x max_concurrency when larger)
 # mean the server is gone: the rest of the schedule is cancelled.
@@ -66,13 +24,12 @@ async def run_open(
     bench: Bench,
     jobs: list[Job],
     on_request: Callable[[RequestResult], None],
-    options: OpenOptions | None = None,
+    opts: OpenOptions,
 ) -> tuple[dict[str, Any], list[RequestResult]]:
     """Send every job at its absolute time; vllm-bench-style metrics plus client queue time."""
     # Output length is forced (ignore_eos/min_tokens) only with OpenOptions.ignore_eos and when
     # the server accepts it. After REFUSED_IN_A_ROW "connection refused" results in a row the
-    # rest of the schedule is cancelled and runner.ServerGone is raised.
-    opts = options or current_options()
+    # rest of the schedule is cancelled and ServerGone is raised.
     forced = opts.ignore_eos and t.force_length
     loop = asyncio.get_running_loop()
     sem = asyncio.Semaphore(bench.max_concurrency) if bench.max_concurrency else None
@@ -106,7 +63,7 @@ async def run_open(
             res.prompt_tokens = job.prompt_tokens
         results[i] = res
         on_request(res)
-        refused = refused + 1 if (res.error or "").startswith("connection refused") else 0
+        refused = refused + 1 if res.kind is ErrorKind.REFUSED else 0
         if refused >= limit:
             raise _Refused(refused)
 
@@ -118,8 +75,6 @@ async def run_open(
             for i, (j, b) in enumerate(zip(jobs, bodies, strict=True)):
                 tg.create_task(one(i, j, b, start))
     except* _Refused as group:
-        from arena.bench.runner import ServerGone  # runner imports this module
-
         n = max(e.count for e in group.exceptions if isinstance(e, _Refused))
         raise ServerGone(
             f"server at {t.url} refused {n} requests in a row during bench '{bench.id}'"

@@ -1,0 +1,33 @@
+"""An open-loop bench as a stored record: headline 1000 / median TPOT, like imported vllm runs."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from arena.catalog.types import Bench
+from arena.records import BenchRecord, Provenance
+
+
+def open_record(
+    bench: Bench, dist: dict[str, Any], prov: Provenance, notes: list[str], meta: dict[str, Any]
+) -> BenchRecord:
+    """Headline = 1000 / median TPOT ms (what one user feels), as for imported vllm-bench runs."""
+    tpot = dist.get("median_tpot_ms") or 0.0
+    tps = 1000.0 / tpot if tpot > 0 and math.isfinite(tpot) else None
+    if tps is None:
+        notes = [*notes, "no TPOT measured (no request produced 2+ tokens)"]
+    return BenchRecord(
+        bench_id=bench.id,
+        tps_per_user=tps,
+        tps_total=dist["output_throughput"],
+        ttft_p50_ms=dist["p50_ttft_ms"] if dist["completed"] else None,
+        ttft_p95_ms=dist["p95_ttft_ms"] if dist["completed"] else None,
+        ttft_mean_ms=dist["mean_ttft_ms"] if dist["completed"] else None,
+        std=None,
+        source=prov,
+        distribution={**dist, **meta},
+        completed=dist["completed"],
+        failed=dist["failed"],
+        notes=[*notes, f"output tokens counted from {dist['token_source']}"],
+    )

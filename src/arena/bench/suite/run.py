@@ -1,0 +1,164 @@
+"""Run a suite: check the server once, then measure and store each bench as soon as it finishes."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from urllib.parse import urlsplit
+
+from arena.bench.export import write_exports
+from arena.bench.http import make_session
+from arena.bench.open import OpenOptions, length_note
+from arena.bench.profiles import job_caps
+from arena.bench.prompts import PromptMaker
+from arena.bench.sanity import pick_model, probe_force_length, sanity_check, served_models
+from arena.bench.suite.bench_run import SuiteContext, run_bench
+from arena.bench.suite.config import SuiteConfig, SuiteProgress, SuiteResult
+from arena.bench.suite.select import resume_plan
+from arena.bench.system import (
+    STORED_METHODS,
+    Telemetry,
+    Vram,
+    choose_vram,
+    nvml_used_gb,
+    vram_from_log,
+)
+from arena.bench.target import Target
+from arena.builds import ensure_build
+from arena.catalog.types import Bench
+from arena.records import BenchRecord, BuildInfo, HardwareInfo
+from arena.store import Store
+
+
+def finish_record(rec: BenchRecord, profile: str, telemetry: list[dict[str, float]]) -> BenchRecord:
+    """Add the run's profile, the telemetry samples of the bench's own window, the length rule."""
+    dist = dict(rec.distribution)
+    dist["profile"] = profile
+    if telemetry:
+        dist["telemetry"] = telemetry
+    notes = [*rec.notes, f"profile: {profile}"]
+    if "ignore_eos" in dist:
+        notes.append(length_note(dist))
+    return dataclasses.replace(rec, distribution=dist, notes=notes)
+
+
+def loopback_port(base_url: str) -> int | None:
+    """The TCP port of a server on this machine (for per-process VRAM), else None."""
+    parts = urlsplit(base_url)
+    if parts.hostname not in ("127.0.0.1", "localhost", "::1", "0.0.0.0"):
+        return None
+    try:
+        return parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None
+
+
+def pick_vram(stored: BuildInfo | None, new: BuildInfo, config: SuiteConfig) -> Vram | None:
+    """The build's VRAM by precedence (system.choose_vram); NVML is read only when needed."""
+    gb = config.build.vram_gb
+    manual = Vram(gb, "manual", "--vram-gb") if gb is not None else None
+    log = vram_from_log(config.server_log) if config.server_log else None
+    kept = None
+    if stored is not None and stored.vram_gb is not None and stored.vram_method is not None:
+        kept = Vram(stored.vram_gb, stored.vram_method, stored.vram_source or "")
+    estimate = None
+    if new.vram_gb is not None and new.vram_method == "estimated":
+        estimate = Vram(new.vram_gb, "estimated", new.vram_source or "")
+    measured = None
+    if manual is None and log is None and (kept is None or kept.method not in STORED_METHODS):
+        measured = nvml_used_gb(loopback_port(config.base_url))
+    return choose_vram(manual, log, kept, measured, estimate)
+
+
+async def _measure(
+    config: SuiteConfig,
+    benches: list[Bench],
+    store: Store,
+    where: tuple[BuildInfo, HardwareInfo],
+    progress: SuiteProgress,
+    telemetry: Telemetry,
+) -> tuple[list[BenchRecord], str | None]:
+    """Check the server once, then run and store each bench as soon as it finishes."""
+    build, hw = where
+    base = config.base_url.rstrip("/")
+    async with make_session(config.api_key, config.timeouts) as session:
+        model_meta = pick_model(await served_models(session, base), config.model, base)
+        store.put_build(build, hw, [])  # only once the server answered and serves the model
+        prompts = PromptMaker(model=config.model)
+        url = base + ("/chat/completions" if config.endpoint == "chat" else "/completions")
+        await prompts.calibrate(
+            session, base.removesuffix("/v1"), config.seed, url, endpoint=config.endpoint
+        )
+        target = Target(session, url, config.model, config.endpoint, config.timeouts, prompts)
+        suspect, answer = await sanity_check(target)
+        if suspect:
+            progress.warning(
+                f"warning: sanity check: {suspect} (answer {answer[:40]!r}); "
+                "results are marked suspect"
+            )
+        cap_in, cap_out = job_caps(config.profile)
+        ctx = SuiteContext(
+            target,
+            config.seed,
+            config.command,
+            model_meta,
+            config.sharegpt,
+            suspect,
+            options=OpenOptions(config.ignore_eos, cap_in, cap_out),
+        )
+        forced_note = await probe_force_length(target)
+        if forced_note:
+            ctx.notes.append(forced_note)
+        if prompts.method == "usage-probe":
+            ctx.notes.append("prompt lengths calibrated from usage.prompt_tokens (no /tokenize)")
+        elif prompts.method == "estimate":
+            ctx.notes.append(
+                "prompt lengths estimated at 1.3 tokens per word (no /tokenize, no usage)"
+            )
+        done: list[BenchRecord] = []
+        for bench in benches:
+            t0 = time.time()
+            rec = await run_bench(ctx, bench, progress)
+            rec = finish_record(rec, config.profile, telemetry.window(t0, time.time()))
+            store.put_build(build, hw, [rec])
+            if config.export_dir:
+                write_exports(config.export_dir, rec, config.model)
+            done.append(rec)
+        return done, suspect
+
+
+def run_suite(
+    config: SuiteConfig, store: Store, on_progress: SuiteProgress | None = None
+) -> SuiteResult:
+    """Measure the configured benches against the server and store each one as it finishes.
+
+    Raises ServerGone when the server stops answering (finished benches stay stored) and
+    ArenaError for bad input; runs on uvloop when it is installed."""
+    progress = on_progress or SuiteProgress()
+    before = store.build(config.build.id)
+    build, hw = ensure_build(store, config.build)
+    vram = pick_vram(before.build if before else None, build, config)
+    if vram is not None:
+        build = dataclasses.replace(
+            build, vram_gb=vram.gb, vram_method=vram.method, vram_source=vram.source
+        )
+    benches, skipped, again = list(config.benches), list[str](), list[str]()
+    if config.resume:
+        benches, skipped, again = resume_plan(config, before.results if before else {})
+        progress.resume(skipped, again)
+    if not benches:  # --resume found everything stored: the server is not even contacted
+        return SuiteResult(build.id, (), tuple(skipped), tuple(again))
+    telemetry = Telemetry()
+    telemetry.start()
+    try:
+        work = _measure(config, benches, store, (build, hw), progress, telemetry)
+        try:
+            import uvloop
+
+            records, suspect = uvloop.run(work)
+        except ImportError:
+            records, suspect = asyncio.run(work)
+    finally:
+        telemetry.stop()
+    return SuiteResult(build.id, tuple(records), tuple(skipped), tuple(again), suspect)
