@@ -1,0 +1,134 @@
+"""A suite measured through the library call alone (no Typer): config in, stored records out."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from arena.bench import (
+    RequestResult,
+    SuiteConfig,
+    SuiteProgress,
+    SuiteResult,
+    Timeouts,
+    run_suite,
+    select_benches,
+)
+from arena.builds import BuildSpec
+from arena.catalog.types import Bench
+from arena.errors import ArenaError
+from arena.records import BenchRecord
+from arena.store import Store
+from arena.verdicts import ErrorKind, Flag
+from tests.servers.fixtures import (  # noqa: F401  (fixtures are found by name)
+    MODEL,
+    ref_server_fixture,
+    template_db_fixture,
+)
+from tests.servers.reference import ReferenceServer
+
+BENCHES = "chat,office-baseline"
+
+
+class Recorder(SuiteProgress):
+    """Keeps every callback the suite makes, in order."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+        self.results: list[RequestResult] = []
+
+    def bench_start(self, bench: Bench, total: int) -> None:
+        self.events.append(f"start {bench.id} {total}")
+
+    def request(self, bench: Bench, result: RequestResult) -> None:
+        self.results.append(result)
+
+    def bench_done(self, bench: Bench, record: BenchRecord) -> None:
+        self.events.append(f"done {bench.id}")
+
+
+def _store(tmp_path: Path, template: Path) -> Store:
+    shutil.copyfile(template, tmp_path / "a.db")
+    return Store.open(str(tmp_path / "a.db"))
+
+
+def _config(url: str, **kw: Any) -> SuiteConfig:
+    benches = tuple(select_benches(BENCHES, None, "smoke", None))
+    config = SuiteConfig(
+        model=MODEL,
+        build=BuildSpec("lib-build", params_b=1.0, precision="bf16"),
+        benches=benches,
+        base_url=url,
+        profile="smoke",
+        timeouts=Timeouts(connect=5, first_token=60, between_tokens=60),
+    )
+    return dataclasses.replace(config, **kw)
+
+
+def test_run_suite_stores_each_bench_and_reports_progress(
+    ref_server: ReferenceServer, template_db: Path, tmp_path: Path
+) -> None:
+    store = _store(tmp_path, template_db)
+    rec = Recorder()
+    result = run_suite(_config(ref_server.base_url), store, rec)
+    assert isinstance(result, SuiteResult)
+    assert [r.bench_id for r in result.records] == ["chat", "office-baseline"]
+    assert rec.events[0].startswith("start chat ")
+    assert rec.events[-1] == "done office-baseline"
+    assert all(r.ok for r in rec.results)
+    view = store.build("lib-build")
+    assert view is not None
+    assert set(view.results) == {"chat", "office-baseline"}
+    for r in result.records:
+        assert r.flags == ()
+        assert r.failed == 0
+        assert r.tps_per_user is not None
+        assert r.tps_per_user > 0
+        assert r.distribution["errors"] == {}
+        assert view.results[r.bench_id].tps_per_user == r.tps_per_user
+    store.close()
+
+
+def test_failures_are_counted_by_the_engine_and_flagged(
+    ref_server: ReferenceServer, template_db: Path, tmp_path: Path
+) -> None:
+    ref_server.config.fault = "http500"
+    ref_server.config.fault_every = 2  # every second request answers HTTP 500
+    store = _store(tmp_path, template_db)
+    rec = Recorder()
+    result = run_suite(_config(ref_server.base_url), store, rec)
+    failed = [r for r in rec.results if not r.ok]
+    assert failed
+    assert {r.kind for r in failed} == {ErrorKind.HTTP_STATUS}
+    for r in result.records:
+        assert Flag.UNRELIABLE in r.flags
+        errors = r.distribution["errors"]
+        assert sum(errors.values()) == r.failed
+        assert all(reason.startswith("HTTP 500") for reason in errors)
+    # resume measures the flagged results again because of the flag, not of a note
+    again = run_suite(_config(ref_server.base_url, resume=True), store, Recorder())
+    assert again.skipped == ()
+    assert again.remeasured == ("chat (stored result is unreliable)",
+                                "office-baseline (stored result is unreliable)")  # fmt: skip
+    store.close()
+
+
+def test_resume_with_everything_stored_contacts_no_server(
+    ref_server: ReferenceServer, template_db: Path, tmp_path: Path
+) -> None:
+    store = _store(tmp_path, template_db)
+    url = ref_server.base_url
+    config = _config(url, resume=True)
+    assert len(run_suite(config, store).records) == 2
+    ref_server.stop()
+    again = run_suite(config, store)  # the server is down, and nothing asks it anything
+    assert again.records == ()
+    assert again.skipped == ("chat", "office-baseline")
+    with pytest.raises(ArenaError, match="cannot connect"):
+        run_suite(_config(url, build=BuildSpec("other-build")), store)
+    assert store.build("other-build") is None  # nothing is written before the server answers
+    store.close()
