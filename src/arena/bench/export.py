@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
 from arena.importers.llama_benchy_json import JSON_METRICS  # the importer's names, inverted
 from arena.records import BenchRecord
@@ -32,7 +31,7 @@ VLLM_KEYS_SKIP = {
 VLLM_ENDPOINT_TYPES = {"chat": "openai-chat", "completions": "openai"}
 
 
-def vllm_json(rec: BenchRecord, model: str) -> dict[str, Any]:
+def vllm_json(rec: BenchRecord, model: str) -> dict[str, object]:
     """vllm bench serve --save-result fields (metric names and units as vLLM writes them)."""
     # endpoint_type/backend follow the endpoint measured (openai-chat or openai); `errors` is
     # vllm's list of failure reasons (one entry per failed request).
@@ -117,12 +116,12 @@ def llama_benchy_md(rec: BenchRecord, model: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def llama_benchy_json(rec: BenchRecord, model: str) -> dict[str, Any]:
+def llama_benchy_json(rec: BenchRecord, model: str) -> dict[str, object]:
     """llama-benchy 0.4 --format json report; per-run `values` are not kept, so left empty."""
     lat = _latency_ms(rec)
     runs = []
     for r in rec.rows:
-        run: dict[str, Any] = {
+        run: dict[str, object] = {
             "concurrency": r["concurrency"],
             "context_size": r.get("depth") or 0,
             "prompt_size": r["prompt_tokens"],

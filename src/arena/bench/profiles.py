@@ -2,67 +2,101 @@
 
 from __future__ import annotations
 
-import dataclasses
 import tomllib
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TypedDict, get_type_hints
 
 from arena.catalog.types import Bench
 from arena.errors import ArenaError
 
 
+class Profile(TypedDict, total=False):
+    """How a profile scales a bench (profiles.toml); an absent key leaves the bench as it is."""
+
+    runs: int
+    max_prompt_tokens: int
+    max_output_tokens: int
+    max_concurrency_level: int
+    max_depth: int
+    num_prompts: int
+    num_prompts_scale: float
+    min_prompts: int
+    request_rate: float
+
+
+def _profile(name: str, doc: object) -> Profile:
+    """A profiles.toml table, checked against Profile's keys and number types."""
+    if not isinstance(doc, dict):
+        raise ArenaError(f"profiles.toml: [{name}] is not a table")
+    out = Profile()
+    kinds = get_type_hints(Profile)
+    for key, value in doc.items():
+        kind = kinds.get(key)
+        number = isinstance(value, int) or (kind is float and isinstance(value, float))
+        if kind is None or isinstance(value, bool) or not number:
+            raise ArenaError(f"profiles.toml: [{name}] {key} = {value!r}: unknown key or type")
+        out[key] = value  # type: ignore[literal-required]
+    return out
+
+
 @lru_cache(maxsize=1)
-def profiles() -> dict[str, dict[str, Any]]:
+def profiles() -> dict[str, Profile]:
     """Profile name -> its scaling rules."""
     text = resources.files("arena.bench").joinpath("profiles.toml").read_text("utf-8")
-    return dict(tomllib.loads(text))
+    return {name: _profile(name, doc) for name, doc in tomllib.loads(text).items()}
+
+
+def _profile_named(name: str) -> Profile:
+    if name not in profiles():
+        raise ArenaError(f"--profile {name!r}: expected one of {', '.join(profiles())}")
+    return profiles()[name]
 
 
 def apply_profile(bench: Bench, name: str) -> Bench:
     """The bench as this profile runs it."""
-    if name not in profiles():
-        raise ArenaError(f"--profile {name!r}: expected one of {', '.join(profiles())}")
-    p = profiles()[name]
-    if not p:
-        return bench
-    changes: dict[str, Any] = {}
+    p = _profile_named(name)
     if "runs" in p:
-        changes["runs"] = p["runs"]
+        bench = replace(bench, runs=p["runs"])
     cap_in = p.get("max_prompt_tokens")
     if cap_in:
-        changes["prompt_tokens"] = tuple(dict.fromkeys(min(x, cap_in) for x in bench.prompt_tokens))
+        bench = replace(
+            bench, prompt_tokens=tuple(dict.fromkeys(min(x, cap_in) for x in bench.prompt_tokens))
+        )
         if bench.reference_prompt_tokens:
-            changes["reference_prompt_tokens"] = min(bench.reference_prompt_tokens, cap_in)
-    if p.get("max_output_tokens") and bench.output_tokens:
-        changes["output_tokens"] = min(bench.output_tokens, p["max_output_tokens"])
+            bench = replace(
+                bench, reference_prompt_tokens=min(bench.reference_prompt_tokens, cap_in)
+            )
+    cap_out = p.get("max_output_tokens")
+    if cap_out and bench.output_tokens:
+        bench = replace(bench, output_tokens=min(bench.output_tokens, cap_out))
     if "max_depth" in p:
-        changes["depth"] = min(bench.depth, p["max_depth"])
+        bench = replace(bench, depth=min(bench.depth, p["max_depth"]))
     cap_c = p.get("max_concurrency_level")
     if cap_c and bench.concurrency:
         levels = tuple(dict.fromkeys(min(c, cap_c) for c in bench.concurrency))
-        changes["concurrency"] = levels
         ref = bench.reference_concurrency
-        changes["reference_concurrency"] = ref if ref in levels else max(levels)
+        bench = replace(
+            bench, concurrency=levels, reference_concurrency=ref if ref in levels else max(levels)
+        )
     if cap_c and bench.max_concurrency:
-        changes["max_concurrency"] = min(bench.max_concurrency, cap_c)
+        bench = replace(bench, max_concurrency=min(bench.max_concurrency, cap_c))
     if bench.mode == "open":
         n = bench.num_prompts or 1
         if "num_prompts" in p:
             n = p["num_prompts"]
         elif "num_prompts_scale" in p:
             n = max(p.get("min_prompts", 1), round(n * p["num_prompts_scale"]))
-        changes["num_prompts"] = n
+        bench = replace(bench, num_prompts=n)
         if "request_rate" in p:
-            changes["request_rate"] = p["request_rate"]
-    return dataclasses.replace(bench, **changes)
+            bench = replace(bench, request_rate=p["request_rate"])
+    return bench
 
 
 def job_caps(name: str) -> tuple[int | None, int | None]:
     """(max prompt tokens, max output tokens) the profile allows any one open-loop request."""
     # The caps also bound lengths that come from a dataset (ShareGPT file or the synthetic
     # ShareGPT-like distribution) or from a random range around a capped nominal length.
-    if name not in profiles():
-        raise ArenaError(f"--profile {name!r}: expected one of {', '.join(profiles())}")
-    p = profiles()[name]
+    p = _profile_named(name)
     return p.get("max_prompt_tokens") or None, p.get("max_output_tokens") or None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
 
 import aiohttp
 
@@ -37,7 +36,7 @@ _SCRIPTS = (
 _CODEISH = re.compile(r"[a-z][A-Z]|[A-Za-z][._/\\@#$%^&*=+|~`][A-Za-z]|_\w")
 
 
-async def served_models(session: aiohttp.ClientSession, base_url: str) -> list[dict[str, Any]]:
+async def served_models(session: aiohttp.ClientSession, base_url: str) -> list[dict[str, object]]:
     """GET /v1/models; a clear error when the server is not there or not OpenAI-compatible."""
     url = base_url.rstrip("/") + "/models"
     try:
@@ -60,7 +59,7 @@ async def served_models(session: aiohttp.ClientSession, base_url: str) -> list[d
     return [m for m in models if isinstance(m, dict)]
 
 
-def pick_model(models: list[dict[str, Any]], name: str, url: str) -> dict[str, Any]:
+def pick_model(models: list[dict[str, object]], name: str, url: str) -> dict[str, object]:
     """The served model called `name`, or an error naming the ones that are served."""
     for m in models:
         if m.get("id") == name:

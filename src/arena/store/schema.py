@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -46,7 +44,7 @@ class Build(Base):
     precision: Mapped[str] = mapped_column(String(40))
     engine: Mapped[str | None] = mapped_column(String(60))
     engine_version: Mapped[str | None] = mapped_column(String(100))
-    server_config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    server_config: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     hardware_id: Mapped[str] = mapped_column(ForeignKey("hardware.id"))
     params_total_b: Mapped[float | None] = mapped_column(Float)
     params_active_b: Mapped[float | None] = mapped_column(Float)
@@ -71,7 +69,7 @@ class QualityScore(Base):
     source: Mapped[str] = mapped_column(Text)
     retrieved: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
-    details: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    details: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
 
 
 class BenchResult(Base):
@@ -88,8 +86,8 @@ class BenchResult(Base):
     ttft_p95_ms: Mapped[float | None] = mapped_column(Float)
     ttft_mean_ms: Mapped[float | None] = mapped_column(Float)
     std: Mapped[float | None] = mapped_column(Float)
-    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    distribution: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    rows: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    distribution: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     completed: Mapped[int | None] = mapped_column(Integer)
     failed: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -6,7 +6,7 @@ import asyncio
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
 
 from arena.bench.http import RequestResult, encode, payload, stream_request
 from arena.bench.metrics import mean, mean_std, percentile
@@ -104,12 +104,48 @@ def prefill_end(r: RequestResult) -> float:
     return ttft if ttft - ttfr > 0.5 * ttft else ttfr
 
 
-def point_row(pt: Point, concurrency: int) -> dict[str, Any]:
+class PointRow(TypedDict):
+    """llama-benchy 0.3's columns at one point: mean and *_std (None when nothing measured)."""
+
+    pp_tps_total: float | None
+    pp_tps_total_std: float | None
+    pp_tps_req: float | None
+    pp_tps_req_std: float | None
+    tg_tps_total: float | None
+    tg_tps_total_std: float | None
+    tg_tps_req: float | None
+    tg_tps_req_std: float | None
+    peak_tps: float | None
+    peak_tps_std: float | None
+    peak_tps_req: float | None
+    peak_tps_req_std: float | None
+    ttfr_ms: float | None
+    ttfr_ms_std: float | None
+    est_ppt_ms: float | None
+    est_ppt_ms_std: float | None
+    e2e_ttft_ms: float | None
+    e2e_ttft_ms_std: float | None
+    ttft_p50_ms: float | None
+    ttft_p95_ms: float | None
+    mean_output_tokens: float | None
+
+
+class ClosedRow(PointRow):
+    """One (prompt size, depth, concurrency) point of a closed-loop bench, as stored."""
+
+    prompt_tokens: int
+    depth: int
+    concurrency: int
+    output_tokens: int
+    runs: int
+    latency_ms: float
+
+
+def point_row(pt: Point, concurrency: int) -> PointRow:
     """mean and *_std as llama-benchy 0.3 reports them (numpy std, ddof=0)."""
     # Per-request columns (t/s (req), peak t/s (req), ttfr, est_ppt, e2e_ttft) pool every
     # request of every run; t/s (total) and peak t/s take one value per run. At c=1 llama-benchy
     # shows the per-request rates under t/s, so the total columns are the pooled ones there.
-    row: dict[str, Any] = {}
     single = concurrency == 1
     columns: dict[str, tuple[list[float], float]] = {
         "pp_tps_total": (pt.pp_req if single else pt.pp_total, 1.0),
@@ -122,14 +158,33 @@ def point_row(pt: Point, concurrency: int) -> dict[str, Any]:
         "est_ppt_ms": (pt.est_ppt, 1000.0),
         "e2e_ttft_ms": (pt.e2e_ttft, 1000.0),
     }
+    ms: dict[str, float | None] = {}
     for key, (values, scale) in columns.items():
-        m, s = mean_std([v * scale for v in values])
-        row[key], row[f"{key}_std"] = m, s
+        ms[key], ms[f"{key}_std"] = mean_std([v * scale for v in values])
     ttft_ms = [v * 1000 for v in pt.e2e_ttft]
-    row["ttft_p50_ms"] = percentile(ttft_ms, 50) if ttft_ms else None
-    row["ttft_p95_ms"] = percentile(ttft_ms, 95) if ttft_ms else None
-    row["mean_output_tokens"] = mean(pt.output_tokens) if pt.output_tokens else None
-    return row
+    return PointRow(
+        pp_tps_total=ms["pp_tps_total"],
+        pp_tps_total_std=ms["pp_tps_total_std"],
+        pp_tps_req=ms["pp_tps_req"],
+        pp_tps_req_std=ms["pp_tps_req_std"],
+        tg_tps_total=ms["tg_tps_total"],
+        tg_tps_total_std=ms["tg_tps_total_std"],
+        tg_tps_req=ms["tg_tps_req"],
+        tg_tps_req_std=ms["tg_tps_req_std"],
+        peak_tps=ms["peak_tps"],
+        peak_tps_std=ms["peak_tps_std"],
+        peak_tps_req=ms["peak_tps_req"],
+        peak_tps_req_std=ms["peak_tps_req_std"],
+        ttfr_ms=ms["ttfr_ms"],
+        ttfr_ms_std=ms["ttfr_ms_std"],
+        est_ppt_ms=ms["est_ppt_ms"],
+        est_ppt_ms_std=ms["est_ppt_ms_std"],
+        e2e_ttft_ms=ms["e2e_ttft_ms"],
+        e2e_ttft_ms_std=ms["e2e_ttft_ms_std"],
+        ttft_p50_ms=percentile(ttft_ms, 50) if ttft_ms else None,
+        ttft_p95_ms=percentile(ttft_ms, 95) if ttft_ms else None,
+        mean_output_tokens=mean(pt.output_tokens) if pt.output_tokens else None,
+    )
 
 
 async def build_prompt(
@@ -153,13 +208,13 @@ async def run_closed(
     bench: Bench,
     seed: int,
     on_request: Callable[[RequestResult], None],
-) -> tuple[list[dict[str, Any]], list[RequestResult]]:
+) -> tuple[list[ClosedRow], list[RequestResult]]:
     """All (prompt size x concurrency x run) batches: one row of means and *_std per point, and
     every request's result in the order they finished batch by batch."""
     rng = random.Random(seed)
     if t.latency is None:
         t.latency = await measure_latency(t)
-    rows: list[dict[str, Any]] = []
+    rows: list[ClosedRow] = []
     seen: list[RequestResult] = []
     for pp in bench.prompt_tokens:
         for c in bench.concurrency:
@@ -177,14 +232,15 @@ async def run_closed(
                     on_request(r)
                 seen += results
                 pt.add_batch(list(results), [n for _, n in built], t.latency)
-            row: dict[str, Any] = {
-                "prompt_tokens": pp,
-                "depth": bench.depth,
-                "concurrency": c,
-                "output_tokens": bench.output_tokens,
-                "runs": pt.runs,
-                **point_row(pt, c),
-                "latency_ms": t.latency * 1000,
-            }
-            rows.append(row)
+            rows.append(
+                ClosedRow(
+                    prompt_tokens=pp,
+                    depth=bench.depth,
+                    concurrency=c,
+                    output_tokens=bench.output_tokens,
+                    runs=pt.runs,
+                    **point_row(pt, c),
+                    latency_ms=t.latency * 1000,
+                )
+            )
     return rows, seen

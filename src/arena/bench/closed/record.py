@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
+from arena.bench.closed.loop import ClosedRow
 from arena.catalog.types import Bench
 from arena.records import BenchRecord, Provenance
 
 
 def closed_record(
     bench: Bench,
-    rows: list[dict[str, Any]],
+    rows: list[ClosedRow],
     completed: int,
     failed: int,
     prov: Provenance,
     notes: list[str],
-    meta: dict[str, Any],
+    meta: Mapping[str, object],
 ) -> BenchRecord:
     """Headline = mean tg tok/s per request at the reference point, like the importer."""
     pp = bench.reference_prompt_tokens or (bench.prompt_tokens[0] if bench.prompt_tokens else None)
@@ -24,13 +25,10 @@ def closed_record(
     ok = ref is not None and ref["tg_tps_req"] is not None
     if not ok:
         notes = [*notes, "no successful request at the reference point"]
-    short = [
-        r
-        for r in rows
-        if r.get("mean_output_tokens") and r["mean_output_tokens"] < 0.95 * bench.output_tokens
-    ]
+    lengths = [m for r in rows if (m := r["mean_output_tokens"])]
+    short = [m for m in lengths if m < 0.95 * bench.output_tokens]
     if short:
-        got = min(r["mean_output_tokens"] for r in short)
+        got = min(short)
         notes = [
             *notes,
             f"length not forced: server stopped early (mean {got:.0f} of "
@@ -45,8 +43,8 @@ def closed_record(
         ttft_mean_ms=ref["e2e_ttft_ms"] if ok and ref else None,
         std=ref["tg_tps_req_std"] if ok and ref else None,
         source=prov,
-        rows=rows,
-        distribution=meta,
+        rows=[dict(r) for r in rows],
+        distribution=dict(meta),
         completed=completed,
         failed=failed,
         notes=notes,

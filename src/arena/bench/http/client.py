@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
@@ -37,7 +38,7 @@ def _chunk_text(event: dict[str, Any]) -> str | None:
 async def stream_request(
     session: aiohttp.ClientSession,
     url: str,
-    body: dict[str, Any] | bytes,
+    body: Mapping[str, object] | bytes,
     timeouts: Timeouts,
     headers: dict[str, str] | None = None,
 ) -> RequestResult:

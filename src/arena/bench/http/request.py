@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from arena.verdicts import ErrorKind
 
@@ -128,10 +129,10 @@ def payload(
     prompt: str | list[dict[str, str]],
     max_tokens: int,
     force_length: bool,
-    extra: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+    extra: Mapping[str, object] | None = None,
+) -> dict[str, object]:
     """The JSON body; force_length asks for exactly max_tokens (ignore_eos, min_tokens)."""
-    body: dict[str, Any] = {
+    body: dict[str, object] = {
         "model": model,
         "max_tokens": max_tokens,
         "stream": True,
@@ -152,7 +153,7 @@ def payload(
     return body
 
 
-def encode(body: dict[str, Any]) -> bytes:
+def encode(body: Mapping[str, object]) -> bytes:
     """JSON bytes of a request body; built before a measured window, not inside it."""
     return json.dumps(body, separators=(",", ":")).encode()
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import Any
 
 from arena.bench.http import RequestResult, encode, payload, stream_request
-from arena.bench.open.metrics import open_metrics
+from arena.bench.open.metrics import JobCaps, OpenMetrics, open_metrics
 from arena.bench.open.plan import Job, OpenOptions
 from arena.bench.target import ServerGone, Target
 from arena.catalog.types import Bench
@@ -25,7 +24,7 @@ async def run_open(
     jobs: list[Job],
     on_request: Callable[[RequestResult], None],
     opts: OpenOptions,
-) -> tuple[dict[str, Any], list[RequestResult]]:
+) -> tuple[OpenMetrics, list[RequestResult]]:
     """Send every job at its absolute time; vllm-bench-style metrics plus client queue time."""
     # Output length is forced (ignore_eos/min_tokens) only with OpenOptions.ignore_eos and when
     # the server accepts it. After REFUSED_IN_A_ROW "connection refused" results in a row the
@@ -84,10 +83,9 @@ async def run_open(
     dist = open_metrics(bench, done, duration, peak, queue_ms)
     dist["ignore_eos"] = forced
     if opts.max_prompt_tokens or opts.max_output_tokens:
-        dist["job_caps"] = {
-            "max_prompt_tokens": opts.max_prompt_tokens,
-            "max_output_tokens": opts.max_output_tokens,
-        }
+        dist["job_caps"] = JobCaps(
+            max_prompt_tokens=opts.max_prompt_tokens, max_output_tokens=opts.max_output_tokens
+        )
     return dist, done
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Mapping
 
+from arena.bench.open.metrics import OpenMetrics
 from arena.catalog.types import Bench
 from arena.records import BenchRecord, Provenance
 
 
 def open_record(
-    bench: Bench, dist: dict[str, Any], prov: Provenance, notes: list[str], meta: dict[str, Any]
+    bench: Bench, dist: OpenMetrics, prov: Provenance, notes: list[str], meta: Mapping[str, object]
 ) -> BenchRecord:
     """Headline = 1000 / median TPOT ms (what one user feels), as for imported vllm-bench runs."""
     tpot = dist.get("median_tpot_ms") or 0.0

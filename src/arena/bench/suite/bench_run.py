@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from arena import __version__
 from arena.bench.closed import closed_record, run_closed
@@ -28,14 +27,14 @@ class SuiteContext:
     target: Target
     seed: int
     command: str
-    server_meta: dict[str, Any]
+    server_meta: dict[str, object]
     sharegpt: Path | None = None
     suspect: str | None = None
     notes: list[str] = field(default_factory=list)
     options: OpenOptions = field(default_factory=OpenOptions)
 
 
-def bench_params(bench: Bench) -> dict[str, Any]:
+def bench_params(bench: Bench) -> dict[str, object]:
     """The bench's parameters as stored in distribution["bench"] (tuples as lists)."""
     return {
         k: (list(v) if isinstance(v, tuple) else v) for k, v in dataclasses.asdict(bench).items()

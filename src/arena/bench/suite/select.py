@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from arena.bench.benchfile import load_bench_file
 from arena.bench.profiles import apply_profile
@@ -43,7 +43,9 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-") or "build"
 
 
-def remeasure_reason(rec: BenchRecord | None, bench: Bench, wanted: dict[str, Any]) -> str | None:
+def remeasure_reason(
+    rec: BenchRecord | None, bench: Bench, wanted: Mapping[str, object]
+) -> str | None:
     """Why a stored result is measured again; None lets --resume skip it."""
     # None when the stored result is this very measurement, else why it is measured again: not
     # stored, imported (not tool arena), unreliable or suspect, other bench parameters (another
@@ -66,9 +68,9 @@ def remeasure_reason(rec: BenchRecord | None, bench: Bench, wanted: dict[str, An
     return None
 
 
-def run_options(config: SuiteConfig, bench: Bench) -> dict[str, Any]:
+def run_options(config: SuiteConfig, bench: Bench) -> dict[str, str | int | bool]:
     """Run options recorded with a result that make it another measurement when changed."""
-    out: dict[str, Any] = {
+    out: dict[str, str | int | bool] = {
         "profile": config.profile,
         "seed": config.seed,
         "endpoint": config.endpoint,
