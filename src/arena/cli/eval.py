@@ -24,8 +24,15 @@ from arena.cli.common import (
 )
 from arena.cli.eval_progress import EvalProgress, eval_json, summary_table
 from arena.errors import ArenaError
-from arena.evals import EvalConfig, EvalResult, evaluate, load_tasks, parse_tasks
-from arena.evals.tasks import DEFAULT_SUBSET, default_tasks
+from arena.evals import (
+    DEFAULT_SUBSET,
+    EvalConfig,
+    EvalResult,
+    default_tasks,
+    evaluate,
+    load_tasks,
+    parse_tasks,
+)
 
 
 def eval_cmd(
@@ -133,12 +140,11 @@ def eval_cmd(
     store = open_store(db)
     live = EvalProgress(quiet or as_json)
     try:
-        result = evaluate(config, store, on_progress=live, tasks=selected)
+        with live:
+            result = evaluate(config, store, on_progress=live, tasks=selected)
     except KeyboardInterrupt:
         err_console.print("interrupted: answers so far are checkpointed; rerun with --resume")
         raise typer.Exit(130) from None
-    finally:
-        live.stop()
     _render(result, quiet, as_json)
     if result.too_many_failed:
         raise typer.Exit(1)

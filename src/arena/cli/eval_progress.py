@@ -52,8 +52,11 @@ class EvalProgress:
             asked = self.bar.tasks[tid].completed + 1
             self.bar.update(tid, advance=1, acc=f"{self.right[name] / max(1, asked):.0%}")
 
-    def stop(self) -> None:
-        """End the live display (once the run ended, however it ended)."""
+    def __enter__(self) -> EvalProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """End the live display once the run ended, however it ended."""
         if self.live:
             self.bar.stop()
             self.live = False

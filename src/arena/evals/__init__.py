@@ -24,9 +24,10 @@ from arena.evals.task_types import (
     TaskResult,
     TaskStarted,
 )
-from arena.evals.tasks import TASKS, parse_tasks
+from arena.evals.tasks import DEFAULT_SUBSET, TASKS, default_tasks, parse_tasks
 
 __all__ = [
+    "DEFAULT_SUBSET",
     "PROTOCOL",
     "TASKS",
     "Answered",
@@ -45,6 +46,7 @@ __all__ = [
     "TaskStarted",
     "checkpoint_for",
     "default_cache_dir",
+    "default_tasks",
     "evaluate",
     "evaluate_async",
     "extract_letter",
