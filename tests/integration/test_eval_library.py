@@ -22,6 +22,7 @@ from arena.evals import (
     RunConfig,
     TaskStarted,
     evaluate,
+    load_tasks,
     run_task,
 )
 from arena.evals.tasks import gpqa_task
@@ -158,3 +159,9 @@ def test_a_gone_server_stops_the_task_by_error_kind(tmp_path: Path) -> None:
     assert 0 < len(kept) < N
     assert {o.kind for o in kept.values()} == {ErrorKind.REFUSED}
     assert all(o.failed for o in kept.values())
+
+
+def test_an_unknown_task_is_refused_before_the_store_is_touched(tmp_path: Path) -> None:
+    bad = EvalConfig(MODEL, tasks=("gpqa", "trivia"), gpqa_file=tmp_path / "none.csv")
+    with pytest.raises(ArenaError, match="tasks: unknown task 'trivia'; known: mmlu-pro, gpqa"):
+        load_tasks(bad)

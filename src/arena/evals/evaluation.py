@@ -104,10 +104,12 @@ def checkpoint_for(root: Path, build: str, model: str, seed: int, task: Task) ->
 
 def load_tasks(config: EvalConfig) -> list[Task]:
     """Load and check every data file before the server is asked anything."""
+    given = config.tasks
+    spec = (
+        default_tasks(config.mmlu_pro_file, config.gpqa_file) if given is None else ",".join(given)
+    )
     try:
-        given = config.tasks
-        spec = default_tasks(config.mmlu_pro_file, config.gpqa_file) if given is None else None
-        names = parse_tasks(spec if spec is not None else ",".join(given or ()))
+        names = parse_tasks(spec)
     except ValueError as exc:
         raise ArenaError(f"tasks: {exc}") from None
     return build_tasks(
