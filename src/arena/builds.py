@@ -29,6 +29,11 @@ class BuildSpec:
     hardware_name: str | None = None
 
 
+def slug(name: str) -> str:
+    """A build id from a served model name."""
+    return re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-") or "build"
+
+
 def check_build_id(build_id: str) -> str:
     """The id as given, when it is a slug every page and file name can carry."""
     if not SLUG.fullmatch(build_id):

@@ -30,4 +30,3 @@ class Flag(enum.StrEnum):
 
     SUSPECT = "suspect"  # the sanity question failed: the model may be broken
     UNRELIABLE = "unreliable"  # more than 10 % of the bench's requests failed
-    PARTIAL = "partial"  # a slice (--limit) or an interrupted run, not the full measurement

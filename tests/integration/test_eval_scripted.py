@@ -324,8 +324,9 @@ def test_humaneval_sandbox_error_is_a_failed_request_not_a_wrong_answer(
     from arena.evals import sandbox
     from arena.evals.humaneval import load_problems
     from arena.evals.runner import Checkpoint, RunConfig, run_task
+    from arena.evals.sandbox import run as sandbox_run
 
-    setup = sandbox._get_setup()
+    setup = sandbox_run._get_setup()
     if setup.mode == sandbox.FULL:
         monkeypatch.setitem(setup.tools, "unshare", "/nonexistent/unshare")
     else:

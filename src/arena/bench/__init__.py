@@ -7,7 +7,6 @@ from arena.bench.suite import (
     SuiteResult,
     run_suite,
     select_benches,
-    slug,
 )
 from arena.bench.target import ServerGone
 
@@ -20,5 +19,4 @@ __all__ = [
     "Timeouts",
     "run_suite",
     "select_benches",
-    "slug",
 ]

@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from arena.bench import ServerGone, SuiteConfig, Timeouts, run_suite, select_benches, slug
-from arena.builds import BuildSpec
+from arena.bench import ServerGone, SuiteConfig, Timeouts, run_suite, select_benches
+from arena.builds import BuildSpec, slug
 from arena.cli.bench_progress import LiveProgress, error_lines, summary_table
 from arena.cli.common import (
     BaseModelOpt,

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import json
 import sys
-import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from arena.bench import slug
-from arena.bench.http import Timeouts, make_session
-from arena.bench.sanity import pick_model, served_models
-from arena.builds import BuildSpec, ensure_build
+from arena.builds import BuildSpec, slug
 from arena.cli.common import (
     BaseModelOpt,
     DbOption,
@@ -28,105 +22,17 @@ from arena.cli.common import (
     err_console,
     open_store,
 )
-from arena.cli.eval_progress import EvalProgress, result_json, summary_table
+from arena.cli.eval_progress import EvalProgress, eval_json, summary_table
 from arena.errors import ArenaError
-from arena.evals.runner import PROTOCOL, Checkpoint, RunConfig, Task, TaskResult, run_task
-from arena.evals.tasks import DEFAULT_SUBSET, build_tasks, default_tasks, parse_tasks
-from arena.evals.tasks import quality_record as make_record
-from arena.store import Store
-
-
-def cache_dir(option: Path | None) -> Path:
-    """--cache-dir / ARENA_CACHE_DIR, else the platform's user cache dir for arena."""
-    if option is not None:
-        return option
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("arena", appauthor=False))
-
-
-def checkpoint_for(root: Path, build: str, model: str, seed: int, task: Task) -> Checkpoint:
-    """One file per build, task, protocol, model, budget and full subset (not --limit)."""
-    key = hashlib.sha256(
-        json.dumps([build, task.name, PROTOCOL, model, task.max_tokens, seed, task.key]).encode()
-    ).hexdigest()[:16]
-    name = f"{slug(build)}__{task.name}__{PROTOCOL}__{key}.jsonl"
-    return Checkpoint(root / "eval" / name, key)
-
-
-def full_measured_n(store: Store, build_id: str, metric: str) -> int | None:
-    """Sample size of the build's stored full (not --limit) measured score, if it has one."""
-    view = store.build(build_id)
-    for q in view.quality if view else []:
-        details = q.details or {}
-        mine = q.build_id == build_id and q.metric == metric and q.kind == "measured"
-        if mine and not details.get("partial"):
-            return int(details.get("n") or 0)
-    return None
-
-
-def not_stored_reason(r: TaskResult, store_partial: bool, full_n: int | None = None) -> str | None:
-    """Why this result must not become the build's measured score (None: store it)."""
-    # Too many failed requests would store a meaningless low number that then wins the default
-    # preference (measured first); a --limit slice is not the protocol's sample unless asked for.
-    name = r.task.name
-    if r.too_many_failed:
-        return (
-            f"{name}: {r.failed}/{r.n} requests failed (first: {r.first_error}); score not "
-            "stored; rerun with --resume to ask the failed ones again (answered questions are "
-            "kept in the checkpoint)"
-        )
-    if r.task.partial and not store_partial:
-        return f"{name}: not stored: partial run (--limit); use --store-partial to store it"
-    if r.task.partial and full_n is not None:
-        return (
-            f"{name}: not stored: the build has a full measured score (n={full_n}); a --limit "
-            f"slice (n={r.n}) does not replace it"
-        )
-    return None
-
-
-Done = list[tuple[TaskResult, str | None]]  # each result and why it was not stored (None: stored)
-
-
-async def _evaluate(opts: dict[str, Any], tasks: list[Task], live: EvalProgress) -> Done:
-    base = opts["base_url"].rstrip("/")
-    timeouts = Timeouts(first_token=opts["timeout"])
-    store, build, hw = opts["store"], opts["build"], opts["hardware"]
-    done: Done = []
-    async with make_session(opts["api_key"], timeouts) as session:
-        pick_model(await served_models(session, base), opts["model"], base)
-        store.put_build(build, hw, [])  # only once the server answered and serves the model
-        cfg = RunConfig(
-            session,
-            base + "/chat/completions",
-            opts["model"],
-            concurrency=opts["concurrency"],
-            timeout=opts["timeout"],
-            on_start=live.start,
-            on_item=live.item,
-        )
-        with live.bar:
-            for task in tasks:
-                ckpt = opts["checkpoints"][task.name]
-                result = await run_task(cfg, task, ckpt, opts["resume"])
-                full_n = full_measured_n(store, build.id, task.metric) if task.partial else None
-                reason = not_stored_reason(result, opts["store_partial"], full_n)
-                if reason is None:
-                    rec = make_record(
-                        result, build.id, build.base_model, opts["model"], opts["seed"]
-                    )
-                    store.put_quality([rec])
-                done.append((result, reason))
-    return done
-
-
-def _run(opts: dict[str, Any], tasks: list[Task], live: EvalProgress) -> Done:
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.run(_evaluate(opts, tasks, live))
-    return uvloop.run(_evaluate(opts, tasks, live))
+from arena.evals import (
+    DEFAULT_SUBSET,
+    EvalConfig,
+    EvalResult,
+    default_tasks,
+    evaluate,
+    load_tasks,
+    parse_tasks,
+)
 
 
 def eval_cmd(
@@ -208,55 +114,53 @@ def eval_cmd(
         names = parse_tasks(tasks or default_tasks(mmlu_pro_file, gpqa_file))
     except ValueError as exc:
         raise ArenaError(f"--tasks: {exc}") from None
-    selected = build_tasks(
-        names, mmlu_pro_file, gpqa_file, gpqa_password, subset, limit, seed, max_tokens,
-        sandbox_timeout,
-    )  # fmt: skip
+    spec = BuildSpec(build or slug(model), name or model, base_model, precision, params_b, None,
+                     hardware, hardware_name)  # fmt: skip
+    config = EvalConfig(
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        build=spec,
+        tasks=tuple(names),
+        mmlu_pro_file=mmlu_pro_file,
+        gpqa_file=gpqa_file,
+        gpqa_password=gpqa_password,
+        subset=subset,
+        limit=limit,
+        seed=seed,
+        max_tokens=max_tokens,
+        concurrency=concurrency,
+        request_timeout=request_timeout,
+        sandbox_timeout=sandbox_timeout,
+        resume=resume,
+        store_partial=store_partial,
+        cache_dir=cache,
+    )
+    selected = load_tasks(config)  # every data file checked before the store is opened
     store = open_store(db)
-    build_id = build or slug(model)
-    spec = BuildSpec(build_id, name or model, base_model, precision, params_b, None, hardware,
-                     hardware_name)  # fmt: skip
-    b, hw = ensure_build(store, spec)
-    root = cache_dir(cache)
-    checkpoints = {t.name: checkpoint_for(root, build_id, model, seed, t) for t in selected}
-    opts = {
-        "model": model,
-        "base_url": base_url,
-        "api_key": api_key,
-        "seed": seed,
-        "concurrency": concurrency,
-        "timeout": request_timeout,
-        "resume": resume,
-        "store": store,
-        "build": b,
-        "hardware": hw,
-        "checkpoints": checkpoints,
-        "store_partial": store_partial,
-    }
     live = EvalProgress(quiet or as_json)
-    t0 = time.perf_counter()
     try:
-        done = _run(opts, selected, live)
+        with live:
+            result = evaluate(config, store, on_progress=live, tasks=selected)
     except KeyboardInterrupt:
         err_console.print("interrupted: answers so far are checkpointed; rerun with --resume")
         raise typer.Exit(130) from None
-    results = [r for r, _ in done]
+    _render(result, quiet, as_json)
+    if result.too_many_failed:
+        raise typer.Exit(1)
+
+
+def _render(result: EvalResult, quiet: bool, as_json: bool) -> None:
+    """The table or JSON on stdout, one line per score not stored or with failures on stderr."""
     if as_json:
-        out = {
-            "build": build_id,
-            "protocol": PROTOCOL,
-            "seconds": time.perf_counter() - t0,
-            "tasks": {
-                r.task.name: result_json(r, checkpoints[r.task.name], why) for r, why in done
-            },
-        }
-        sys.stdout.write(json.dumps(out, indent=2) + "\n")
+        sys.stdout.write(json.dumps(eval_json(result), indent=2) + "\n")
     elif not quiet:
-        console.print(summary_table(results, build_id))
-    for r, why in done:
-        if why is not None:
+        console.print(summary_table([run.result for run in result.tasks], result.build_id))
+    for run in result.tasks:
+        r = run.result
+        if run.not_stored is not None:
             err_console.print(
-                f"warning: {why}" if r.too_many_failed else why,
+                f"warning: {run.not_stored}" if r.too_many_failed else run.not_stored,
                 highlight=False,
                 soft_wrap=True,
                 markup=False,
@@ -269,7 +173,8 @@ def eval_cmd(
                 soft_wrap=True,
                 markup=False,
             )
-    if not (as_json or quiet) and any(why is None for _, why in done):
-        console.print(f"stored under build '{build_id}': arena show {build_id}", highlight=False)
-    if any(r.too_many_failed for r in results):
-        raise typer.Exit(1)
+    if not (as_json or quiet) and result.stored:
+        console.print(
+            f"stored under build '{result.build_id}': arena show {result.build_id}",
+            highlight=False,
+        )

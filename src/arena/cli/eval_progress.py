@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from arena.cli.common import err_console
-from arena.evals.runner import PROTOCOL, Checkpoint, Outcome, Task, TaskResult
+from arena.evals import PROTOCOL, Answered, EvalEvent, EvalResult, TaskResult, TaskRun, TaskStarted
 
 
 class EvalProgress:
-    """One Rich bar per task: answered/total, running accuracy, ETA."""
+    """One Rich bar per task: answered/total, running accuracy, ETA (the `on_progress` callback)."""
 
     def __init__(self, quiet: bool) -> None:
         self.bar = Progress(
@@ -24,20 +31,35 @@ class EvalProgress:
             console=err_console,
             disable=quiet,
         )
-        self.ids: dict[str, Any] = {}
+        self.ids: dict[str, TaskID] = {}
         self.right: dict[str, int] = {}
+        self.live = False
 
-    def start(self, task: Task, kept: int) -> None:
-        self.ids[task.name] = self.bar.add_task(
-            task.name, total=len(task.items), completed=kept, acc="-"
-        )
-        self.right[task.name] = 0
+    def __call__(self, event: EvalEvent) -> None:
+        if isinstance(event, TaskStarted):
+            if not self.live:  # the server answered and serves the model: bars from now on
+                self.bar.start()
+                self.live = True
+            task = event.task
+            self.ids[task.name] = self.bar.add_task(
+                task.name, total=len(task.items), completed=event.kept, acc="-"
+            )
+            self.right[task.name] = 0
+        elif isinstance(event, Answered):
+            name = event.task.name
+            self.right[name] += event.outcome.correct
+            tid = self.ids[name]
+            asked = self.bar.tasks[tid].completed + 1
+            self.bar.update(tid, advance=1, acc=f"{self.right[name] / max(1, asked):.0%}")
 
-    def item(self, task: Task, o: Outcome) -> None:
-        self.right[task.name] += o.correct
-        tid = self.ids[task.name]
-        asked = self.bar.tasks[tid].completed + 1
-        self.bar.update(tid, advance=1, acc=f"{self.right[task.name] / max(1, asked):.0%}")
+    def __enter__(self) -> EvalProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """End the live display once the run ended, however it ended."""
+        if self.live:
+            self.bar.stop()
+            self.live = False
 
 
 def summary_table(results: list[TaskResult], build_id: str) -> Table:
@@ -61,8 +83,39 @@ def summary_table(results: list[TaskResult], build_id: str) -> Table:
     return t
 
 
-def result_json(r: TaskResult, ckpt: Checkpoint, reason: str | None) -> dict[str, Any]:
+class TaskJson(TypedDict):
+    """One task as `arena eval --json` prints it."""
+
+    metric: str
+    n: int
+    correct: int
+    accuracy: float
+    ci95: list[float]
+    cut_off: int
+    no_answer: int
+    failed: int
+    asked: int
+    questions_per_minute: float | None
+    max_tokens: int
+    subset: str
+    checkpoint: str
+    partial: bool
+    stored: bool
+    not_stored: str | None
+
+
+class EvalJson(TypedDict):
+    """What `arena eval --json` prints."""
+
+    build: str
+    protocol: str
+    seconds: float
+    tasks: dict[str, TaskJson]
+
+
+def result_json(run: TaskRun) -> TaskJson:
     """One task's result as `arena eval --json` prints it."""
+    r = run.result
     return {
         "metric": r.task.metric,
         "n": r.n,
@@ -76,8 +129,18 @@ def result_json(r: TaskResult, ckpt: Checkpoint, reason: str | None) -> dict[str
         "questions_per_minute": r.per_minute,
         "max_tokens": r.task.max_tokens,
         "subset": r.task.subset,
-        "checkpoint": str(ckpt.path),
+        "checkpoint": str(run.checkpoint.path),
         "partial": r.task.partial,
-        "stored": reason is None,
-        "not_stored": reason,
+        "stored": run.not_stored is None,
+        "not_stored": run.not_stored,
+    }
+
+
+def eval_json(result: EvalResult) -> EvalJson:
+    """The whole evaluation as `arena eval --json` prints it."""
+    return {
+        "build": result.build_id,
+        "protocol": result.protocol,
+        "seconds": result.seconds,
+        "tasks": {run.result.task.name: result_json(run) for run in result.tasks},
     }

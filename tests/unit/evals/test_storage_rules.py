@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from arena.cli.eval import not_stored_reason
-from arena.evals.runner import Item, Outcome, Task, TaskResult
-from arena.evals.tasks import quality_record
+from arena.evals import Item, Outcome, Task, TaskResult
+from arena.evals.storage import not_stored_reason, quality_record
 
 
 def _task(n: int, full_size: int | None = None) -> Task:

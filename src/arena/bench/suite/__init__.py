@@ -8,7 +8,6 @@ from arena.bench.suite.select import (
     resume_plan,
     run_options,
     select_benches,
-    slug,
 )
 
 __all__ = [
@@ -27,5 +26,4 @@ __all__ = [
     "run_options",
     "run_suite",
     "select_benches",
-    "slug",
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -36,11 +35,6 @@ def select_benches(
     if runs is not None:
         out = [dataclasses.replace(b, runs=runs) for b in out]
     return out
-
-
-def slug(name: str) -> str:
-    """A build id from a served model name."""
-    return re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-") or "build"
 
 
 def remeasure_reason(

@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from arena.evals.sandbox_exec import SETUP_FAILED, SETUP_MARKER, Limits
+from arena.evals.sandbox.exec import SETUP_FAILED, SETUP_MARKER, Limits
 
 _WORLD_WRITABLE = ("/var/tmp", "/dev/shm", "/run/lock")
 

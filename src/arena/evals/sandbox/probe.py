@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from arena.evals.sandbox_exec import (
+from arena.evals.sandbox.exec import (
     FULL,
     REFUSED,
     RLIMITS_ONLY,
@@ -18,7 +18,7 @@ from arena.evals.sandbox_exec import (
     execute,
     sandbox_uid,
 )
-from arena.evals.sandbox_mounts import Setup, closed_ancestor, namespaced_argv, prefix_fixes
+from arena.evals.sandbox.mounts import Setup, closed_ancestor, namespaced_argv, prefix_fixes
 
 NO_NAMESPACES_ENV = "ARENA_SANDBOX_NO_NAMESPACES"  # "1": skip the unshare probe (tests, debugging)
 _SYSTEM_PATH = "/usr/bin:/bin:/usr/sbin:/sbin"
