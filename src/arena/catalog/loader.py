@@ -1,18 +1,68 @@
 """Load benches, presets and buckets from the package's TOML files plus an optional user file."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: a TypedDict reads `Required[...]` when the class
+# is created, and the table types below give check_entry its required fields.
 import os
 import tomllib
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Required, TypedDict, cast
 
-from arena.catalog.types import Bench, Bucket, Catalog, Preset
+from arena.catalog.types import Bench, Bucket, Catalog, Mode, Preset
 from arena.catalog.validate import check_entry
 from arena.errors import ArenaError
 
+
+class BenchTable(TypedDict, total=False):
+    """A [[bench]] table once `check_entry` passed it: fields of `Bench`, lists as tuples."""
+
+    id: Required[str]
+    title: Required[str]
+    mode: Required[Mode]
+    prompt_tokens: tuple[int, ...]
+    output_tokens: Required[int]
+    depth: int
+    concurrency: tuple[int, ...]
+    reference_concurrency: int
+    reference_prompt_tokens: int
+    runs: int
+    request_rate: float
+    burstiness: float
+    num_prompts: int
+    max_concurrency: int
+    range_ratio: float
+    dataset: str
+    seed: int
+    letter: str
+    extra_letters: tuple[str, ...]
+
+
+class PresetTable(TypedDict, total=False):
+    """A [[preset]] table once `check_entry` passed it."""
+
+    id: Required[str]
+    title: Required[str]
+    quality: Required[float]
+    throughput: Required[float]
+    efficiency: Required[float]
+    benches: Required[tuple[str, ...]]
+    ttft_bench: str
+
+
+class BucketTable(TypedDict, total=False):
+    """A [[bucket]] table once `check_entry` passed it."""
+
+    id: Required[str]
+    title: Required[str]
+    min_b: float
+    max_b: float
+    min_exclusive: bool
+    max_inclusive: bool
+
+
+# Field -> check of validate.CHECKS; the keys are those of the table types above (a test checks).
 BENCH_SPEC = {
     "id": "slug",
     "title": "str",
@@ -53,16 +103,16 @@ BUCKET_SPEC = {
 }
 
 
-def _read_toml(path: Path | None, text: str, name: str) -> dict[str, Any]:
+def _read_toml(path: Path | None, text: str, name: str) -> dict[str, object]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ArenaError(f"{path or name}: not valid TOML ({exc})") from exc
 
 
-def parse_bench(where: str, raw: Any) -> Bench:
+def parse_bench(where: str, raw: object) -> Bench:
     """One validated bench; closed loop needs concurrency, open loop needs a request rate."""
-    d = check_entry(where, raw, BENCH_SPEC, {"id", "title", "mode", "output_tokens"})
+    d = cast(BenchTable, check_entry(where, raw, BENCH_SPEC, BenchTable.__required_keys__))
     if d["mode"] == "closed":
         if not d.get("concurrency"):
             raise ArenaError(f"{where} ({d['id']}): closed-loop bench needs 'concurrency'")
@@ -72,21 +122,16 @@ def parse_bench(where: str, raw: Any) -> Bench:
         if ref not in d["concurrency"]:
             raise ArenaError(
                 f"{where} ({d['id']}): reference_concurrency = {ref} is not in "
-                f"concurrency {d['concurrency']}"
+                f"concurrency {list(d['concurrency'])}"
             )
     elif "request_rate" not in d:
         raise ArenaError(f"{where} ({d['id']}): open-loop bench needs 'request_rate'")
-    for key in ("prompt_tokens", "concurrency", "extra_letters"):
-        if key in d:
-            d[key] = tuple(d[key])
     return Bench(**d)
 
 
-def parse_preset(where: str, raw: Any, benches: dict[str, Bench]) -> Preset:
+def parse_preset(where: str, raw: object, benches: Mapping[str, Bench]) -> Preset:
     """One validated preset: weights sum to 1 and every bench exists."""
-    d = check_entry(
-        where, raw, PRESET_SPEC, {"id", "title", "quality", "throughput", "efficiency", "benches"}
-    )
+    d = cast(PresetTable, check_entry(where, raw, PRESET_SPEC, PresetTable.__required_keys__))
     total = d["quality"] + d["throughput"] + d["efficiency"]
     if abs(total - 1.0) > 1e-6:
         raise ArenaError(
@@ -97,27 +142,26 @@ def parse_preset(where: str, raw: Any, benches: dict[str, Bench]) -> Preset:
             raise ArenaError(
                 f"{where} ({d['id']}): unknown bench '{bench_id}'; known: {', '.join(benches)}"
             )
-    d["benches"] = tuple(d["benches"])
     d.setdefault("ttft_bench", d["benches"][0])
     return Preset(**d)
 
 
-def parse_bucket(where: str, raw: Any) -> Bucket:
+def parse_bucket(where: str, raw: object) -> Bucket:
     """One validated bucket with min_b < max_b when both are given."""
-    d = check_entry(where, raw, BUCKET_SPEC, {"id", "title"})
+    d = cast(BucketTable, check_entry(where, raw, BUCKET_SPEC, BucketTable.__required_keys__))
     if "min_b" in d and "max_b" in d and d["min_b"] >= d["max_b"]:
         raise ArenaError(f"{where} ({d['id']}): min_b = {d['min_b']} must be below max_b")
     return Bucket(**d)
 
 
-def _entries(doc: dict[str, Any], key: str, source: str) -> list[Any]:
+def _entries(doc: Mapping[str, object], key: str, source: str) -> list[object]:
     value = doc.get(key, [])
     if not isinstance(value, list):
         raise ArenaError(f"{source}: '{key}' must be an array of tables ([[{key}]])")
     return value
 
 
-def build_catalog(docs: list[tuple[str, dict[str, Any]]]) -> Catalog:
+def build_catalog(docs: list[tuple[str, Mapping[str, object]]]) -> Catalog:
     """Merge documents in order; a later entry with the same id replaces an earlier one."""
     benches: dict[str, Bench] = {}
     for source, doc in docs:
@@ -143,7 +187,7 @@ QUALITY_KINDS = ("measured", "imported", "artificial-analysis", "model-card")
 QUALITY_KEYS = ("default", "mmlu_pro", "gpqa_diamond", "humaneval", "livecodebench")
 
 
-def parse_quality_prefer(source: str, table: Any) -> dict[str, tuple[str, ...]]:
+def parse_quality_prefer(source: str, table: object) -> dict[str, tuple[str, ...]]:
     """[quality.prefer]: per metric (or default) the kinds in order of preference."""
     if not isinstance(table, dict):
         raise ArenaError(f"{source}: [quality] must be a table")
@@ -165,10 +209,10 @@ def parse_quality_prefer(source: str, table: Any) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def builtin_docs() -> list[tuple[str, dict[str, Any]]]:
+def builtin_docs() -> list[tuple[str, Mapping[str, object]]]:
     """The package's own catalog files."""
     pkg = resources.files("arena.catalog")
-    docs = []
+    docs: list[tuple[str, Mapping[str, object]]] = []
     for name in ("benches.toml", "presets.toml", "buckets.toml"):
         docs.append((name, _read_toml(None, pkg.joinpath(name).read_text("utf-8"), name)))
     return docs
@@ -204,6 +248,8 @@ def bytes_per_param() -> dict[str, float]:
     """Precision id -> bytes per weight, from precisions.toml."""
     text = resources.files("arena.catalog").joinpath("precisions.toml").read_text("utf-8")
     table = _read_toml(None, text, "precisions.toml").get("precision", {})
+    if not isinstance(table, dict):
+        raise ArenaError("precisions.toml: [precision] must be a table of id = bytes")
     return {str(k): float(v) for k, v in table.items()}
 
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping, Set
+from typing import TypeGuard
 
 from arena.errors import ArenaError
 
-Check = Callable[[Any], bool]
+Check = Callable[[object], bool]
 
 
-def _is_int(v: Any) -> bool:
+def _is_int(v: object) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _is_num(v: Any) -> bool:
+def _is_num(v: object) -> TypeGuard[int | float]:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
@@ -47,8 +47,11 @@ CHECKS: dict[str, tuple[Check, str]] = {
 }
 
 
-def check_entry(where: str, entry: Any, spec: dict[str, str], required: set[str]) -> dict[str, Any]:
-    """Validate one table against spec (field -> check name); unknown fields are errors."""
+def check_entry(
+    where: str, entry: object, spec: Mapping[str, str], required: Set[str]
+) -> dict[str, object]:
+    """Validate one table against spec (field -> check name); unknown fields are errors.
+    Lists come back as tuples, the form the frozen catalog records hold."""
     if not isinstance(entry, dict):
         raise ArenaError(f"{where}: expected a table of fields, got {entry!r}")
     ident = entry.get("id", "?")
@@ -62,4 +65,4 @@ def check_entry(where: str, entry: Any, spec: dict[str, str], required: set[str]
         check, expected = CHECKS[spec[name]]
         if not check(value):
             raise ArenaError(f"{where} ({ident}): field '{name}' = {value!r}; expected {expected}")
-    return dict(entry)
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}

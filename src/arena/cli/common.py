@@ -6,7 +6,7 @@ import enum
 import json
 import math
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -55,10 +55,10 @@ def fmt_num(x: float | None, nd: int = 1) -> str:
     return f"{q:,.{nd}f}"
 
 
-def json_text(obj: Any) -> str:
+def json_text(obj: object) -> str:
     """Strict JSON (NaN/Infinity become null) for output other tools parse."""
 
-    def clean(x: Any) -> Any:
+    def clean(x: object) -> object:
         if isinstance(x, float) and not math.isfinite(x):
             return None
         if isinstance(x, dict):

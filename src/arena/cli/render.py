@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 
 from arena.cli.common import fmt_num
+from arena.service import Board, BoardRow
 
 TIER_STYLE = {
     "leader": "bold blue",
@@ -21,7 +21,7 @@ TIER_STYLE = {
 NO_MEASUREMENT = "no measurement"
 
 
-def tier_label(row: dict[str, Any]) -> str:
+def tier_label(row: BoardRow) -> str:
     """leader / tail override the norm tier, as on the seed page."""
     for flag in ("leader", "tail"):
         if flag in row["flags"]:
@@ -33,7 +33,7 @@ def _num(x: float | None, nd: int = 1) -> str:
     return fmt_num(x, nd)
 
 
-def throughput_cell(row: dict[str, Any], short: bool = False) -> str:
+def throughput_cell(row: BoardRow, short: bool = False) -> str:
     """tok/s, or 'no measurement', with k/n benches when partial."""
     if "no-measurement" in row["flags"]:
         return NO_MEASUREMENT
@@ -44,7 +44,7 @@ def throughput_cell(row: dict[str, Any], short: bool = False) -> str:
     return text
 
 
-def vram_cell(row: dict[str, Any]) -> str:
+def vram_cell(row: BoardRow) -> str:
     """GB with '~' when estimated from params x bytes per parameter."""
     if row["vram_gb"] is None:
         return "unknown"
@@ -52,7 +52,7 @@ def vram_cell(row: dict[str, Any]) -> str:
     return f"{mark}{row['vram_gb']:.1f}"
 
 
-def quality_cell(row: dict[str, Any]) -> str:
+def quality_cell(row: BoardRow) -> str:
     """Mean quality, or 'no data'."""
     return "no data" if "no-quality" in row["flags"] else _num(row["quality_raw"])
 
@@ -73,7 +73,7 @@ COLUMNS = [
 ]
 
 
-def cells(row: dict[str, Any]) -> list[str]:
+def cells(row: BoardRow) -> list[str]:
     """One row's display strings in COLUMNS order."""
     return [
         str(row["rank"]),
@@ -91,13 +91,13 @@ def cells(row: dict[str, Any]) -> list[str]:
     ]
 
 
-def quality_sources(data: dict[str, Any]) -> str:
+def quality_sources(data: Board) -> str:
     """The kinds of quality numbers that fed this ranking, e.g. 'model-card, measured'."""
     kinds = sorted({k for r in data["rows"] for k in r.get("quality_kinds", {}).values() if k})
     return ", ".join(kinds) or "no source (no quality data)"
 
 
-def caption(data: dict[str, Any]) -> str:
+def caption(data: Board) -> str:
     """Weights formula, sources and attribution under the table."""
     w = data["weights"]
     lines = [
@@ -115,7 +115,7 @@ COMPACT = ["#", "Build", "Quality", "tok/s", "tok/s/GB", "VRAM GB", "TTFT ms", "
 NARROW = ("#", "Build", "Quality", "tok/s", "Score")
 
 
-def rich_table(data: dict[str, Any], title: str, width: int = 200) -> Table:
+def rich_table(data: Board, title: str, width: int = 200) -> Table:
     """Coloured terminal table; narrower terminals get fewer columns, keyed by build id."""
     compact = width < 140
     cols = [c for c in COMPACT if width >= 100 or c in NARROW] if compact else COLUMNS
@@ -164,7 +164,7 @@ def rich_table(data: dict[str, Any], title: str, width: int = 200) -> Table:
     return table
 
 
-def markdown(data: dict[str, Any], title: str) -> str:
+def markdown(data: Board, title: str) -> str:
     """A GitHub/forum-ready Markdown table with the caption as a footnote."""
     out = [
         f"### {title}",
@@ -206,7 +206,7 @@ CSV_FIELDS = [
 ]
 
 
-def csv_text(data: dict[str, Any]) -> str:
+def csv_text(data: Board) -> str:
     """Machine-readable rows; flags joined with ';'."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from rich.table import Table
 
 from arena.catalog import Catalog
 from arena.cli.common import console, fmt_num
+from arena.service import BuildDetail
+from arena.store.views import DatasetInfo
 
 METRIC_TITLES = {
     "mmlu_pro": "MMLU-Pro",
@@ -17,11 +19,11 @@ METRIC_TITLES = {
 }
 
 
-def _n(x: Any, nd: int = 1) -> str:
+def _n(x: float | None, nd: int = 1) -> str:
     return fmt_num(x, nd)
 
 
-def show_text(d: dict[str, Any], cat: Catalog, datasets: dict[str, dict[str, Any]]) -> None:
+def show_text(d: BuildDetail, cat: Catalog, datasets: Mapping[str, DatasetInfo]) -> None:
     """Metadata, quality with sources, benches with provenance."""
     console.print(f"[bold]{d['name']}[/]  ({d['id']})", highlight=False)
     params = (

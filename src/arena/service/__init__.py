@@ -9,10 +9,28 @@ from arena.service.leaderboard import (
     leaderboard_text,
     prepare,
 )
+from arena.service.shapes import (
+    BenchDetail,
+    Board,
+    BoardEnvelope,
+    BoardRow,
+    BuildDetail,
+    QualityEntry,
+    RowHead,
+    RowTail,
+)
 
 __all__ = [
+    "BenchDetail",
+    "Board",
+    "BoardEnvelope",
+    "BoardRow",
+    "BuildDetail",
     "Leaderboard",
     "Prepared",
+    "QualityEntry",
+    "RowHead",
+    "RowTail",
     "build_detail",
     "leaderboard",
     "leaderboard_json",

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from arena.catalog.types import Catalog
 from arena.service.leaderboard import ttft_of
+from arena.service.shapes import BenchDetail, BuildDetail, QualityEntry
 from arena.store.views import BuildView
 
 
-def build_detail(view: BuildView, catalog: Catalog) -> dict[str, Any]:
+def build_detail(view: BuildView, catalog: Catalog) -> BuildDetail:
     """The documented shape of `arena show BUILD --format json` and /api/models/{id}."""
     b = view.build
-    benches: dict[str, Any] = {}
+    benches: dict[str, BenchDetail | None] = {}
     for bench_id in [*catalog.benches, *sorted(set(view.results) - set(catalog.benches))]:
         rec = view.results.get(bench_id)
         if rec is None:
@@ -39,7 +38,7 @@ def build_detail(view: BuildView, catalog: Catalog) -> dict[str, Any]:
                 "date": rec.source.date,
             },
         }
-    quality: dict[str, list[dict[str, Any]]] = {}
+    quality: dict[str, list[QualityEntry]] = {}
     for q in view.quality:
         quality.setdefault(q.metric, []).append(
             {

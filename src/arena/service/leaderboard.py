@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from arena.catalog.types import Catalog, Weights
 from arena.errors import ArenaError
 from arena.records import BenchRecord
 from arena.scoring import Candidate, Cohort, QualityValue, Ranking, Row, cohort, order, pick_quality
 from arena.scoring.quality import DEFAULT_PREFERENCE
-from arena.store.views import BuildView
+from arena.service.shapes import Board, BoardEnvelope, BoardRow, RowHead, RowTail
+from arena.store.views import BuildView, DatasetInfo
 
 INF = float("inf")
 _json_str = json.encoder.encode_basestring_ascii  # what json.dumps uses for str (C)
@@ -114,7 +114,7 @@ def leaderboard(
     preset: str = "aggregate",
     bucket: str = "all",
     weights: Weights | None = None,
-    datasets: dict[str, dict[str, Any]] | None = None,
+    datasets: Mapping[str, DatasetInfo] | None = None,
     prefer: Mapping[str, Sequence[str]] | None = None,
     prepared: Prepared | None = None,
 ) -> Leaderboard:
@@ -156,7 +156,7 @@ def _r(x: float | None, nd: int = 2) -> float | None:
     return None if x is None else round(x, nd)
 
 
-def _row_head(lb: Leaderboard, r: Row) -> dict[str, Any]:
+def _row_head(lb: Leaderboard, r: Row) -> RowHead:
     """The fields of a row that do not depend on the weights (everything but rank and score)."""
     return {
         "model": r.model,
@@ -180,7 +180,7 @@ def _row_head(lb: Leaderboard, r: Row) -> dict[str, Any]:
     }
 
 
-def _row_tail(r: Row) -> dict[str, Any]:
+def _row_tail(r: Row) -> RowTail:
     """The fields of a row that the weights set."""
     return {
         "score": _r(r.score),
@@ -207,7 +207,7 @@ def _json_num(x: float | None) -> str:
     return "null" if x is None else json.dumps(x) if x != x or x in (INF, -INF) else repr(x)
 
 
-def _envelope(lb: Leaderboard) -> dict[str, Any]:
+def _envelope(lb: Leaderboard) -> BoardEnvelope:
     w = lb.ranking.weights
     return {
         "preset": lb.preset,
@@ -220,9 +220,11 @@ def _envelope(lb: Leaderboard) -> dict[str, Any]:
     }
 
 
-def leaderboard_json(lb: Leaderboard) -> dict[str, Any]:
+def leaderboard_json(lb: Leaderboard) -> Board:
     """The documented JSON shape of `arena leaderboard --format json` and /api/leaderboard."""
-    rows = [{"rank": r.rank, **_row_head(lb, r), **_row_tail(r)} for r in lb.ranking.rows]
+    rows: list[BoardRow] = [
+        {"rank": r.rank, **_row_head(lb, r), **_row_tail(r)} for r in lb.ranking.rows
+    ]
     return {**_envelope(lb), "rows": rows}
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.engine import make_url
@@ -30,7 +29,7 @@ from arena.store.schema import (
     Build,
     MetaRow,
 )
-from arena.store.views import BuildView
+from arena.store.views import BuildView, DatasetInfo
 
 SEEDED_KEY = "bundled_dataset"
 
@@ -78,7 +77,7 @@ class Store:
             row = s.get(MetaRow, key)
             return row.value if row else None
 
-    def datasets(self) -> dict[str, dict[str, Any]]:
+    def datasets(self) -> dict[str, DatasetInfo]:
         """Attribution of every dataset loaded, by name."""
         with Session(self.engine) as s:
             rows = s.scalars(select(MetaRow).where(MetaRow.key.like("dataset:%"))).all()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# pydantic (the API's summary embeds this) accepts only typing_extensions.TypedDict before 3.12.
+from typing_extensions import TypedDict
+
 from arena.records import BaseModelInfo, BenchRecord, BuildInfo, HardwareInfo, QualityRecord
 
 
@@ -17,3 +20,11 @@ class BuildView:
     origin: str
     results: dict[str, BenchRecord] = field(default_factory=dict)
     quality: list[QualityRecord] = field(default_factory=list)
+
+
+class DatasetInfo(TypedDict):
+    """Who to credit for a loaded dataset, under which licence, from where."""
+
+    attribution: str | None
+    license: str | None
+    source: str | None

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from copy import deepcopy
 from dataclasses import asdict
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -90,16 +90,24 @@ def put_build(s: Session, b: BuildInfo, origin: str) -> None:
 
 def put_result(s: Session, build_id: str, r: BenchRecord) -> None:
     """Insert or replace the result of one build on one bench."""
-    values: dict[str, Any] = asdict(r)
-    prov = values.pop("source")
-    values.pop("bench_id")
-    values.update(
-        tool=prov["tool"],
-        tool_version=prov["tool_version"],
-        source_file=prov["file"],
-        command=prov["command"],
-        measured_at=prov["date"],
+    values: dict[str, object] = dict(
+        tps_per_user=r.tps_per_user,
+        tps_total=r.tps_total,
+        ttft_p50_ms=r.ttft_p50_ms,
+        ttft_p95_ms=r.ttft_p95_ms,
+        ttft_mean_ms=r.ttft_mean_ms,
+        std=r.std,
+        rows=deepcopy(r.rows),
+        distribution=deepcopy(r.distribution),
+        completed=r.completed,
+        failed=r.failed,
+        notes=list(r.notes),
         flags=[str(f) for f in r.flags],
+        tool=r.source.tool,
+        tool_version=r.source.tool_version,
+        source_file=r.source.file,
+        command=r.source.command,
+        measured_at=r.source.date,
     )
     row = s.scalars(
         select(BenchResult).where(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -10,7 +10,9 @@ from fastapi.responses import JSONResponse, Response
 from arena.catalog.types import Weights
 from arena.errors import ArenaError
 from arena.scoring import make_weights
+from arena.service import Board, BuildDetail
 from arena.web.data import BoardData
+from arena.web.shapes import BenchInfo, BucketInfo, ErrorBody, PresetInfo, Summary
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -26,7 +28,7 @@ class ApiError(Exception):
 
     def response(self) -> JSONResponse:
         """The JSON body: {"error": ..., "valid": [...]}."""
-        body: dict[str, Any] = {"error": self.message}
+        body: ErrorBody = {"error": self.message}
         if self.valid is not None:
             body["valid"] = self.valid
         return JSONResponse(body, status_code=self.status)
@@ -62,7 +64,11 @@ WeightQuery = Annotated[
 ]
 
 
-@router.get("/leaderboard", summary="Ranked builds (same JSON as `arena leaderboard`)")
+@router.get(
+    "/leaderboard",
+    summary="Ranked builds (same JSON as `arena leaderboard`)",
+    responses={200: {"model": Board}},  # documents the shape; the body is cached bytes
+)
 def get_leaderboard(
     request: Request,
     preset: Annotated[str, Query(description="Preset id, see /api/presets.")] = "aggregate",
@@ -81,7 +87,7 @@ def get_leaderboard(
 
 
 @router.get("/models/{build_id}", summary="One build (same JSON as `arena show --format json`)")
-def get_model(request: Request, build_id: str) -> dict[str, Any]:
+def get_model(request: Request, build_id: str) -> BuildDetail:
     """Every bench with provenance, quality with sources, VRAM with method."""
     data = board_data(request)
     detail = data.detail(build_id)
@@ -91,24 +97,24 @@ def get_model(request: Request, build_id: str) -> dict[str, Any]:
 
 
 @router.get("/presets", summary="Use-case presets: weights and benches")
-def get_presets(request: Request) -> list[dict[str, Any]]:
+def get_presets(request: Request) -> list[PresetInfo]:
     """The presets in effect (built-in plus user config)."""
     return board_data(request).presets()
 
 
 @router.get("/benches", summary="The benches of the suite")
-def get_benches(request: Request) -> list[dict[str, Any]]:
+def get_benches(request: Request) -> list[BenchInfo]:
     """Bench definitions as data."""
     return board_data(request).benches()
 
 
 @router.get("/buckets", summary="Size buckets (cohorts)")
-def get_buckets(request: Request) -> list[dict[str, Any]]:
+def get_buckets(request: Request) -> list[BucketInfo]:
     """Buckets by total parameters in billions."""
     return board_data(request).buckets()
 
 
 @router.get("/summary", summary="Headline facts: counts, hardware, datasets, latest run")
-def get_summary(request: Request) -> dict[str, Any]:
+def get_summary(request: Request) -> Summary:
     """What the page headline and footer show."""
     return board_data(request).summary()

@@ -7,13 +7,20 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import asdict
-from typing import Any
 
 from arena.catalog import Catalog, load_catalog
-from arena.catalog.types import Weights
-from arena.service import Prepared, build_detail, leaderboard, leaderboard_text, prepare
+from arena.catalog.types import Bench, Bucket, Weights
+from arena.service import (
+    BuildDetail,
+    Prepared,
+    build_detail,
+    leaderboard,
+    leaderboard_text,
+    prepare,
+)
 from arena.store import BuildView, Store
+from arena.store.views import DatasetInfo
+from arena.web.shapes import BenchInfo, BucketInfo, PresetInfo, Summary
 
 log = logging.getLogger(__name__)
 TTL_S = 5.0  # non-SQLite databases: re-read at most this often
@@ -27,20 +34,20 @@ class BoardData:
         self.store = store
         self.catalog = catalog or load_catalog()
         self._lock = threading.Lock()
-        self._key: tuple[Any, ...] | None = None
+        self._key: tuple[object, ...] | None = None
         self._views: list[BuildView] = []
         self._by_id: dict[str, BuildView] = {}
-        self._datasets: dict[str, dict[str, Any]] = {}
-        self._boards: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._datasets: dict[str, DatasetInfo] = {}
+        self._boards: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
         self._prepared: Prepared | None = None
         self._heads: dict[tuple[str, str, str], str] = {}
 
-    def _fingerprint(self) -> tuple[Any, ...]:
+    def _fingerprint(self) -> tuple[object, ...]:
         """Cheap change detector: SQLite file stats, else a time slot."""
         url = self.store.engine.url
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             path = str(url.database)
-            parts: list[Any] = []
+            parts: list[object] = []
             for p in (path, path + "-wal"):
                 try:
                     st = os.stat(p)
@@ -101,7 +108,7 @@ class BoardData:
                 self._boards.popitem(last=False)
         return body
 
-    def detail(self, build_id: str) -> dict[str, Any] | None:
+    def detail(self, build_id: str) -> BuildDetail | None:
         """`build_detail` of one build, or None when unknown."""
         self.refresh()
         view = self._by_id.get(build_id)
@@ -112,7 +119,7 @@ class BoardData:
         self.refresh()
         return sorted(self._by_id)
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> Summary:
         """Headline facts: counts, hardware, datasets, latest run."""
         views = self.views()
         hardware: dict[str, str] = {v.hardware.id: v.hardware.name for v in views}
@@ -129,7 +136,7 @@ class BoardData:
             "datasets": self._datasets,
         }
 
-    def presets(self) -> list[dict[str, Any]]:
+    def presets(self) -> list[PresetInfo]:
         """Presets as data: weights, benches, TTFT bench."""
         return [
             {
@@ -146,15 +153,52 @@ class BoardData:
             for p in self.catalog.presets.values()
         ]
 
-    def benches(self) -> list[dict[str, Any]]:
+    def benches(self) -> list[BenchInfo]:
         """Bench definitions as data."""
-        return [asdict(b) for b in self.catalog.benches.values()]
+        return [bench_info(b) for b in self.catalog.benches.values()]
 
-    def buckets(self) -> list[dict[str, Any]]:
+    def buckets(self) -> list[BucketInfo]:
         """Buckets (cohorts) as data."""
-        return [asdict(b) for b in self.catalog.buckets.values()]
+        return [bucket_info(b) for b in self.catalog.buckets.values()]
 
 
 def astuple3(w: Weights) -> tuple[float, float, float]:
     """Hashable weights."""
     return (w.quality, w.throughput, w.efficiency)
+
+
+def bench_info(b: Bench) -> BenchInfo:
+    """A bench as the API shows it: all of its fields."""
+    return {
+        "id": b.id,
+        "title": b.title,
+        "mode": b.mode,
+        "prompt_tokens": b.prompt_tokens,
+        "output_tokens": b.output_tokens,
+        "depth": b.depth,
+        "concurrency": b.concurrency,
+        "reference_concurrency": b.reference_concurrency,
+        "reference_prompt_tokens": b.reference_prompt_tokens,
+        "runs": b.runs,
+        "request_rate": b.request_rate,
+        "burstiness": b.burstiness,
+        "num_prompts": b.num_prompts,
+        "max_concurrency": b.max_concurrency,
+        "range_ratio": b.range_ratio,
+        "dataset": b.dataset,
+        "seed": b.seed,
+        "letter": b.letter,
+        "extra_letters": b.extra_letters,
+    }
+
+
+def bucket_info(b: Bucket) -> BucketInfo:
+    """A bucket as the API shows it: all of its fields."""
+    return {
+        "id": b.id,
+        "title": b.title,
+        "min_b": b.min_b,
+        "max_b": b.max_b,
+        "min_exclusive": b.min_exclusive,
+        "max_inclusive": b.max_inclusive,
+    }

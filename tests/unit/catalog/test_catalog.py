@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from arena.catalog import estimate_vram_gb, load_catalog
-from arena.catalog.loader import build_catalog, builtin_docs
+from arena.catalog import Bench, Bucket, Preset, estimate_vram_gb, load_catalog
+from arena.catalog.loader import (
+    BENCH_SPEC,
+    BUCKET_SPEC,
+    PRESET_SPEC,
+    BenchTable,
+    BucketTable,
+    PresetTable,
+    build_catalog,
+    builtin_docs,
+)
 from arena.errors import ArenaError
 
 REQUIRED = (
@@ -110,6 +120,12 @@ def test_user_config_adds_preset_and_bucket(tmp_path: Path) -> None:
             'prompt_tokens = [10]\nconcurrency = [1, "2"]\n',
             r"bench\[0\] \(b\): field 'concurrency' = \[1, '2'\]; expected a list of positive",
         ),
+        (
+            '[[bench]]\nid = "b"\ntitle = "B"\nmode = "closed"\noutput_tokens = 5\n'
+            "prompt_tokens = [10]\nconcurrency = [1, 2]\nreference_concurrency = 4\n",
+            r"reference_concurrency = 4 is not in concurrency \[1, 2\]$",
+        ),
+        ('[[bench]]\nid = "b"\ntitle = "B"\nmode = "open"\n', r"missing field 'output_tokens'"),
         ('[[bucket]]\nid = "z"\ntitle = "Z"\nmin_b = 9\nmax_b = 3\n', r"min_b = 9 must be below"),
         ('[[bucket]]\nid = "z"\ntitle = "Z"\ncolour = "red"\n', r"unknown field 'colour'"),
         ('[[bucket]]\nid = "z"\ntitle = "Z"\nmax_inclusive = 1\n', r"expected true or false"),
@@ -135,3 +151,38 @@ def test_vram_estimate_is_params_times_bytes() -> None:
     assert estimate_vram_gb(120.0, "nvfp4") == 67.5
     assert estimate_vram_gb(None, "bf16") is None
     assert estimate_vram_gb(4.0, "mystery") is None
+
+
+@pytest.mark.parametrize(
+    ("table", "spec", "record"),
+    [
+        (BenchTable, BENCH_SPEC, Bench),
+        (PresetTable, PRESET_SPEC, Preset),
+        (BucketTable, BUCKET_SPEC, Bucket),
+    ],
+)
+def test_table_types_match_their_spec_and_record(
+    table: type, spec: dict[str, str], record: type
+) -> None:
+    """The checks run by spec, the typed table and the frozen record name the same fields."""
+    assert list(table.__annotations__) == list(spec) == [f.name for f in dataclasses.fields(record)]
+
+
+def test_lists_become_the_tuples_the_records_hold() -> None:
+    cat = build_catalog(builtin_docs())
+    assert all(isinstance(p.benches, tuple) for p in cat.presets.values())
+    assert all(isinstance(b.prompt_tokens, tuple) for b in cat.benches.values())
+    assert all(isinstance(b.concurrency, tuple) for b in cat.benches.values())
+
+
+def test_required_fields_are_those_the_tables_mark() -> None:
+    assert BenchTable.__required_keys__ == {"id", "title", "mode", "output_tokens"}
+    assert PresetTable.__required_keys__ == {
+        "id",
+        "title",
+        "quality",
+        "throughput",
+        "efficiency",
+        "benches",
+    }
+    assert BucketTable.__required_keys__ == {"id", "title"}

@@ -1,0 +1,152 @@
+"""The documented JSON shapes of the leaderboard and of one build, as the CLI and the API emit them.
+
+Key order here is the key order of the output: the API validates build details against these
+types, and pydantic writes a TypedDict's keys in declaration order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+# pydantic (FastAPI response models) accepts only typing_extensions.TypedDict before Python 3.12.
+from typing_extensions import TypedDict
+
+
+class WeightsShape(TypedDict):
+    """The three weights of a ranking, fractions that sum to 1."""
+
+    quality: float
+    throughput: float
+    efficiency: float
+
+
+class RowHead(TypedDict):
+    """The fields of a leaderboard row that do not depend on the weights."""
+
+    model: str
+    name: str
+    precision: str
+    bucket: str | None
+    quality_raw: float | None
+    quality_parts: dict[str, float | None]
+    quality_kinds: dict[str, str | None]
+    throughput_tps: float | None
+    benches_measured: int
+    benches_total: int
+    vram_gb: float | None
+    vram_method: str | None
+    efficiency_raw: float | None
+    ttft_ms: float | None
+    Q: float | None
+    G: float | None
+    E: float | None
+    attribution: str | None
+
+
+class RowTail(TypedDict):
+    """The fields of a leaderboard row that the weights set."""
+
+    score: float | None
+    norm: float | None
+    tier: str
+    pareto: bool
+    flags: list[str]
+
+
+class BoardRow(RowHead, RowTail):
+    """One ranked build: `rank`, then the RowHead fields, then the RowTail fields."""
+
+    rank: int
+
+
+class BoardEnvelope(TypedDict):
+    """What a leaderboard says about itself, ahead of its rows."""
+
+    preset: str
+    bucket: str
+    ttft_bench: str
+    weights: WeightsShape
+    frontier: list[str]
+    attribution: list[str]
+    latest_run: str | None
+
+
+class Board(BoardEnvelope):
+    """`arena leaderboard --format json` and /api/leaderboard."""
+
+    rows: list[BoardRow]
+
+
+class SourceShape(TypedDict):
+    """Where a bench number came from."""
+
+    tool: str
+    tool_version: str | None
+    file: str | None
+    command: str | None
+    date: str | None
+
+
+class BenchDetail(TypedDict):
+    """One bench result of a build; `rows` and `distribution` are the tool's own fields."""
+
+    tps_per_user: float | None
+    tps_total: float | None
+    ttft_p50_ms: float | None
+    ttft_p95_ms: float | None
+    ttft_mean_ms: float | None
+    ttft_ms: float | None
+    std: float | None
+    completed: int | None
+    failed: int | None
+    rows: Sequence[Mapping[str, object]]
+    distribution: Mapping[str, object]
+    notes: list[str]
+    source: SourceShape
+
+
+class QualityEntry(TypedDict):
+    """One quality number of a build with its source."""
+
+    value: float
+    kind: str
+    source: str
+    retrieved: str | None
+    note: str | None
+    details: Mapping[str, object] | None
+    build_specific: bool
+
+
+class HardwareRef(TypedDict):
+    """The box a build ran on."""
+
+    id: str
+    name: str
+
+
+class BuildDetail(TypedDict):
+    """`arena show BUILD --format json` and /api/models/{id}."""
+
+    id: str
+    name: str
+    base_model: str
+    checkpoint: str | None
+    vendor: str | None
+    architecture: str | None
+    params_total_b: float | None
+    params_active_b: float | None
+    precision: str
+    bucket: str | None
+    engine: str | None
+    engine_version: str | None
+    server_config: Mapping[str, object]
+    hardware: HardwareRef
+    vram_gb: float | None
+    vram_method: str | None
+    vram_source: str | None
+    run_date: str | None
+    origin: str
+    card_url: str | None
+    quality: dict[str, list[QualityEntry]]
+    benches_measured: int
+    benches: dict[str, BenchDetail | None]
