@@ -200,3 +200,34 @@ def test_upgrade_to_0003_turns_verdict_notes_into_flags(tmp_path: Path) -> None:
     assert view.results["agent"].flags == ()
     assert view.results["chat"].notes == notes["chat"]
     store.close()
+
+
+def test_every_result_field_survives_the_store(store: Store) -> None:
+    """A field added to BenchRecord but not to the store's columns fails here, not silently."""
+    full = BenchRecord(
+        bench_id="chat",
+        tps_per_user=1.5,
+        tps_total=2.5,
+        ttft_p50_ms=3.5,
+        ttft_p95_ms=4.5,
+        ttft_mean_ms=5.5,
+        std=0.5,
+        source=Provenance("arena", "9.9", "f.json", "arena bench", "2026-12-01T00:00:00"),
+        rows=[{"prompt_tokens": 1}],
+        distribution={"seed": 1},
+        completed=7,
+        failed=1,
+        notes=["a note"],
+        flags=(Flag.SUSPECT, Flag.UNRELIABLE),
+    )
+    default = BenchRecord("chat", None, None, None, None, None, None, Provenance("t"))
+    unset = [
+        f.name
+        for f in dataclasses.fields(BenchRecord)
+        if getattr(full, f.name) == getattr(default, f.name)
+    ]
+    assert unset == ["bench_id"]  # the record above sets every other field
+    store.put_build(BUILD, HW, [full])
+    view = store.build("my-build")
+    assert view is not None
+    assert view.results["chat"] == full
