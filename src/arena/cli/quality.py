@@ -149,6 +149,7 @@ def fetch_aa_cmd(
         tmp = cache.with_name(cache.name + ".part")
         tmp.write_text(json.dumps({**data, "_fetched": _today(), "_url": url}), "utf-8")
         os.replace(tmp, cache)
+    listed = aa.models(data)
     bases = sorted({v.build.base_model for v in store.builds()})
     pairs = aa.read_mapping(mapping) if mapping else {}
     if not pairs:
@@ -156,12 +157,12 @@ def fetch_aa_cmd(
         for col in ("base model", "AA id", "AA name"):
             table.add_column(col)
         for base in bases:
-            for m in aa.suggest(base, data["data"], 1):
-                table.add_row(base, str(m.get("id")), str(m.get("name")))
+            for m in aa.suggest(base, listed, 1):
+                table.add_row(base, m.id, str(m.name))
         console.print(table)
         console.print("nothing written: matches are never guessed silently", highlight=False)
         return
-    records, problems = aa.to_records(data, pairs, str(data.get("_fetched") or _today()), url)
+    records, problems = aa.to_records(listed, pairs, str(data.get("_fetched") or _today()), url)
     for p in problems:
         err_console.print(f"note: {p}", highlight=False)
     store.put_quality(records)
