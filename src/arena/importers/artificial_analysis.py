@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -71,6 +72,38 @@ def models(data: Mapping[str, object]) -> list[AAModel]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class Response:
+    """The models of one API response, and the date it was fetched when read from the cache."""
+
+    models: list[AAModel]
+    fetched: str | None = None
+
+
+def fetch_to_cache(api_key: str, url: str, cache: Path, today: str) -> Response:
+    """GET the model list and keep it (with its date and URL) for later runs without the API."""
+    data = fetch(api_key, url)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_name(cache.name + ".part")
+    tmp.write_text(json.dumps({**data, "_fetched": today, "_url": url}), "utf-8")
+    os.replace(tmp, cache)
+    return Response(models(data))
+
+
+def read_cache(cache: Path) -> Response:
+    """The response the last fetch kept."""
+    if not cache.is_file():
+        raise ArenaError(f"--cached: no cached response at {cache}; run without --cached")
+    try:
+        data = json.loads(cache.read_text("utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ArenaError(f"{cache}: not valid JSON ({exc.msg}); run without --cached") from exc
+    if not isinstance(data, dict):
+        raise ArenaError(f"{cache}: not a cached response; run without --cached")
+    fetched = data.get("_fetched")
+    return Response(models(data), str(fetched) if fetched else None)
 
 
 def read_mapping(path: Path) -> dict[str, str]:
