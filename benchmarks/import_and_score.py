@@ -18,7 +18,7 @@ from typing import Any
 
 from arena.builds import fill_build
 from arena.catalog import load_catalog
-from arena.importers import import_suite
+from arena.importers import read_suite
 from arena.records import SuiteImport
 from arena.service import leaderboard
 from arena.store import Store
@@ -46,13 +46,13 @@ def main() -> None:
     dirs = sorted(p.parent for p in DATA.rglob("meta.json"))
 
     def parse() -> list[SuiteImport]:
-        return [import_suite(d, cat) for d in dirs]
+        return [read_suite(d, cat) for d in dirs]
 
     parse_t, imports = timed(parse, args.repeat)
 
     def store_all() -> Store:
         tmp = tempfile.mkdtemp()
-        store = Store.open(str(Path(tmp) / "bench.db"), seed=False)
+        store = Store.open(str(Path(tmp) / "bench.db"))
         for imp in imports:
             store.put_build(fill_build(imp.build, None), imp.hardware, imp.results)
         return store

@@ -36,7 +36,7 @@ import httpx
 import uvicorn
 
 from arena.catalog import load_catalog
-from arena.dataset import load_bundled
+from arena.dataset import load_bundled, open_store
 from arena.records import BenchRecord, BuildInfo, Dataset
 from arena.store import Store
 from arena.web import create_app
@@ -210,10 +210,10 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         bundled = str(Path(tmp) / "bundled.db")
-        Store.open(bundled)
+        open_store(bundled)
         big = str(Path(tmp) / "synthetic.db")
         t0 = time.perf_counter()
-        Store.open(big, seed=False).load(synthetic(args.builds))
+        Store.open(big).load(synthetic(args.builds))
         print(f"synthetic store: {args.builds} builds x 9 benches written in "
               f"{time.perf_counter() - t0:.1f} s")  # fmt: skip
         for label, db in (("bundled (23 builds)", bundled), (f"{args.builds} synthetic", big)):

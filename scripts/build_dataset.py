@@ -9,8 +9,8 @@ from pathlib import Path
 
 from arena.catalog import load_catalog
 from arena.dataset import to_dict
-from arena.dataset.build import build_dataset
 from arena.errors import ArenaError
+from arena.importers import build_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "dgx-spark-benchmarks-v1"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from arena.dataset import open_store
 from arena.store import Store
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "dgx-spark-benchmarks-v1"
@@ -41,7 +42,7 @@ def db_path(tmp_path: Path) -> str:
 @pytest.fixture
 def store(db_path: str) -> Iterator[Store]:
     """A real SQLite store, migrated and seeded with the bundled dataset."""
-    s = Store.open(db_path)
+    s = open_store(db_path)
     yield s
     s.close()
 

@@ -13,8 +13,8 @@ import pytest
 import uvicorn
 from playwright.sync_api import ConsoleMessage, Page, Request
 
+from arena.dataset import open_store
 from arena.records import BenchRecord, BuildInfo, HardwareInfo, Provenance
-from arena.store import Store
 from arena.web import create_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -41,7 +41,7 @@ def free_port() -> int:
 
 def seed(db: str) -> None:
     """Bundled data plus one build whose name is an HTML injection attempt (fastest on chat)."""
-    store = Store.open(db)
+    store = open_store(db)
     store.put_build(
         BuildInfo(
             id="xss-probe",

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from arena.catalog import load_catalog
 from arena.catalog.types import Weights
+from arena.dataset import open_store
 from arena.records import BenchRecord, BuildInfo, HardwareInfo, Provenance
 from arena.scoring import make_weights
 from arena.service import build_detail, leaderboard, leaderboard_json, leaderboard_text, prepare
@@ -42,7 +43,7 @@ def call(app: FastAPI, url: str, method: str = "GET", **kw: object) -> httpx.Res
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A store seeded with the bundled dataset, shared by the read-only tests."""
     path = str(tmp_path_factory.mktemp("api") / "a.db")
-    Store.open(path)
+    open_store(path)
     return path
 
 

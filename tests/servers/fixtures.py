@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from arena.store import Store
+from arena.dataset import open_store
 from tests.servers.reference import RefConfig, ReferenceServer
 
 MODEL = "ref-model"
@@ -48,7 +48,7 @@ def ref_server_fixture() -> Iterator[ReferenceServer]:
 def template_db_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated, seeded SQLite store made once per session (a fresh one takes seconds)."""
     path = tmp_path_factory.mktemp("arena-template") / "arena.db"
-    Store.open(str(path)).close()
+    open_store(str(path)).close()
     return path
 
 

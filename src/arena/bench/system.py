@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -12,10 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from arena.errors import ArenaError
+from arena.importers.vllm_log import gib_to_gb, model_loading_gib
 from arena.records import VramMethod
-
-GIB = 1.073741824
-LOG_RE = re.compile(r"Model loading took ([0-9.]+) GiB")
 
 
 @dataclass(frozen=True)
@@ -28,15 +25,15 @@ class Vram:
 
 
 def vram_from_log(path: Path) -> Vram:
-    """vLLM's "Model loading took N GiB memory" (the last one in the file), in GB."""
+    """vLLM's "Model loading took N GiB memory" (the importer's reader: the last one), in GB."""
     try:
         text = path.read_text("utf-8", errors="replace")
     except OSError as exc:
         raise ArenaError(f"--server-log {path}: cannot read ({exc.strerror})") from exc
-    hits = LOG_RE.findall(text)
-    if not hits:
+    gib = model_loading_gib(text)
+    if gib is None:
         raise ArenaError(f"--server-log {path}: no line 'Model loading took N GiB memory' found")
-    return Vram(round(float(hits[-1]) * GIB, 2), "engine-log", path.name)
+    return Vram(gib_to_gb(gib), "engine-log", path.name)
 
 
 def _nvml() -> Any:

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from arena import dataset
 from arena.catalog import Catalog, load_catalog
 from arena.store import Store
 
@@ -39,7 +40,7 @@ class BoardFormat(enum.StrEnum):
 
 def open_store(db: str | None) -> Store:
     """The store, created, migrated and seeded with the bundled data on first use."""
-    return Store.open(db)
+    return dataset.open_store(db)
 
 
 def catalog() -> Catalog:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
-import os
 from pathlib import Path
 from typing import Annotated, cast
 
@@ -136,19 +134,12 @@ def fetch_aa_cmd(
 ) -> None:
     """Fetch MMLU-Pro, GPQA and LiveCodeBench from Artificial Analysis for mapped base models."""
     store = open_store(db)
-    cache = cache_path()
     if cached:
-        if not cache.is_file():
-            raise ArenaError(f"--cached: no cached response at {cache}; run without --cached")
-        data = json.loads(cache.read_text("utf-8"))
+        response = aa.read_cache(cache_path())
+    elif not api_key:
+        raise ArenaError("--api-key (or AA_API_KEY): expected your Artificial Analysis key")
     else:
-        if not api_key:
-            raise ArenaError("--api-key (or AA_API_KEY): expected your Artificial Analysis key")
-        data = aa.fetch(api_key, url)
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(cache.name + ".part")
-        tmp.write_text(json.dumps({**data, "_fetched": _today(), "_url": url}), "utf-8")
-        os.replace(tmp, cache)
+        response = aa.fetch_to_cache(api_key, url, cache_path(), _today())
     bases = sorted({v.build.base_model for v in store.builds()})
     pairs = aa.read_mapping(mapping) if mapping else {}
     if not pairs:
@@ -156,12 +147,12 @@ def fetch_aa_cmd(
         for col in ("base model", "AA id", "AA name"):
             table.add_column(col)
         for base in bases:
-            for m in aa.suggest(base, data["data"], 1):
-                table.add_row(base, str(m.get("id")), str(m.get("name")))
+            for m in aa.suggest(base, response.models, 1):
+                table.add_row(base, m.id, str(m.name))
         console.print(table)
         console.print("nothing written: matches are never guessed silently", highlight=False)
         return
-    records, problems = aa.to_records(data, pairs, str(data.get("_fetched") or _today()), url)
+    records, problems = aa.to_records(response.models, pairs, response.fetched or _today(), url)
     for p in problems:
         err_console.print(f"note: {p}", highlight=False)
     store.put_quality(records)

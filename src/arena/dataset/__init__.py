@@ -7,6 +7,7 @@ from importlib import resources
 
 from arena.dataset.codec import FORMAT, from_dict, to_dict
 from arena.records import Dataset
+from arena.store import Store
 
 BUNDLED_FILE = "dgx_spark_v1.json"
 
@@ -17,10 +18,16 @@ def load_bundled() -> Dataset:
     return from_dict(json.loads(text), origin=BUNDLED_FILE)
 
 
+def open_store(db: str | None = None) -> Store:
+    """The store, created and migrated as needed, holding the bundled data from first use on."""
+    return Store.open(db, seed=load_bundled)
+
+
 __all__ = [
     "BUNDLED_FILE",
     "FORMAT",
     "from_dict",
     "load_bundled",
+    "open_store",
     "to_dict",
 ]

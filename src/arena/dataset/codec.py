@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from arena.errors import ArenaError
 from arena.records import (
@@ -17,7 +17,11 @@ from arena.records import (
 )
 from arena.verdicts import Flag
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 FORMAT = "arena-dataset/1"
+Record = TypeVar("Record", bound="DataclassInstance")
 
 
 def to_dict(ds: Dataset) -> dict[str, Any]:
@@ -38,7 +42,7 @@ def to_dict(ds: Dataset) -> dict[str, Any]:
     }
 
 
-def _result_dict(r: BenchRecord) -> dict[str, Any]:
+def _result_dict(r: BenchRecord) -> dict[str, object]:
     """A result as JSON; "flags" only when the result has any (older readers know no flags)."""
     out = dataclasses.asdict(r)
     flags = out.pop("flags")
@@ -54,7 +58,8 @@ def _flags(raw: object, where: str) -> tuple[Flag, ...]:
     return tuple(Flag(f) for f in raw)
 
 
-def _make(cls: Any, data: Any, where: str) -> Any:
+def _make(cls: type[Record], data: object, where: str) -> Record:
+    """One record from its JSON object; an unknown or missing field names the entry."""
     if not isinstance(data, dict):
         raise ArenaError(f"{where}: expected an object, got {type(data).__name__}")
     names = {f.name for f in dataclasses.fields(cls)}

@@ -1,18 +1,59 @@
-"""Importers: read benchmark output files and return records (no database here)."""
+"""Importers: read benchmark output files into records, check them, then write them to a store."""
 
+from arena.importers.bundled import build_dataset, read_base_models
 from arena.importers.llama_benchy import parse_csv, parse_markdown
 from arena.importers.llama_benchy_json import parse_json
-from arena.importers.llama_benchy_record import ParsedClosed, to_record
-from arena.importers.suite import import_suite, read_build
+from arena.importers.llama_benchy_record import ParsedClosed, Row, to_record
+from arena.importers.pending import (
+    DatasetFile,
+    ImportedBuild,
+    ImportKind,
+    ImportResult,
+    OneResult,
+    PendingImport,
+    SuiteRuns,
+)
+from arena.importers.reading import (
+    detect_kind,
+    import_path,
+    read_dataset,
+    read_llama_benchy,
+    read_path,
+    read_suite_runs,
+    read_vllm_bench,
+    suite_dirs,
+)
+from arena.importers.suite import read_build, read_suite
 from arena.importers.vllm_bench import parse as parse_vllm_bench
+from arena.importers.vllm_log import gib_to_gb, model_loading_gib
 
 __all__ = [
+    "DatasetFile",
+    "ImportKind",
+    "ImportResult",
+    "ImportedBuild",
+    "OneResult",
     "ParsedClosed",
-    "import_suite",
+    "PendingImport",
+    "Row",
+    "SuiteRuns",
+    "build_dataset",
+    "detect_kind",
+    "gib_to_gb",
+    "import_path",
+    "model_loading_gib",
     "parse_csv",
     "parse_json",
     "parse_markdown",
     "parse_vllm_bench",
+    "read_base_models",
     "read_build",
+    "read_dataset",
+    "read_llama_benchy",
+    "read_path",
+    "read_suite",
+    "read_suite_runs",
+    "read_vllm_bench",
+    "suite_dirs",
     "to_record",
 ]

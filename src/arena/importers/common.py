@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TypeGuard
 
 from arena.errors import ArenaError
 
@@ -25,7 +26,7 @@ def read_text(path: Path) -> str:
         raise ArenaError(f"{path}: cannot read ({exc.strerror})") from exc
 
 
-def load_json_object(path: Path) -> dict[str, Any]:
+def load_json_object(path: Path) -> dict[str, object]:
     """A JSON object from a file; syntax errors are reported with their line number."""
     text = read_text(path)
     try:
@@ -39,12 +40,12 @@ def load_json_object(path: Path) -> dict[str, Any]:
     return data
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: object) -> TypeGuard[int | float]:
     """True for finite int/float but not bool (JSON true must not pass as 1; NaN is no number)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def require_number(where: str, data: dict[str, Any], key: str) -> float:
+def require_number(where: str, data: Mapping[str, object], key: str) -> float:
     """data[key] as float, or an ArenaError naming the file and field."""
     if key not in data:
         raise ArenaError(f"{where}: field '{key}': missing (expected a number)")
@@ -54,7 +55,7 @@ def require_number(where: str, data: dict[str, Any], key: str) -> float:
     return float(value)
 
 
-def optional_number(where: str, data: dict[str, Any], key: str) -> float | None:
+def optional_number(where: str, data: Mapping[str, object], key: str) -> float | None:
     """data[key] as float when present and not null; a wrong type is still an error."""
     value = data.get(key)
     if value is None:
@@ -64,7 +65,7 @@ def optional_number(where: str, data: dict[str, Any], key: str) -> float | None:
     return float(value)
 
 
-def require_int(where: str, data: dict[str, Any], key: str) -> int:
+def require_int(where: str, data: Mapping[str, object], key: str) -> int:
     """data[key] as int (counts such as completed requests)."""
     if key not in data:
         raise ArenaError(f"{where}: field '{key}': missing (expected an integer)")
@@ -74,7 +75,7 @@ def require_int(where: str, data: dict[str, Any], key: str) -> int:
     return value
 
 
-def require_str(where: str, data: dict[str, Any], key: str) -> str:
+def require_str(where: str, data: Mapping[str, object], key: str) -> str:
     """data[key] as a non-empty string."""
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():

@@ -8,36 +8,10 @@ import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from arena.errors import ArenaError
 from arena.importers.common import bash_command, read_text
-from arena.importers.llama_benchy_json import JSON_METRICS, parse_json
-from arena.importers.llama_benchy_record import (
-    METRICS,
-    NO_PERCENTILES,
-    ROW_KEYS,
-    TOOL,
-    Pair,
-    ParsedClosed,
-    to_record,
-)
-
-__all__ = [
-    "CSV_ROLES",
-    "JSON_METRICS",
-    "MD_ROLES",
-    "METRICS",
-    "NO_PERCENTILES",
-    "ROW_KEYS",
-    "TOOL",
-    "Pair",
-    "ParsedClosed",
-    "parse_csv",
-    "parse_json",
-    "parse_markdown",
-    "to_record",
-]
+from arena.importers.llama_benchy_record import ROW_KEYS, Pair, ParsedClosed, Row
 
 # Table column (md header or CSV prefix) -> role; a role is a metric minus its pp_/tg_ phase.
 MD_ROLES = {
@@ -103,17 +77,17 @@ def _entry(where: str, test: str, values: dict[str, Pair]) -> _Entry | None:
     return _Entry(kind, int(tokens), int(depth or 0), int(conc or 1), values)
 
 
-def _merge(entries: list[_Entry], file: str) -> list[dict[str, Any]]:
+def _merge(entries: list[_Entry], file: str) -> list[Row]:
     """Pair each tg line with the pp line before it at the same depth and concurrency."""
-    rows: list[dict[str, Any]] = []
-    open_pp: dict[str, Any] | None = None
+    rows: list[Row] = []
+    open_pp: Row | None = None
     for e in entries:
         if (
             e.kind == "pp"
             or open_pp is None
             or (open_pp["depth"], open_pp["concurrency"]) != (e.depth, e.concurrency)
         ):
-            row: dict[str, Any] = dict.fromkeys(ROW_KEYS)
+            row: Row = dict.fromkeys(ROW_KEYS)
             row.update(depth=e.depth, concurrency=e.concurrency, file=file)
             rows.append(row)
         else:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from arena.errors import ArenaError
 from arena.importers.common import is_number, load_json_object
-from arena.importers.llama_benchy_record import ROW_KEYS, Pair, ParsedClosed
+from arena.importers.llama_benchy_record import ROW_KEYS, Pair, ParsedClosed, Row
 
 JSON_METRICS = {
     "pp_throughput": "pp_tps_total",
@@ -22,7 +21,7 @@ JSON_METRICS = {
 }
 
 
-def _metric(where: str, value: Any) -> Pair:
+def _metric(where: str, value: object) -> Pair:
     """A {mean, std, values} object (or null) from the JSON report."""
     if value is None:
         return None, None
@@ -38,7 +37,7 @@ def parse_json(path: Path) -> ParsedClosed:
     runs = data.get("benchmarks")
     if not isinstance(runs, list):
         raise ArenaError(f"{path}: field 'benchmarks': expected a list, got {runs!r}")
-    rows: list[dict[str, Any]] = []
+    rows: list[Row] = []
     skipped: list[str] = []
     for i, run in enumerate(runs):
         where = f"{path}: benchmarks[{i}]"
@@ -50,7 +49,7 @@ def parse_json(path: Path) -> ParsedClosed:
         if run.get("is_context_prefill_phase"):
             skipped.append(f"ctx_pp @ d{run['context_size']} (c{run['concurrency']})")
             continue
-        row: dict[str, Any] = dict.fromkeys(ROW_KEYS)
+        row: Row = dict.fromkeys(ROW_KEYS)
         row.update(
             prompt_tokens=run["prompt_size"],
             depth=run["context_size"],

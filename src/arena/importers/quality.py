@@ -7,8 +7,9 @@ import datetime as dt
 import io
 import json
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from arena.errors import ArenaError
 from arena.records import QualityKind, QualityRecord
@@ -35,7 +36,21 @@ def metric_id(name: str) -> str | None:
     return METRIC_ALIASES.get(name.strip().lower().replace(" ", "_"))
 
 
-def _rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
+@dataclass(frozen=True)
+class _Checked:
+    """One row after its fields passed the checks, before the file's scale is known."""
+
+    where: str
+    base_model: str
+    metric: str
+    written: object
+    value: float
+    source: str
+    date: str | None
+    note: str | None
+
+
+def _rows(path: Path) -> list[tuple[str, object]]:
     """(where, row) pairs from CSV (header row) or JSON (list of objects)."""
     try:
         text = path.read_text("utf-8")
@@ -60,7 +75,7 @@ def _rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
     return [(f"{path}: row {i + 2}", dict(r)) for i, r in enumerate(reader)]
 
 
-def on_one_scale(values: list[tuple[str, Any, float]], scope: str) -> list[float]:
+def on_one_scale(values: Sequence[tuple[str, object, float]], scope: str) -> list[float]:
     """(where, as written, value) -> values on 0-100; all 0-1 (fractions) or all 0-100."""
     # Any value above 1 puts the whole set on the 0-100 scale, and then a value in (0, 1] (0.707:
     # 70.7 % on the other scale, or 0.707 %?) cannot be read safely: an error. 0 is 0 on both.
@@ -75,7 +90,7 @@ def on_one_scale(values: list[tuple[str, Any, float]], scope: str) -> list[float
     return [v for _, _, v in values]
 
 
-def iso_date(where: str, raw: Any) -> str | None:
+def iso_date(where: str, raw: object) -> str | None:
     """A date as ISO YYYY-MM-DD (empty: None); anything else is a one-line error."""
     text = "" if raw is None else str(raw).strip()
     if not text:
@@ -95,41 +110,51 @@ def parse_quality_file(
     """Every row checked first; one scale per file; rows without a date get `default_date`."""
     # All values 0-1 (read as fractions) or all 0-100, and a row that could be either in a mixed
     # file is an error.
-    raw = _rows(path)
-    parsed: list[tuple[str, dict[str, Any], float]] = []
-    for where, row in raw:
-        if not isinstance(row, dict):
-            raise ArenaError(f"{where}: expected an object with {', '.join(FIELDS)}")
-        for field in ("base_model", "metric", "source"):
-            if not str(row.get(field) or "").strip():
-                raise ArenaError(f"{where}: field '{field}' is empty; expected a value")
-        if metric_id(str(row["metric"])) is None:
-            raise ArenaError(
-                f"{where}: field 'metric' = {row['metric']!r}; expected one of "
-                "mmlu_pro, gpqa_diamond, humaneval, livecodebench"
-            )
-        try:
-            value = float(row.get("value"))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            value = math.nan
-        if not math.isfinite(value) or not 0 <= value <= 100:
-            raise ArenaError(
-                f"{where}: field 'value' = {row.get('value')!r}; expected a number 0-100 or 0-1"
-            )
-        row = {**row, "date": iso_date(f"{where}: field 'date'", row.get("date"))}
-        parsed.append((where, row, value))
+    checked = [_check(where, row) for where, row in _rows(path)]
     scaled = on_one_scale(
-        [(f"{where}: field 'value'", row.get("value"), v) for where, row, v in parsed], "this file"
+        [(f"{c.where}: field 'value'", c.written, c.value) for c in checked], "this file"
     )
     return [
         QualityRecord(
-            base_model=str(row["base_model"]).strip(),
-            metric=metric_id(str(row["metric"])) or "",
+            base_model=c.base_model,
+            metric=c.metric,
             value=v,
-            source=str(row["source"]).strip(),
-            retrieved=row["date"] or default_date,
+            source=c.source,
+            retrieved=c.date or default_date,
             kind=kind,
-            note=str(row.get("note") or "").strip() or None,
+            note=c.note,
         )
-        for (_, row, _), v in zip(parsed, scaled, strict=True)
+        for c, v in zip(checked, scaled, strict=True)
     ]
+
+
+def _check(where: str, row: object) -> _Checked:
+    """One row's fields checked: names present, a known metric, a value 0-100, an ISO date."""
+    if not isinstance(row, dict):
+        raise ArenaError(f"{where}: expected an object with {', '.join(FIELDS)}")
+    for field in ("base_model", "metric", "source"):
+        if not str(row.get(field) or "").strip():
+            raise ArenaError(f"{where}: field '{field}' is empty; expected a value")
+    metric = metric_id(str(row["metric"]))
+    if metric is None:
+        raise ArenaError(
+            f"{where}: field 'metric' = {row['metric']!r}; expected one of "
+            "mmlu_pro, gpqa_diamond, humaneval, livecodebench"
+        )
+    written = row.get("value")
+    try:
+        value = math.nan if written is None else float(written)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not math.isfinite(value) or not 0 <= value <= 100:
+        raise ArenaError(f"{where}: field 'value' = {written!r}; expected a number 0-100 or 0-1")
+    return _Checked(
+        where=where,
+        base_model=str(row["base_model"]).strip(),
+        metric=metric,
+        written=written,
+        value=value,
+        source=str(row["source"]).strip(),
+        date=iso_date(f"{where}: field 'date'", row.get("date")),
+        note=str(row.get("note") or "").strip() or None,
+    )

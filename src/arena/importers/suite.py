@@ -8,17 +8,17 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from arena.catalog import Bench, Catalog, bytes_per_param
 from arena.errors import ArenaError
-from arena.importers import llama_benchy, vllm_bench
+from arena.importers import vllm_bench
 from arena.importers.common import bash_command, load_json_object, read_text, require_str
+from arena.importers.llama_benchy import parse_markdown
+from arena.importers.llama_benchy_record import ParsedClosed, to_record
+from arena.importers.vllm_log import gib_to_gb, model_loading_gib
 from arena.records import BenchRecord, BuildInfo, HardwareInfo, SuiteImport
 
 SPARK = HardwareInfo("dgx-spark", "DGX Spark · GB10 · 128 GB unified")
-GIB_TO_GB = 1.073741824
-VRAM_LINE = re.compile(r"Model loading took ([\d.]+) GiB")
 ENGINE_VERSION = re.compile(r"^v?(\d+\.\d+(?:\.\d+)?)(?:$|[-+])")
 RERUN = re.compile(r"^v(\d+)$")
 MTP_NOTE = "speculative decoding (MTP)"
@@ -81,9 +81,9 @@ def vram_from_logs(run_dir: Path) -> tuple[float, str] | None:
     for path in candidates:
         if not path.is_file():
             continue
-        match = VRAM_LINE.search(read_text(path))
-        if match:
-            return round(float(match.group(1)) * GIB_TO_GB, 2), path.name
+        gib = model_loading_gib(read_text(path))
+        if gib is not None:
+            return gib_to_gb(gib), path.name
     return None
 
 
@@ -109,7 +109,7 @@ def read_build(run_dir: Path) -> tuple[BuildInfo, HardwareInfo]:
     folder, model_folder = run_dir.name, run_dir.parent.name
     mtp_folder = folder.split("-", 1)[0].lower() == "mtp"
     mtp = mtp_folder or _profile_uses_mtp(run_dir)
-    server_config: dict[str, Any] = {**config, "served_name": served}
+    server_config: dict[str, object] = {**config, "served_name": served}
     if isinstance(meta.get("profile"), str):
         server_config["profile"] = meta["profile"]
     if mtp:
@@ -149,10 +149,10 @@ def _find(run_dir: Path, letter: str, ext: str) -> Path | None:
     return found[0] if found else None
 
 
-def _closed(run_dir: Path, letter: str) -> llama_benchy.ParsedClosed | None:
+def _closed(run_dir: Path, letter: str) -> ParsedClosed | None:
     """A closed-loop letter from its .md, falling back to the .log."""
     path = _find(run_dir, letter, "md") or _find(run_dir, letter, "log")
-    return llama_benchy.parse_markdown(path) if path is not None else None
+    return parse_markdown(path) if path is not None else None
 
 
 def import_bench(run_dir: Path, bench: Bench, warnings: list[str]) -> BenchRecord | None:
@@ -177,10 +177,10 @@ def import_bench(run_dir: Path, bench: Bench, warnings: list[str]) -> BenchRecor
             warnings.append(f"no {extra}_*.md/.log: bench '{bench.id}' lacks those rows")
         else:
             rows.extend(more.rows)
-    return llama_benchy.to_record(replace(parsed, rows=rows), bench, parsed.file)
+    return to_record(replace(parsed, rows=rows), bench, parsed.file)
 
 
-def import_suite(run_dir: Path, catalog: Catalog) -> SuiteImport:
+def read_suite(run_dir: Path, catalog: Catalog) -> SuiteImport:
     """Build, hardware and every lettered bench found in results/<family>/<model>/<precision>/."""
     if not run_dir.is_dir():
         raise ArenaError(f"{run_dir}: not a directory")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from arena.catalog.types import Bench
 from arena.errors import ArenaError
@@ -54,6 +54,8 @@ KNOWN_FIELDS = frozenset(
 # mean/median/std and any --metric-percentiles value (p50, p99, p99.9) of each latency metric.
 LATENCY_FIELD = re.compile(r"^(?:mean|median|std|p\d+(?:\.\d+)?)_(?:ttft|tpot|itl|e2el)_ms$")
 ONE_RUN = "vllm bench serve is one run: no std across runs"
+# A field of the saved result as kept: a number, a string (label, date), a flag or null.
+Scalar = float | str | bool | None
 
 
 def is_known_field(key: str) -> bool:
@@ -61,17 +63,18 @@ def is_known_field(key: str) -> bool:
     return key in KNOWN_FIELDS or LATENCY_FIELD.match(key) is not None
 
 
-def distribution(data: dict[str, Any]) -> dict[str, Any]:
+def distribution(data: Mapping[str, object]) -> dict[str, Scalar]:
     """Every known scalar field (number, string or null); lists and unknown keys are dropped."""
-    return {
-        key: value
-        for key, value in data.items()
-        if is_known_field(key)
-        and (value is None or isinstance(value, str | bool) or is_number(value))
-    }
+    kept: dict[str, Scalar] = {}
+    for key, value in data.items():
+        if is_known_field(key) and (
+            value is None or isinstance(value, str | bool) or is_number(value)
+        ):
+            kept[key] = value
+    return kept
 
 
-def iso_date(stamp: Any) -> str | None:
+def iso_date(stamp: object) -> str | None:
     """vLLM's '20260504-211249' as ISO '2026-05-04T21:12:49'; None when absent or unreadable."""
     if not isinstance(stamp, str):
         return None

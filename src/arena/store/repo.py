@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, delete, select
@@ -41,16 +41,14 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, db: str | None = None, seed: bool = True) -> Store:
-        """Open (creating and migrating as needed); seed the bundled dataset on first use."""
+    def open(cls, db: str | None = None, seed: Callable[[], Dataset] | None = None) -> Store:
+        """Open (creating and migrating as needed); load `seed()` once, on first use."""
         url = resolve_url(db)
         try:
             store = cls(make_engine(url))
             migrate(store.engine)
-            if seed and store.meta(SEEDED_KEY) is None:
-                from arena.dataset import load_bundled
-
-                ds = load_bundled()
+            if seed is not None and store.meta(SEEDED_KEY) is None:
+                ds = seed()
                 with store.session() as s:
                     writes.load_dataset(s, ds)
                     writes.set_meta(s, SEEDED_KEY, ds.name)

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from arena import __version__
+from arena.dataset import open_store
 from arena.store import Store
 from arena.web.api import ApiError, router
 from arena.web.assets import JS_TYPE, plotly_response
@@ -87,7 +88,7 @@ def create_app(db: str | None = None, store: Store | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.data = BoardData(store or Store.open(db))
+    app.state.data = BoardData(store or open_store(db))
     app.include_router(router)
 
     @app.exception_handler(ApiError)

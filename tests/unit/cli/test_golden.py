@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from arena.cli import common
 from arena.cli.app import app
-from arena.store import Store
+from arena.dataset import open_store
 
 GOLDEN = Path(__file__).with_name("golden.json")
 PRESETS = ("aggregate", "chat", "agent", "batch", "reasoning")
@@ -44,7 +44,7 @@ def _commands() -> list[list[str]]:
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> str:
     """One database seeded with the bundled data, shared by every command here."""
     path = str(tmp_path_factory.mktemp("golden") / "a.db")
-    Store.open(path).close()
+    open_store(path).close()
     return path
 
 

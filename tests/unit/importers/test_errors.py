@@ -10,7 +10,7 @@ import pytest
 
 from arena.catalog import load_catalog
 from arena.errors import ArenaError
-from arena.importers import import_suite, parse_csv, parse_json, parse_markdown, parse_vllm_bench
+from arena.importers import parse_csv, parse_json, parse_markdown, parse_vllm_bench, read_suite
 from tests.unit.importers.paths import FIXTURES, RESULTS, needs_shared
 
 QWEN = RESULTS / "qwen-3.5" / "qwen-3.5-0.8b" / "bf16"
@@ -110,7 +110,7 @@ def test_meta_json_missing(tmp_path: Path) -> None:
     run = copy_run(tmp_path)
     (run / "meta.json").unlink()
     with pytest.raises(ArenaError, match=r"bf16/meta\.json: missing"):
-        import_suite(run, CATALOG)
+        read_suite(run, CATALOG)
 
 
 @needs_shared
@@ -120,7 +120,7 @@ def test_meta_json_broken(tmp_path: Path) -> None:
     del meta["vllm_image"]
     (run / "meta.json").write_text(json.dumps(meta, indent=2))
     with pytest.raises(ArenaError, match=r"meta\.json: field 'vllm_image'"):
-        import_suite(run, CATALOG)
+        read_suite(run, CATALOG)
 
 
 @needs_shared
@@ -128,14 +128,14 @@ def test_broken_bench_file_in_suite(tmp_path: Path) -> None:
     run = copy_run(tmp_path)
     (run / "I_sharegpt-replay.json").write_text("not json at all")
     with pytest.raises(ArenaError, match=r"I_sharegpt-replay\.json: line 1"):
-        import_suite(run, CATALOG)
+        read_suite(run, CATALOG)
 
 
 @needs_shared
 def test_missing_md_falls_back_to_log(tmp_path: Path) -> None:
     run = copy_run(tmp_path)
     (run / "C_output-throughput.md").unlink()
-    chat = next(r for r in import_suite(run, CATALOG).results if r.bench_id == "chat")
+    chat = next(r for r in read_suite(run, CATALOG).results if r.bench_id == "chat")
     assert chat.source.file == "C_output-throughput.log"
     assert chat.source.command is None
 
@@ -147,4 +147,4 @@ def test_table_cut_before_reference_tg_row(tmp_path: Path) -> None:
     text = path.read_text()
     path.write_text(text[: text.index("| qwen3.5-0.8b-bf16 |   tg256 (c10) |     181.77")])
     with pytest.raises(ArenaError, match=r"A_context-scaling\.md.*\(pp=25000, depth=0, c=10\)"):
-        import_suite(run, CATALOG)
+        read_suite(run, CATALOG)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from arena.catalog import load_catalog
-from arena.importers import import_suite
+from arena.importers import read_suite
 from arena.importers.suite import base_model, display_name, engine_version, precision_of
 from tests.unit.importers.paths import RESULTS, RUN_DIRS, needs_shared
 
@@ -38,7 +38,7 @@ def test_all_run_dirs_found() -> None:
 @needs_shared
 @pytest.mark.parametrize("run_dir", RUN_DIRS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_import_run_dir(run_dir: Path) -> None:
-    suite = import_suite(run_dir, CATALOG)
+    suite = read_suite(run_dir, CATALOG)
     build = suite.build
     assert build.id == f"{run_dir.parent.name}-{run_dir.name}"
     ids = {r.bench_id for r in suite.results}
@@ -69,24 +69,24 @@ def test_import_run_dir(run_dir: Path) -> None:
 
 @needs_shared
 def test_ids_and_names_unique() -> None:
-    builds = [import_suite(d, CATALOG).build for d in RUN_DIRS]
+    builds = [read_suite(d, CATALOG).build for d in RUN_DIRS]
     assert len({b.id for b in builds}) == len({b.name for b in builds}) == 23
 
 
 @needs_shared
 def test_specific_builds() -> None:
-    mtp = import_suite(RESULTS / "gemma-4" / "gemma-4-26b-a4b-it" / "mtp-v23", CATALOG).build
+    mtp = read_suite(RESULTS / "gemma-4" / "gemma-4-26b-a4b-it" / "mtp-v23", CATALOG).build
     assert mtp.name == "Gemma 4 26B A4B it · BF16 + MTP · vLLM 0.23"
     assert (mtp.precision, mtp.engine_version) == ("bf16", "0.23.0")
     assert mtp.server_config["note"] == "speculative decoding (MTP)"
-    nv = import_suite(RESULTS / "gemma-4" / "gemma-4-26b-a4b-it" / "nvfp4-v23", CATALOG).build
+    nv = read_suite(RESULTS / "gemma-4" / "gemma-4-26b-a4b-it" / "nvfp4-v23", CATALOG).build
     assert nv.id == "gemma-4-26b-a4b-it-nvfp4-v23"
     assert nv.name == "Gemma 4 26B A4B it · NVFP4 · vLLM 0.23"
     assert (nv.checkpoint, nv.base_model) == (
         "nvidia/Gemma-4-26B-A4B-NVFP4",
         "google/gemma-4-26B-A4B-it",
     )
-    qwen = import_suite(RESULTS / "qwen-3.5" / "qwen-3.5-0.8b" / "bf16", CATALOG)
+    qwen = read_suite(RESULTS / "qwen-3.5" / "qwen-3.5-0.8b" / "bf16", CATALOG)
     assert qwen.build.name == "Qwen3.5 0.8B · BF16"
     assert qwen.build.engine_version == "cu130-nightly"
     assert qwen.build.run_date == "2026-05-04T23:00:19+02:00"

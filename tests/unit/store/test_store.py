@@ -10,9 +10,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from arena.dataset import load_bundled
+from arena.dataset import load_bundled, open_store
 from arena.errors import ArenaError
-from arena.records import BenchRecord, BuildInfo, HardwareInfo, Provenance, QualityRecord
+from arena.records import (
+    BenchRecord,
+    BuildInfo,
+    Dataset,
+    HardwareInfo,
+    Provenance,
+    QualityRecord,
+)
 from arena.store import Store, resolve_url
 from arena.verdicts import Flag
 
@@ -32,7 +39,7 @@ BUILD = BuildInfo("my-build", "My build", "org/model", "bf16", "box", params_tot
 
 
 def test_fresh_store_is_migrated_and_seeded_with_23_builds(db_path: str) -> None:
-    store = Store.open(db_path)
+    store = open_store(db_path)
     assert len(store.build_ids()) == 23
     with sqlite3.connect(db_path) as conn:
         version = conn.execute("select version_num from alembic_version").fetchone()
@@ -41,11 +48,25 @@ def test_fresh_store_is_migrated_and_seeded_with_23_builds(db_path: str) -> None
 
 
 def test_reopening_does_not_seed_twice(db_path: str) -> None:
-    Store.open(db_path)
-    store = Store.open(db_path)
+    open_store(db_path)
+    store = open_store(db_path)
     with store.engine.connect() as conn:
         n = conn.execute(text("select count(*) from bench_result")).scalar_one()
     assert n == sum(len(r) for _, r in load_bundled().builds)
+
+
+def test_store_seeds_only_with_the_dataset_it_is_given(db_path: str) -> None:
+    calls: list[str] = []
+
+    def one_build() -> Dataset:
+        calls.append("seed")
+        return Dataset("tiny", "Test data", None, None, hardware=[HW], builds=[(BUILD, [REC])])
+
+    assert Store.open(db_path).build_ids() == []
+    assert Store.open(db_path, seed=one_build).build_ids() == ["my-build"]
+    assert Store.open(db_path, seed=one_build).build_ids() == ["my-build"]
+    assert calls == ["seed"]
+    assert "tiny" in Store.open(db_path).datasets()
 
 
 def test_put_build_is_idempotent_and_round_trips(store: Store) -> None:
@@ -121,14 +142,14 @@ def test_same_store_works_on_postgresql(pg_url: str) -> None:
         conn.execute(text("create database arena_test"))
     engine.dispose()
     url = pg_url.rsplit("/", 1)[0] + "/arena_test"
-    store = Store.open(url)
+    store = open_store(url)
     assert len(store.build_ids()) == 23
     store.put_build(BUILD, HW, [REC])
     store.put_build(BUILD, HW, [REC])
     view = store.build("my-build")
     assert view is not None
     assert view.results["chat"] == REC
-    again = Store.open(url)
+    again = open_store(url)
     assert len(again.build_ids()) == 24
     again.close()
     store.close()

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from arena.builds import fill_build
 from arena.catalog import Catalog
 from arena.errors import ArenaError
-from arena.importers import import_suite
+from arena.importers.pending import with_dir
+from arena.importers.suite import read_suite
 from arena.records import (
     QUALITY_METRICS,
     BaseModelInfo,
@@ -71,7 +70,7 @@ def build_dataset(
     results_root: Path,
     base_models_toml: Path,
     catalog: Catalog,
-    on_run: Callable[[Path], Any] | None = None,
+    on_run: Callable[[Path], object] | None = None,
 ) -> Dataset:
     """Import every run dir under results_root and join the curated base-model facts."""
     bases, quality = read_base_models(base_models_toml)
@@ -79,17 +78,10 @@ def build_dataset(
     hardware: dict[str, HardwareInfo] = {}
     builds = []
     for meta in sorted(results_root.rglob("meta.json")):
-        imp = import_suite(meta.parent, catalog)
+        imp = read_suite(meta.parent, catalog)
         hardware[imp.hardware.id] = imp.hardware
         rel = meta.parent.relative_to(results_root.parent).as_posix()
-        results = [
-            dataclasses.replace(
-                r, source=dataclasses.replace(r.source, file=f"{rel}/{r.source.file}")
-            )
-            if r.source.file and "/" not in r.source.file
-            else r
-            for r in imp.results
-        ]
+        results = with_dir(rel, imp.results)
         builds.append((fill_build(imp.build, by_id.get(imp.build.base_model)), results))
         if on_run:
             on_run(meta.parent)
