@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from arena.bench.export import write_exports
@@ -29,6 +31,8 @@ from arena.builds import ensure_build
 from arena.catalog.types import Bench
 from arena.records import BenchRecord, BuildInfo, HardwareInfo
 from arena.store import Store
+
+_T = TypeVar("_T")
 
 
 def finish_record(rec: BenchRecord, profile: str, telemetry: list[dict[str, float]]) -> BenchRecord:
@@ -128,13 +132,21 @@ async def _measure(
         return done, suspect
 
 
+def _event_loop_runner() -> Callable[[Coroutine[Any, Any, _T]], _T]:
+    """uvloop's run when uvloop is installed, else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run
+    return uvloop.run
+
+
 def run_suite(
     config: SuiteConfig, store: Store, on_progress: SuiteProgress | None = None
 ) -> SuiteResult:
-    """Measure the configured benches against the server and store each one as it finishes.
-
-    Raises ServerGone when the server stops answering (finished benches stay stored) and
-    ArenaError for bad input; runs on uvloop when it is installed."""
+    """Measure the configured benches against the server and store each one as it finishes."""
+    # Raises ServerGone when the server stops answering (finished benches stay stored) and
+    # ArenaError for bad input; KeyboardInterrupt passes through.
     progress = on_progress or SuiteProgress()
     before = store.build(config.build.id)
     build, hw = ensure_build(store, config.build)
@@ -153,12 +165,7 @@ def run_suite(
     telemetry.start()
     try:
         work = _measure(config, benches, store, (build, hw), progress, telemetry)
-        try:
-            import uvloop
-
-            records, suspect = uvloop.run(work)
-        except ImportError:
-            records, suspect = asyncio.run(work)
+        records, suspect = _event_loop_runner()(work)
     finally:
         telemetry.stop()
     return SuiteResult(build.id, tuple(records), tuple(skipped), tuple(again), suspect)
