@@ -14,6 +14,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+# The upper bound of every timing check against this server: only a hang takes this long, however
+# loaded the machine. Lower bounds come from the schedule (nothing arrives before it is sent).
+HANG = 120.0
+
 # "", "http500", "reset", "stall", "malformed", "no_usage", "error_event", "keepalive",
 # "drop" (close the connection without an answer, before the status line)
 # (keepalive: after `fault_after` tokens only SSE ": ping" comments, every `ping_every` s)
@@ -39,6 +43,10 @@ class RefConfig:
     reply: str = ""  # when set, the generated words (cycled) instead of " w0 w1 ..."
     reject_forced: int = 0  # HTTP status (e.g. 400, 422) for requests with ignore_eos/min_tokens
     drop_reused: bool = False  # close a kept-alive connection on its next request, unanswered
+
+    def due(self, chunk: int) -> float:
+        """Seconds after a request arrives before which content chunk `chunk` is never sent."""
+        return self.ttft + chunk * self.itl
 
 
 @dataclass
