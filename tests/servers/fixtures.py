@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from arena.store import Store
-from tests.servers.reference import RefConfig, ReferenceServer
+from tests.servers.reference import HANG, RefConfig, ReferenceServer
 
 MODEL = "ref-model"
 
@@ -87,7 +87,7 @@ class ArenaCli:
         """The full command line of one CLI call."""
         return [sys.executable, "-m", "arena", *args, "--db", str(self.db)]
 
-    def run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, timeout: float = HANG) -> subprocess.CompletedProcess[str]:
         """Run to completion and capture stdout/stderr as text."""
         return subprocess.run(
             self.argv(*args), capture_output=True, text=True, timeout=timeout, env=self.env
@@ -101,7 +101,7 @@ class ArenaCli:
         return [*args, *(["--quiet"] if quiet else []), *extra]
 
     def bench(
-        self, base_url: str, *extra: str, model: str = MODEL, timeout: float = 60
+        self, base_url: str, *extra: str, model: str = MODEL, timeout: float = HANG
     ) -> subprocess.CompletedProcess[str]:
         """Run `arena bench ... --profile smoke --quiet` to completion."""
         return self.run(*self.bench_args(base_url, *extra, model=model), timeout=timeout)
