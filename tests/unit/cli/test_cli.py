@@ -1,4 +1,4 @@
-"""The CLI in-process on a copy of a seeded database; `arena`, `python -m arena` as processes."""
+"""The CLI in-process on a copy of a seeded SQLite file; the console script once as a process."""
 
 from __future__ import annotations
 
@@ -374,17 +374,13 @@ def test_force_imports_a_mismatched_file_with_a_note(seeded_db: str) -> None:
     assert any(n.startswith("imported with --force: request_rate") for n in notes)
 
 
-def test_unusable_database_is_one_line(tmp_path: Path) -> None:
+def test_unusable_database_is_one_line(tmp_path: Path, arena_main: Callable[..., Outcome]) -> None:
     bogus = tmp_path / "not.db"
     bogus.write_text("not a database")
-    res = subprocess.run(
-        [sys.executable, "-m", "arena", "leaderboard", "--db", str(bogus)],
-        capture_output=True,
-        text=True,
-    )
-    assert res.returncode == 1
-    assert "cannot open (file is not a database)" in res.stderr
-    assert "Traceback" not in res.stderr
+    res = arena_main("leaderboard", "--db", str(bogus))  # raising instead would fail the test
+    assert res.code == 1
+    (line,) = res.stderr.strip().splitlines()
+    assert "cannot open (file is not a database)" in line
 
 
 def test_an_80_column_terminal_keeps_headers_and_cells_whole(seeded_db: str) -> None:
