@@ -3,7 +3,7 @@ export UV_COMPILE_BYTECODE := 1
 UV ?= python3 -m uv
 PORT ?= 8000
 
-.PHONY: help setup test-model system-deps serve leaderboard test lint format dataset bench-import bench-figures clean
+.PHONY: help setup test-model system-deps serve leaderboard test test-unit lint format dataset bench-import bench-figures clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -35,6 +35,9 @@ test: setup test-model system-deps  ## run all tests (unit, integration, e2e), l
 	$(UV) run ruff format --check src tests scripts benchmarks
 	$(UV) run mypy
 	$(UV) run pytest
+
+test-unit: setup  ## the unit tier alone (under a minute): no servers, no subprocess but one
+	$(UV) run pytest tests/unit -p no:cacheprovider
 
 lint:  ## ruff + mypy only
 	$(UV) run ruff check src tests scripts benchmarks

@@ -22,7 +22,6 @@ from typing import Any
 
 import pytest
 
-from arena.store import Store
 from tests.servers.reference import HANG, RefConfig, ReferenceServer
 
 MODEL = "ref-model"
@@ -45,11 +44,9 @@ def ref_server_fixture() -> Iterator[ReferenceServer]:
 
 
 @pytest.fixture(name="template_db", scope="session")
-def template_db_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated, seeded SQLite store made once per session (a fresh one takes seconds)."""
-    path = tmp_path_factory.mktemp("arena-template") / "arena.db"
-    Store.open(str(path)).close()
-    return path
+def template_db_fixture(seeded_template: Path) -> Path:
+    """A migrated, seeded SQLite store made once per session (tests/conftest.py's template)."""
+    return seeded_template
 
 
 @pytest.fixture(name="arena_cli")
