@@ -29,6 +29,7 @@ CLOSED = "chat"  # smoke: c = 1 then c = 2, one run -> 3 requests
 OPEN = "office-baseline"  # smoke: 4 prompts at 20 req/s
 BOTH = f"{CLOSED},{OPEN}"
 QUICK_TIMEOUTS = ("--first-token-timeout", "2", "--token-timeout", "0.3")
+HEALTHY_TIMEOUTS = ("--first-token-timeout", "2", "--token-timeout", "2")
 
 
 def run_json(cli: ArenaCli, base_url: str, *args: str) -> dict[str, dict[str, Any]]:
@@ -183,7 +184,10 @@ def test_partial_faults_unreliable_only_above_ten_percent(
 ) -> None:
     ref_server.config.fault = fault
     ref_server.config.fault_every = every
-    args = ("--benches", CLOSED, "--runs", "4", *QUICK_TIMEOUTS)
+    # healthy requests must not time out on a loaded machine (a 2 s gap is a hang here), and
+    # 10 ms between tokens gives each a 110 ms span: a rate unless the client read it in one go
+    ref_server.config.itl = 0.01
+    args = ("--benches", CLOSED, "--runs", "4", *HEALTHY_TIMEOUTS)
     out = run_json(arena_cli, ref_server.base_url, *args)
     rec = out[CLOSED]
     last = ref_server.stats.requests  # the bench's 12 requests were the last ones served
