@@ -150,7 +150,11 @@ def test_mid_stream_fault_on_every_request(
 ) -> None:
     ref_server.config.fault = fault
     ref_server.config.fault_after = fault_after
-    timeouts = ("--first-token-timeout", "0.3", "--token-timeout", "0.3")
+    # 0.3 s deadlines where the fault needs one to end; 2 s, a hang here, for the rest
+    waits = fault in ("stall", "keepalive")
+    timeouts = (
+        ("--first-token-timeout", "0.3", "--token-timeout", "0.3") if waits else HEALTHY_TIMEOUTS
+    )
     # a stalled stream waits an hour, a keepalive one forever: the run ends within the CLI's
     # HANG timeout only by the per-request deadlines, which the errors name
     out = run_json(arena_cli, ref_server.base_url, "--benches", BOTH, *timeouts)
