@@ -36,7 +36,7 @@ test: setup test-model system-deps  ## run all tests (unit, integration, e2e), l
 	$(UV) run mypy
 	$(UV) run pytest
 
-test-unit: setup  ## the unit tier alone (under a minute): no servers, no subprocess but one
+test-unit: setup  ## the unit tier alone (under a minute on 2 cores): no servers
 	$(UV) run pytest tests/unit -p no:cacheprovider
 
 lint:  ## ruff + mypy only
