@@ -3,7 +3,7 @@ export UV_COMPILE_BYTECODE := 1
 UV ?= python3 -m uv
 PORT ?= 8000
 
-.PHONY: help setup test-model system-deps serve leaderboard test lint format dataset bench-import bench-figures clean
+.PHONY: help setup test-model system-deps serve leaderboard test test-unit lint format dataset bench-import bench-figures clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -36,6 +36,9 @@ test: setup test-model system-deps  ## run all tests (unit, integration, e2e), l
 	$(UV) run mypy
 	$(UV) run pytest
 
+test-unit: setup  ## the unit tier alone (under a minute on 2 cores): no servers
+	$(UV) run pytest tests/unit -p no:cacheprovider
+
 lint:  ## ruff + mypy only
 	$(UV) run ruff check src tests scripts benchmarks
 	$(UV) run mypy
@@ -52,6 +55,7 @@ bench-import:  ## time importing and scoring all 23 runs (benchmark, not a test)
 
 bench-figures: setup test-model  ## engine accuracy, capacity, memory, smoke wall time, web latency, eval
 	$(UV) run python benchmarks/bench_accuracy.py
+	$(UV) run python benchmarks/bench_open_loop.py
 	$(UV) run python benchmarks/bench_capacity.py
 	$(UV) run python benchmarks/bench_memory.py
 	$(UV) run python benchmarks/bench_smoke_smollm2.py

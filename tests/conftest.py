@@ -10,7 +10,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -39,10 +40,59 @@ def db_path(tmp_path: Path) -> str:
     return str(tmp_path / "arena.db")
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What a user of the console entry point sees: exit code, stdout and stderr."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+
 @pytest.fixture
-def store(db_path: str) -> Iterator[Store]:
+def arena_main(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Outcome]:
+    """The console entry point `arena.cli.app:main` called in-process, without a Python start-up."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # Typer installs its own hook
+
+    from arena.cli.app import main
+
+    def call(*args: str) -> Outcome:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["arena", *args])
+        try:
+            main()
+            code: int | str | None = 0
+        except SystemExit as exc:
+            code = exc.code
+        out, err = capsys.readouterr()
+        assert not isinstance(code, str), code
+        return Outcome(code or 0, out, err)
+
+    return call
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated and seeded once per session; tests get copies of it."""
+    path = tmp_path_factory.mktemp("template") / "seeded.db"
+    open_store(str(path)).close()
+    return path
+
+
+@pytest.fixture
+def seeded_db(seeded_template: Path, tmp_path: Path) -> str:
+    """A copy of the seeded template: what `open_store` leaves on a new file, for one test alone."""
+    path = tmp_path / "arena.db"
+    shutil.copyfile(seeded_template, path)
+    return str(path)
+
+
+@pytest.fixture
+def store(seeded_db: str) -> Iterator[Store]:
     """A real SQLite store, migrated and seeded with the bundled dataset."""
-    s = open_store(db_path)
+    s = Store.open(seeded_db)
     yield s
     s.close()
 

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +29,20 @@ def arena(*args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         env={"COLUMNS": "160", "PATH": "/usr/bin:/bin"},
     )
+
+
+# A headline rate needs two chunks read apart. The tiny model makes its 12 tokens in well under
+# a millisecond, so a client that the machine holds back reads them all at once; the record then
+# has no rate and says why. What holds under any load: the requests, their tokens and the notes.
+NO_RATE = ("no decode rate at the reference point", "no TPOT measured")
+
+
+def assert_headline(b: dict[str, Any]) -> None:
+    """A positive tok/s, or none with the note that says why."""
+    if b["tps_per_user"] is None:
+        assert any(n.startswith(NO_RATE) for n in b["notes"]), b["notes"]
+    else:
+        assert b["tps_per_user"] > 0
 
 
 def test_smoke_suite_tiny_model_all_nine_benches(
@@ -60,26 +75,32 @@ def test_smoke_suite_tiny_model_all_nine_benches(
     assert all(benches[b] is not None for b in benches), benches
     for bench_id, b in benches.items():
         assert b["failed"] == 0, (bench_id, b["notes"])
-        assert b["tps_per_user"]
-        assert b["tps_per_user"] > 0
+        assert b["completed"] > 0, bench_id
+        assert "output tokens counted from usage" in b["notes"]
+        assert_headline(b)
         assert b["source"]["tool"] == "arena"
         assert "--profile smoke" in b["source"]["command"]
     chat = benches["chat"]
     assert chat["rows"][0]["concurrency"] == 1
     assert chat["ttft_p50_ms"] > 0
+    for bench_id in ("chat", "long-output", "big-context", "multi-turn", "rag-8k"):
+        # llama.cpp honours ignore_eos: every closed request gave the smoke cap of 12 tokens
+        assert all(r["mean_output_tokens"] == 12 for r in benches[bench_id]["rows"]), bench_id
     assert benches["office-baseline"]["distribution"]["token_source"] == "usage"
     assert benches["office-baseline"]["distribution"]["prompt_lengths"] == "tokenize"
     board = json.loads(arena("leaderboard", "--format", "json", "--db", db).stdout)
     mine = next(r for r in board["rows"] if r["model"] == "tiny-llama-f32")
     assert mine["benches_measured"] == 9
-    assert mine["throughput_tps"] > 0
+    assert mine["throughput_tps"] >= 0
     # exports read back with our own importers give the same headline
     cat = load_catalog(tmp_path / "none.toml")
     smoke_chat = apply_profile(cat.benches["chat"], "smoke")
     again = to_record(parse_markdown(out / "chat.md"), smoke_chat, "chat.md")
-    assert again.tps_per_user == pytest.approx(benches["chat"]["tps_per_user"], abs=0.01)
+    stored = benches["chat"]["tps_per_user"]
+    assert again.tps_per_user == (None if stored is None else pytest.approx(stored, abs=0.01))
     vj = parse_vllm_bench(out / "reasoning.json", "reasoning")
-    assert vj.tps_per_user == pytest.approx(benches["reasoning"]["tps_per_user"], rel=1e-6)
+    stored = benches["reasoning"]["tps_per_user"]
+    assert vj.tps_per_user == (None if stored is None else pytest.approx(stored, rel=1e-6))
 
 
 def test_smoke_suite_smollm2_sanity_and_ranking(
@@ -111,7 +132,7 @@ def test_smoke_suite_smollm2_sanity_and_ranking(
     assert set(data["benches"]) == {"chat", "office-baseline"}
     for b in data["benches"].values():
         assert b["failed"] == 0
-        assert b["tps_per_user"] > 0
+        assert_headline(b)
         assert not any(n.startswith("suspect") for n in b["notes"]), b["notes"]
     board = json.loads(
         arena(

@@ -3,6 +3,7 @@ ShareGPT filter and the smoke caps, the schedule clock, and a dead server cut sh
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import random
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from arena.bench import ServerGone
-from arena.bench.http import Timeouts, make_session
+from arena.bench.http import RequestResult, Timeouts, make_session
 from arena.bench.open import Job, OpenOptions, arrival_offsets, plan, run_open
 from arena.bench.prompts import PromptMaker
 from arena.bench.system import local_listener_pids
@@ -26,10 +27,11 @@ from tests.servers.fixtures import (  # noqa: F401  (fixtures are found by name)
     arena_cli_fixture,
     ref_server_fixture,
     template_db_fixture,
+    wait_for,
 )
-from tests.servers.reference import RefConfig, ReferenceServer
+from tests.servers.reference import HANG, RefConfig, ReferenceServer
 
-TIMEOUTS = Timeouts(connect=2, first_token=5, between_tokens=2)
+TIMEOUTS = Timeouts(connect=HANG, first_token=HANG, between_tokens=HANG)
 
 
 def open_bench(n: int, rate: float, **kw: Any) -> Bench:
@@ -173,9 +175,12 @@ def test_smoke_synthetic_sharegpt_is_capped(
 
 
 def test_duration_starts_at_the_schedule_start() -> None:
+    # How little the duration exceeds the schedule (no lead-in) is a figure of
+    # benchmarks/bench_open_loop.py; here the bounds that hold however loaded the machine.
     n, rate = 4, 10.0
     offsets = arrival_offsets(n, rate, 1.0, random.Random(5))
     jobs = [Job(at, 4, 5, "a b c d") for at in offsets]
+    seen: list[RequestResult] = []
     with ReferenceServer(RefConfig(ttft=0.005, itl=0.001)) as srv:
 
         async def go() -> tuple[dict[str, Any], float]:
@@ -184,15 +189,20 @@ def test_duration_starts_at_the_schedule_start() -> None:
                 target = Target(sess, url, "ref-model", "chat", TIMEOUTS, PromptMaker())
                 t0 = time.perf_counter()
                 dist, _ = await run_open(
-                    target, open_bench(n, rate), jobs, lambda r: None, OpenOptions()
+                    target, open_bench(n, rate), jobs, seen.append, OpenOptions()
                 )
                 return dist, time.perf_counter() - t0
 
         dist, wall = run_async(go())
     assert offsets[-1] == pytest.approx(n / rate)
+    assert len(seen) == n
     assert dist["duration"] >= n / rate  # the last request leaves n / rate after the start
+    # the clock starts no later than the schedule let a request leave, and ends after the last
+    # (1 ms: uvloop's loop clock, which times the sleeps, ticks in milliseconds)
+    by_send = sorted(seen, key=lambda r: r.t_send)
+    start_at_latest = min(r.t_send - at for r, at in zip(by_send, sorted(offsets), strict=True))
+    assert dist["duration"] >= max(r.t_done or 0 for r in seen) - start_at_latest - 1e-3
     assert dist["duration"] <= wall
-    assert dist["duration"] < n / rate + 0.2  # no 50 ms lead-in; the last request is short
 
 
 # --- finding 11: a dead server stops the schedule early ------------------------------------
@@ -206,25 +216,25 @@ def free_port() -> int:
 
 def test_refusals_in_a_row_cancel_the_schedule_and_raise_server_gone() -> None:
     url = f"http://127.0.0.1:{free_port()}/v1/chat/completions"
-    n, rate = 100, 10.0  # a 10 s schedule
-    jobs = [Job(at, 4, 5, "a b c d") for at in arrival_offsets(n, rate, 1.0, random.Random(1))]
+    # five arrivals at once, the rest an hour later: only cancelling ends the run within HANG
+    n = 100
+    jobs = [Job(0.0 if i < 5 else 3600.0 + i, 4, 5, "a b c d") for i in range(n)]
     seen: list[str] = []
 
     async def go() -> None:
         async with make_session(None, TIMEOUTS) as sess:
             target = Target(sess, url, "ref-model", "chat", TIMEOUTS, PromptMaker())
-            await run_open(
-                target,
-                open_bench(n, rate),
-                jobs,
-                lambda r: seen.append(r.error or ""),
-                OpenOptions(),
-            )
+            async with asyncio.timeout(HANG):
+                await run_open(
+                    target,
+                    open_bench(n, 10.0),
+                    jobs,
+                    lambda r: seen.append(r.error or ""),
+                    OpenOptions(),
+                )
 
-    t0 = time.monotonic()
     with pytest.raises(ServerGone, match="refused 5 requests in a row") as info:
         run_async(go())
-    assert time.monotonic() - t0 < 5
     assert url in str(info.value)
     assert len(seen) == 5
     assert all(e.startswith("connection refused") for e in seen)
@@ -237,21 +247,18 @@ def test_cli_stops_an_open_bench_on_a_dead_server_with_resume_hint(
     bench_file = tmp_path / "slow.yaml"
     bench_file.write_text(
         "- id: trickle\n  title: Trickle\n  mode: open\n  output_tokens: 4\n"
-        "  prompt_tokens: [8]\n  request_rate: 0.5\n  num_prompts: 40\n"
+        "  prompt_tokens: [8]\n  request_rate: 0.5\n  num_prompts: 600\n"
     )
     args = arena_cli.bench_args(ref_server.base_url, "--bench-file", str(bench_file))
     args = [a for a in args if a != "smoke"]
     args[args.index("--profile") + 1 : args.index("--profile") + 1] = ["full"]
     with arena_cli.popen(*args) as proc:
         n = ref_server.stats.requests
-        deadline = time.monotonic() + 20
-        while ref_server.stats.requests <= n + 1 and time.monotonic() < deadline:
-            time.sleep(0.02)  # probes done: the schedule is running (80 s if not cut short)
+        # probes done: the schedule is running (1,200 s if not cut short)
+        wait_for(lambda: ref_server.stats.requests > n + 1, HANG, "the schedule to start")
         ref_server.stop()
-        t0 = time.monotonic()
-        _, err = proc.communicate(timeout=40)
+        _, err = proc.communicate(timeout=HANG)  # refusals end it: 5 arrivals, 2 s apart
     assert proc.returncode == 1, err
-    assert time.monotonic() - t0 < 30
     assert "in a row" in err
     assert "--resume" in err
 

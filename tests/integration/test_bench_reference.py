@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import statistics
 import time
 from collections.abc import Iterator
 
@@ -26,7 +27,7 @@ from arena.bench.sanity import probe_force_length, sanity_check
 from arena.bench.target import Target
 from arena.catalog.types import Bench
 from tests.servers.aio import run_async
-from tests.servers.reference import RefConfig, ReferenceServer, count_tokens
+from tests.servers.reference import HANG, RefConfig, ReferenceServer, count_tokens
 
 
 @pytest.fixture
@@ -34,6 +35,16 @@ def srv() -> Iterator[ReferenceServer]:
     """A reference server with 20 ms TTFT and 5 ms between tokens."""
     with ReferenceServer(RefConfig(ttft=0.02, itl=0.005)) as s:
         yield s
+
+
+EPS = 1e-4  # s: clock reads, not load; a chunk cannot arrive before the server sends it
+
+
+def assert_on_schedule(r: RequestResult, cfg: RefConfig) -> None:
+    """Every content chunk arrived after the server's schedule let it leave, and before a hang."""
+    assert r.content_times == sorted(r.content_times)
+    for j, t in enumerate(r.content_times):
+        assert cfg.due(j) - EPS <= t - r.t_send < cfg.due(j) + HANG, (j, t - r.t_send)
 
 
 async def _requests(url: str, n: int, tokens: int) -> list[RequestResult]:
@@ -44,27 +55,34 @@ async def _requests(url: str, n: int, tokens: int) -> list[RequestResult]:
 
 
 @pytest.mark.parametrize("c", [1, 8])
-def test_decode_rate_and_ttft_match_the_schedule(srv: ReferenceServer, c: int) -> None:
+def test_decode_rate_and_ttft_follow_the_schedule(srv: ReferenceServer, c: int) -> None:
+    # How close the rate comes to the scheduled 200 tok/s is benchmarks/bench_accuracy.py's figure;
+    # here: tokens from usage, times from the chunks, none before the server's schedule sent it.
     results = run_async(_requests(srv.base_url + "/chat/completions", c, 60))
     for r in results:
         assert r.ok, r.error
         assert r.output_tokens == 60
         assert r.token_source == "usage"
         assert r.prompt_tokens == 3
-        # 59 gaps of 5 ms: 200 tok/s; tolerance for a noisy 2-core machine
-        assert r.decode_tps == pytest.approx(200.0, rel=0.03)
-        assert r.tpot is not None
-        assert r.tpot == pytest.approx(0.005, rel=0.05)
-        # role-only chunk arrives at once; TTFT counts the first content chunk (20 ms)
-        assert r.ttft is not None
-        assert 0.019 <= r.ttft < 0.05
+        assert len(r.content_times) == 60
+        assert_on_schedule(r, srv.config)
+        first, last = r.content_times[0], r.content_times[-1]
+        # TTFT counts the first content chunk, not the role-only chunk sent at once
+        assert r.ttft == first - r.t_send
+        assert r.ttfr is not None
+        assert r.ttfr <= r.ttft
+        if last > first:  # a loaded client may read every chunk at once: no interval to rate
+            assert r.decode_tps == pytest.approx(59 / (last - first))
+        assert r.e2el is not None
+        assert r.tpot == pytest.approx((r.e2el - r.ttft) / 59)
 
 
 def test_role_only_first_chunk_is_not_ttft() -> None:
     with ReferenceServer(RefConfig(ttft=0.08, itl=0.002)) as s:
         (r,) = run_async(_requests(s.base_url + "/chat/completions", 1, 4))
+        assert_on_schedule(r, s.config)
     assert r.ttft is not None
-    assert r.ttft >= 0.079
+    assert r.ttft >= 0.08 - EPS
     assert len(r.content_times) == 4
 
 
@@ -72,27 +90,40 @@ def test_closed_loop_runs_c_requests_together_and_batches_in_sequence(
     srv: ReferenceServer,
 ) -> None:
     bench = Bench("t", "T", "closed", (8,), 10, concurrency=(1, 4), reference_concurrency=4, runs=2)
+    srv.config.ttft = 0.5  # the 4 requests of a batch overlap at the server unless a send stalls
+    seen: list[RequestResult] = []
 
     async def go() -> tuple[list[dict[str, object]], list[RequestResult]]:
-        t = Timeouts(first_token=5, between_tokens=2)
+        t = Timeouts(first_token=HANG, between_tokens=HANG)
         async with make_session(None, t) as s:
             target = Target(
                 s, srv.base_url + "/chat/completions", "ref-model", "chat", t, PromptMaker()
             )
-            return await run_closed(target, bench, 1, lambda r: None)
+            return await run_closed(target, bench, 1, seen.append)
 
     rows, results = run_async(go())
     completed = sum(r.ok for r in results)
     failed = len(results) - completed
     assert (completed, failed) == (10, 0)
+    assert len(seen) == 10
     assert srv.stats.max_active == 4
     assert [r["concurrency"] for r in rows] == [1, 4]
+    for r in seen:
+        assert r.output_tokens == 10
+        assert_on_schedule(r, srv.config)
     row = rows[1]
     assert row["runs"] == 2
-    assert row["tg_tps_req"] == pytest.approx(200.0, rel=0.05)
-    assert row["tg_tps_total"] == pytest.approx(800.0, rel=0.1)
-    assert row["tg_tps_req_std"] is not None
-    assert row["tg_tps_req_std"] < 10
+    # the row's rates are the requests' own (their closeness to 200 / 800 tok/s is a benchmark)
+    batches = [seen[2:6], seen[6:10]]  # c = 1 ran first, twice; then two batches of 4
+    rates = [r.decode_tps for b in batches for r in b if r.decode_tps is not None]
+    assert row["tg_tps_req"] == pytest.approx(statistics.fmean(rates))
+    assert row["tg_tps_req_std"] == pytest.approx(statistics.pstdev(rates))
+    totals = []
+    for b in batches:
+        span = max(r.t_last or 0 for r in b) - min(r.t_first or 0 for r in b)
+        if span > 0:
+            totals.append(sum(r.output_tokens - 1 for r in b) / span)
+    assert row["tg_tps_total"] == pytest.approx(statistics.fmean(totals))
     assert all(b["ignore_eos"] is True for b in srv.stats.bodies)
 
 
@@ -107,23 +138,30 @@ def test_open_loop_keeps_schedule_and_caps_concurrency() -> None:
             for i in range(12)
         ]
 
+        seen: list[RequestResult] = []
+
         async def go() -> dict[str, object]:
-            t = Timeouts(first_token=5, between_tokens=2)
+            t = Timeouts(first_token=HANG, between_tokens=HANG)
             async with make_session(None, t) as sess:
                 target = Target(
                     sess, s.base_url + "/chat/completions", "ref-model", "chat", t, PromptMaker()
                 )
-                metrics, _ = await run_open(target, bench, jobs, lambda r: None, OpenOptions())
+                metrics, _ = await run_open(target, bench, jobs, seen.append, OpenOptions())
                 return metrics
 
         m = run_async(go())
         assert s.stats.max_active <= 3
+        for r in seen:
+            assert_on_schedule(r, s.config)
     assert m["completed"] == 12
     assert m["failed"] == 0
+    # 12 arrivals 20 ms apart, each served for >= 200 ms by the schedule: the cap of 3 is reached
     assert m["peak_in_flight"] == 3  # max_concurrent_requests is vllm's 1-s-bucket figure now
     assert isinstance(m["mean_queue_ms"], float)
     assert m["mean_queue_ms"] > 10
-    assert m["median_tpot_ms"] == pytest.approx(10.0, rel=0.1)
+    # the requests' own TPOT (its closeness to the scheduled 10 ms is a benchmark's figure)
+    tpots = [r.tpot * 1000 for r in seen if r.tpot is not None]
+    assert m["median_tpot_ms"] == pytest.approx(statistics.median(tpots))
     assert m["total_output_tokens"] == 12 * 20
 
 
@@ -156,34 +194,60 @@ def test_ttfr_is_the_first_chunk_of_any_kind_e2e_ttft_the_first_text() -> None:
     with ReferenceServer(RefConfig(ttft=0.08, itl=0.002)) as s:
         (r,) = run_async(_requests(s.base_url + "/chat/completions", 1, 4))
     assert r.ttfr is not None
-    assert r.ttfr < 0.04  # the role-only chunk, sent at once
     assert r.ttft is not None
-    assert r.ttft >= 0.079
+    assert r.ttft >= 0.08 - EPS
+    assert r.ttfr <= r.ttft
+    # a stream that stops after the role-only chunk: ttfr is measured, no text so no TTFT
+    stalled = RefConfig(ttft=0.002, fault="stall", fault_after=0)
+    t = Timeouts(first_token=2, between_tokens=2)  # the role chunk, sent at once, comes first
+
+    async def role_only(url: str) -> RequestResult:
+        async with make_session(None, t) as s:
+            return await stream_request(s, url, payload("ref-model", "chat", "a", 4, True), t)
+
+    with ReferenceServer(stalled) as s:
+        r = run_async(role_only(s.base_url + "/chat/completions"))
+    assert r.error == "timeout waiting for first token"
+    assert r.ttfr is not None
+    assert r.ttft is None
 
 
 def test_closed_row_has_ttfr_est_ppt_and_latency(srv: ReferenceServer) -> None:
-    srv.config.ttft = 0.05
+    # 1 s to the first text: the role-only chunk, sent at once, is well before it unless the
+    # client stalls for half a second
+    srv.config.ttft = 1.0
     bench = Bench("t", "T", "closed", (8,), 6, concurrency=(2,), reference_concurrency=2, runs=2)
+    seen: list[RequestResult] = []
 
     async def go() -> list[dict[str, object]]:
-        t = Timeouts(first_token=5, between_tokens=2)
+        t = Timeouts(first_token=HANG, between_tokens=HANG)
         async with make_session(None, t) as s:
-            rows, _ = await run_closed(_target(s, srv, t), bench, 1, lambda r: None)
+            rows, _ = await run_closed(_target(s, srv, t), bench, 1, seen.append)
             return rows
 
     (row,) = run_async(go())
     assert isinstance(row["latency_ms"], float)
-    assert 0 < row["latency_ms"] < 40
+    assert 0 < row["latency_ms"] < HANG * 1000
     assert isinstance(row["ttfr_ms"], float)
-    assert row["ttfr_ms"] < 40
     assert isinstance(row["e2e_ttft_ms"], float)
-    assert row["e2e_ttft_ms"] >= 49
+    assert row["e2e_ttft_ms"] >= 1000 - EPS * 1000
     assert row["ttfr_ms_std"] is not None
+    assert len(seen) == 4
+    for r in seen:
+        assert r.ttfr is not None
+        assert r.ttft is not None
+        assert r.ttft >= 1.0 - EPS
+        assert r.ttfr < 0.5 * r.ttft
     # the role-only chunk came before prefill: prefill ends at the first text, not at it
+    latency = row["latency_ms"] / 1000
     assert isinstance(row["est_ppt_ms"], float)
-    assert row["est_ppt_ms"] >= 49 - row["latency_ms"]
+    assert row["est_ppt_ms"] == pytest.approx(
+        statistics.fmean((r.ttft or 0) - latency for r in seen) * 1000
+    )
     assert isinstance(row["pp_tps_req"], float)
-    assert row["pp_tps_req"] == pytest.approx(8 / (row["est_ppt_ms"] / 1000), rel=0.2)
+    assert row["pp_tps_req"] == pytest.approx(
+        statistics.fmean(8 / ((r.ttft or 0) - latency) for r in seen)
+    )
 
 
 @pytest.mark.parametrize(("fault_after", "phase"), [(0, "first token"), (3, "next token")])
@@ -192,19 +256,18 @@ def test_keepalive_comments_do_not_extend_the_deadlines(fault_after: int, phase:
     cfg.ping_every = 0.02
     t = Timeouts(first_token=0.4, between_tokens=0.3)
 
-    async def go() -> tuple[RequestResult, float]:
+    async def go() -> RequestResult:
         async with make_session(None, t) as s:
             body = payload("ref-model", "chat", "one two", 20, True)
-            start = time.perf_counter()
-            res = await stream_request(s, srv.base_url + "/chat/completions", body, t)
-            return res, time.perf_counter() - start
+            async with asyncio.timeout(HANG):  # pings resetting the deadline: pings forever
+                return await stream_request(s, srv.base_url + "/chat/completions", body, t)
 
     with ReferenceServer(cfg) as srv:
-        res, elapsed = run_async(go())
+        res = run_async(go())
+    # the request ended on its own 0.3-0.4 s deadline although pings kept coming every 20 ms
     assert not res.ok
     assert res.error == f"timeout waiting for {phase}"
     assert res.output_tokens == fault_after
-    assert elapsed < 2.0  # pings every 20 ms never moved the 0.3-0.4 s deadline
 
 
 def test_peak_counts_tokens_of_multi_token_chunks() -> None:
@@ -212,18 +275,26 @@ def test_peak_counts_tokens_of_multi_token_chunks() -> None:
     cfg = RefConfig(ttft=0.01, itl=0.02, tokens_per_chunk=4)
     bench = Bench("m", "M", "closed", (8,), 40, concurrency=(1,), reference_concurrency=1, runs=1)
 
+    seen: list[RequestResult] = []
+
     async def go() -> list[dict[str, object]]:
-        t = Timeouts(first_token=5, between_tokens=2)
+        t = Timeouts(first_token=HANG, between_tokens=HANG)
         async with make_session(None, t) as s:
-            rows, _ = await run_closed(_target(s, srv, t), bench, 1, lambda r: None)
+            rows, _ = await run_closed(_target(s, srv, t), bench, 1, seen.append)
             return rows
 
     with ReferenceServer(cfg) as srv:
         (row,) = run_async(go())
+        (r,) = seen
+        assert_on_schedule(r, srv.config)
     assert row["mean_output_tokens"] == 40
-    # stream shorter than 1 s: peak = tokens / duration = 40 / 0.18 s (chunks would give 56)
-    assert row["peak_tps_req"] == pytest.approx(40 / 0.18, rel=0.1)
-    assert row["peak_tps"] == pytest.approx(40 / 0.18, rel=0.1)
+    assert len(r.content_times) == 10
+    # a stream shorter than the 1 s window: peak = 40 tokens / its span (10 chunks would give a
+    # quarter); the span the schedule gives is 0.18 s, on a loaded machine whatever it was
+    span = r.content_times[-1] - r.content_times[0]
+    if 0 < span < 1:
+        assert row["peak_tps_req"] == pytest.approx(40 / span)
+        assert row["peak_tps"] == pytest.approx(40 / span)
 
 
 def test_depth_is_tokens_of_prior_context_in_a_system_message(srv: ReferenceServer) -> None:
@@ -395,9 +466,9 @@ def test_send_time_is_taken_when_the_bytes_are_written_not_when_the_call_starts(
     with ReferenceServer(RefConfig(ttft=0.03, itl=0.002)) as srv:
         res, t_call, rx_stamped = run_async(go(srv.base_url + "/chat/completions"))
     assert res.ok, res.error
-    assert res.t_send - t_call >= 0.199
+    assert res.t_send - t_call >= 0.199  # so TTFT does not hold the 200 ms the loop was held
     assert res.ttft is not None
-    assert 0.029 <= res.ttft < 0.199
+    assert res.ttft >= 0.03 - EPS
     assert rx_stamped  # chunk arrival times come from the connection's protocol
 
 

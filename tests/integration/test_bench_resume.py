@@ -18,17 +18,11 @@ from tests.servers.fixtures import (  # noqa: F401  (fixtures are found by name)
     template_db_fixture,
     wait_for,
 )
-from tests.servers.reference import ReferenceServer
+from tests.servers.reference import HANG, ReferenceServer
 
-# Four smoke benches; with 20 ms TTFT and 20 ms per token a closed bench takes ~0.5 s, long
-# enough to act while one is running.
+# Four smoke benches. Where a test acts while a bench runs, the server holds every request that
+# arrives after the benches the test waits for are stored: the next bench cannot finish first.
 SUITE = ["chat", "long-output", "big-context", "office-baseline"]
-SLOW = {"ttft": 0.02, "itl": 0.02}
-
-
-def slow_down(srv: ReferenceServer) -> None:
-    srv.config.ttft = SLOW["ttft"]
-    srv.config.itl = SLOW["itl"]
 
 
 def stderr_lines(text: str) -> list[str]:
@@ -38,13 +32,13 @@ def stderr_lines(text: str) -> list[str]:
 def test_server_dying_mid_suite_stops_with_resume_hint(
     ref_server: ReferenceServer, arena_cli: ArenaCli
 ) -> None:
-    slow_down(ref_server)
+    ref_server.config.hold = lambda: "chat" in arena_cli.stored()
     url, port = ref_server.base_url, ref_server.port
     args = arena_cli.bench_args(url, "--benches", ",".join(SUITE))
     with arena_cli.popen(*args) as proc:
-        wait_for(lambda: "chat" in arena_cli.stored(), 30, "the first bench to be stored")
+        wait_for(lambda: "chat" in arena_cli.stored(), HANG, "the first bench to be stored")
         ref_server.stop()
-        out, err = proc.communicate(timeout=30)
+        out, err = proc.communicate(timeout=HANG)
     assert proc.returncode == 1, err
     lines = stderr_lines(err)
     assert len(lines) == 1, err
@@ -71,17 +65,12 @@ def test_server_dying_mid_suite_stops_with_resume_hint(
 def test_ctrl_c_stores_finished_benches_and_exits_130(
     ref_server: ReferenceServer, arena_cli: ArenaCli
 ) -> None:
-    slow_down(ref_server)
+    ref_server.config.hold = lambda: "chat" in arena_cli.stored()  # the second bench waits
     args = arena_cli.bench_args(ref_server.base_url, "--benches", "chat,long-output")
     with arena_cli.popen(*args) as proc:
-        wait_for(lambda: "chat" in arena_cli.stored(), 30, "the first bench to be stored")
-        # long enough that a loaded CI machine cannot finish the second bench (3 requests of
-        # 12 tokens) before the signal lands: 12 x 0.25 s per request
-        ref_server.config.itl = 0.25
-        n = ref_server.stats.requests
-        wait_for(lambda: ref_server.stats.requests > n, 10, "the second bench to start")
+        wait_for(lambda: ref_server.stats.held > 0, HANG, "the second bench to start")
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=HANG)
     assert proc.returncode == 130, err
     assert "interrupted" in err
     assert "--resume" in err
@@ -94,15 +83,14 @@ def test_ctrl_c_stores_finished_benches_and_exits_130(
 def test_kill_9_then_resume_finishes_and_leaves_earlier_benches_untouched(
     ref_server: ReferenceServer, arena_cli: ArenaCli
 ) -> None:
-    slow_down(ref_server)
     benches = ("--benches", ",".join(SUITE))
     args = arena_cli.bench_args(ref_server.base_url, *benches)
     first_two = set(SUITE[:2])
+    ref_server.config.hold = lambda: arena_cli.stored() >= first_two  # bench 3 cannot finish
     with arena_cli.popen(*args) as proc:
-        wait_for(lambda: arena_cli.stored() >= first_two, 30, "two benches to be stored")
-        ref_server.config.itl = 0.25  # bench 3 cannot finish before the kill, however loaded
+        wait_for(lambda: arena_cli.stored() >= first_two, HANG, "two benches to be stored")
         proc.send_signal(signal.SIGKILL)  # while bench 3 of 4 runs
-        proc.communicate(timeout=30)
+        proc.communicate(timeout=HANG)
     assert proc.returncode == -signal.SIGKILL
     assert arena_cli.stored() == first_two  # bench 3 was running, not stored half-done
     before: dict[str, Any] = arena_cli.show()["benches"]

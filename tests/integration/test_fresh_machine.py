@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +18,8 @@ def test_first_leaderboard_on_fresh_machine_lists_all_23_builds(tmp_path: Path) 
         XDG_DATA_HOME=str(tmp_path / "data"),
         XDG_CONFIG_HOME=str(tmp_path / "config"),
     )
-    exe = shutil.which("arena")
-    assert exe, "console script 'arena' is not installed"
+    exe = Path(sys.executable).with_name("arena")  # this environment's, whatever PATH says
+    assert exe.is_file(), "console script 'arena' is not installed"
     out = subprocess.run(
         [exe, "leaderboard", "--format", "json"],
         env=env,

@@ -56,8 +56,7 @@ def _chunks(events: list[tuple[float, str]]) -> list[dict[str, Any]]:
 
 
 def test_starts_fast_and_lists_alias(server: LlamaCppServer) -> None:
-    assert server.startup_seconds is not None
-    assert server.startup_seconds < 10
+    assert server.startup_seconds is not None  # how fast: benchmarks/bench_smoke_smollm2.py
     assert server.base_url == server.root_url + "/v1"
     assert server.root_url.startswith("http://127.0.0.1:")
     models = get_json(server.base_url + "/models")

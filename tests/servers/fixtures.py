@@ -22,8 +22,7 @@ from typing import Any
 
 import pytest
 
-from arena.dataset import open_store
-from tests.servers.reference import RefConfig, ReferenceServer
+from tests.servers.reference import HANG, RefConfig, ReferenceServer
 
 MODEL = "ref-model"
 
@@ -45,11 +44,9 @@ def ref_server_fixture() -> Iterator[ReferenceServer]:
 
 
 @pytest.fixture(name="template_db", scope="session")
-def template_db_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated, seeded SQLite store made once per session (a fresh one takes seconds)."""
-    path = tmp_path_factory.mktemp("arena-template") / "arena.db"
-    open_store(str(path)).close()
-    return path
+def template_db_fixture(seeded_template: Path) -> Path:
+    """A migrated, seeded SQLite store made once per session (tests/conftest.py's template)."""
+    return seeded_template
 
 
 @pytest.fixture(name="arena_cli")
@@ -87,7 +84,7 @@ class ArenaCli:
         """The full command line of one CLI call."""
         return [sys.executable, "-m", "arena", *args, "--db", str(self.db)]
 
-    def run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, timeout: float = HANG) -> subprocess.CompletedProcess[str]:
         """Run to completion and capture stdout/stderr as text."""
         return subprocess.run(
             self.argv(*args), capture_output=True, text=True, timeout=timeout, env=self.env
@@ -101,7 +98,7 @@ class ArenaCli:
         return [*args, *(["--quiet"] if quiet else []), *extra]
 
     def bench(
-        self, base_url: str, *extra: str, model: str = MODEL, timeout: float = 60
+        self, base_url: str, *extra: str, model: str = MODEL, timeout: float = HANG
     ) -> subprocess.CompletedProcess[str]:
         """Run `arena bench ... --profile smoke --quiet` to completion."""
         return self.run(*self.bench_args(base_url, *extra, model=model), timeout=timeout)

@@ -61,7 +61,7 @@ class LlamaCppServer:
         *,
         kv_unified: bool = True,
         n_threads_http: int | None = None,
-        start_timeout: float = 60.0,
+        start_timeout: float = 120.0,  # only a hang, however loaded the machine
     ) -> None:
         self.model_path = Path(model_path)
         self.alias = alias

@@ -11,8 +11,13 @@ import asyncio
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+# The upper bound of every timing check against this server: only a hang takes this long, however
+# loaded the machine. Lower bounds come from the schedule (nothing arrives before it is sent).
+HANG = 120.0
 
 # "", "http500", "reset", "stall", "malformed", "no_usage", "error_event", "keepalive",
 # "drop" (close the connection without an answer, before the status line)
@@ -39,6 +44,13 @@ class RefConfig:
     reply: str = ""  # when set, the generated words (cycled) instead of " w0 w1 ..."
     reject_forced: int = 0  # HTTP status (e.g. 400, 422) for requests with ignore_eos/min_tokens
     drop_reused: bool = False  # close a kept-alive connection on its next request, unanswered
+    # asked as each generation request arrives: True holds it unanswered until the server stops
+    # (a test's "from now on the server hangs", decided by what the test waits for, not a clock)
+    hold: Callable[[], bool] | None = None
+
+    def due(self, chunk: int) -> float:
+        """Seconds after a request arrives before which content chunk `chunk` is never sent."""
+        return self.ttft + chunk * self.itl
 
 
 @dataclass
@@ -49,6 +61,7 @@ class RefStats:
     bodies: list[dict[str, Any]] = field(default_factory=list)
     max_active: int = 0
     active: int = 0
+    held: int = 0  # requests held unanswered by `RefConfig.hold`
 
 
 def count_tokens(body: dict[str, Any]) -> int:
@@ -208,6 +221,9 @@ class ReferenceServer:
         if path in ("/v1/chat/completions", "/v1/completions") and method == "POST":
             self.stats.requests += 1
             self.stats.bodies.append(body)
+            if cfg.hold is not None and cfg.hold():
+                self.stats.held += 1
+                await asyncio.Event().wait()  # until stop() cancels this connection's task
             every = cfg.fault_every
             fault = cfg.fault if every <= 0 or self.stats.requests % every == 0 else ""
             if cfg.reject_forced and (body.get("ignore_eos") or body.get("min_tokens")):

@@ -1,21 +1,22 @@
-"""The CLI in-process (Typer runner) on a real SQLite file, and its error lines as a subprocess."""
+"""The CLI in-process on a copy of a seeded SQLite file; the console script once as a process."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from arena.cli import common
 from arena.cli.app import app
-from tests.conftest import RUN_QWEN_08
+from tests.conftest import RUN_QWEN_08, Outcome
 
 runner = CliRunner()
 
@@ -29,9 +30,8 @@ def run(*args: str) -> str:
 
 def arena(*args: str, db: str) -> subprocess.CompletedProcess[str]:
     """The installed console script as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "arena", *args, "--db", db], capture_output=True, text=True
-    )
+    script = Path(sys.executable).with_name("arena")
+    return subprocess.run([str(script), *args, "--db", db], capture_output=True, text=True)
 
 
 def board(db: str, *args: str) -> dict:  # type: ignore[type-arg]
@@ -48,8 +48,8 @@ def test_help_lists_every_command() -> None:
         assert cmd in sub
 
 
-def test_leaderboard_json_shape(db_path: str) -> None:
-    data = board(db_path)
+def test_leaderboard_json_shape(seeded_db: str) -> None:
+    data = board(seeded_db)
     assert data["preset"] == "aggregate"
     assert data["bucket"] == "all"
     assert data["weights"] == {"quality": 0.7, "throughput": 0.2, "efficiency": 0.1}
@@ -78,51 +78,53 @@ def test_leaderboard_json_shape(db_path: str) -> None:
     assert data["attribution"] == ["Data: Django de Vreng, djangodevreng.nl, CC-BY-4.0"]
 
 
-def test_reasoning_preset_shows_no_measurement_for_builds_without_it(db_path: str) -> None:
-    rows = board(db_path, "--preset", "reasoning")["rows"]
+def test_reasoning_preset_shows_no_measurement_for_builds_without_it(seeded_db: str) -> None:
+    rows = board(seeded_db, "--preset", "reasoning")["rows"]
     missing = [r["model"] for r in rows if "no-measurement" in r["flags"]]
     assert len(missing) == 9
     assert all(r["throughput_tps"] == 0 for r in rows if r["model"] in missing)
-    md = run("leaderboard", "--preset", "reasoning", "--format", "md", "--db", db_path)
+    md = run("leaderboard", "--preset", "reasoning", "--format", "md", "--db", seeded_db)
     assert md.count("no measurement") == 9
 
 
-def test_bucket_small_renormalises_to_its_own_best(db_path: str) -> None:
-    rows = board(db_path, "--preset", "batch", "--bucket", "small")["rows"]
+def test_bucket_small_renormalises_to_its_own_best(seeded_db: str) -> None:
+    rows = board(seeded_db, "--preset", "batch", "--bucket", "small")["rows"]
     assert rows
     assert all(r["bucket"] == "small" for r in rows)
     assert max(r["Q"] for r in rows) == 100
     assert max(r["G"] for r in rows) == 100
 
 
-def test_custom_weights_change_the_weights_used(db_path: str) -> None:
-    data = board(db_path, "--weights", "0,100,0")
+def test_custom_weights_change_the_weights_used(seeded_db: str) -> None:
+    data = board(seeded_db, "--weights", "0,100,0")
     assert data["weights"]["throughput"] == 1.0
     assert data["rows"][0]["G"] == 100
 
 
-def test_markdown_and_csv_formats(db_path: str) -> None:
+def test_markdown_and_csv_formats(seeded_db: str) -> None:
     md = run(
-        "leaderboard", "--preset", "batch", "--bucket", "small", "--format", "md", "--db", db_path
+        "leaderboard", "--preset", "batch", "--bucket", "small", "--format", "md", "--db", seeded_db
     )
     assert md.startswith("### The Arena · Batch / RAG offline · bucket small")
     assert "| # | Model |" in md
     assert "CC-BY-4.0" in md
-    rows = list(csv.DictReader(io.StringIO(run("leaderboard", "--format", "csv", "--db", db_path))))
+    rows = list(
+        csv.DictReader(io.StringIO(run("leaderboard", "--format", "csv", "--db", seeded_db)))
+    )
     assert len(rows) == 23
     assert rows[0]["rank"] == "1"
     assert all("CC-BY-4.0" in r["attribution"] for r in rows)  # every bundled row credits it
 
 
-def test_table_format_renders_tiers(db_path: str) -> None:
-    out = run("leaderboard", "--db", db_path)
+def test_table_format_renders_tiers(seeded_db: str) -> None:
+    out = run("leaderboard", "--db", seeded_db)
     assert "leader" in out
     assert "tail" in out
     assert "CC-BY-4.0" in out
 
 
-def test_show_json_has_benches_quality_and_provenance(db_path: str) -> None:
-    d = json.loads(run("show", "qwen-3.5-0.8b-bf16", "--format", "json", "--db", db_path))
+def test_show_json_has_benches_quality_and_provenance(seeded_db: str) -> None:
+    d = json.loads(run("show", "qwen-3.5-0.8b-bf16", "--format", "json", "--db", seeded_db))
     assert d["precision"] == "bf16"
     assert d["base_model"] == "Qwen/Qwen3.5-0.8B"
     assert set(d["benches"]) >= {"chat", "reasoning", "monday-peak"}
@@ -138,16 +140,16 @@ def test_show_json_has_benches_quality_and_provenance(db_path: str) -> None:
     assert d["vram_method"] == "estimated"
 
 
-def test_show_text_lists_no_measurement(db_path: str) -> None:
-    out = run("show", "mistral-small-3.2-24b-it-nvfp4", "--db", db_path)
+def test_show_text_lists_no_measurement(seeded_db: str) -> None:
+    out = run("show", "mistral-small-3.2-24b-it-nvfp4", "--db", seeded_db)
     assert "no measurement" in out
     assert "VRAM" in out
 
 
-def test_show_text_gives_kind_source_and_date_of_each_quality_number(db_path: str) -> None:
-    d = json.loads(run("show", "qwen-3.5-0.8b-bf16", "--format", "json", "--db", db_path))
+def test_show_text_gives_kind_source_and_date_of_each_quality_number(seeded_db: str) -> None:
+    d = json.loads(run("show", "qwen-3.5-0.8b-bf16", "--format", "json", "--db", seeded_db))
     mmlu = d["quality"]["mmlu_pro"][0]
-    out = run("show", "qwen-3.5-0.8b-bf16", "--db", db_path)
+    out = run("show", "qwen-3.5-0.8b-bf16", "--db", seeded_db)
     header = next(line for line in out.splitlines() if "Metric" in line)
     assert [h.strip() for h in header.strip("┃│ ").split("┃")][:5] == [
         "Metric",
@@ -161,7 +163,7 @@ def test_show_text_gives_kind_source_and_date_of_each_quality_number(db_path: st
     assert mmlu["retrieved"] in line
 
 
-def test_import_llama_benchy_and_vllm_bench_create_a_ranked_build(db_path: str) -> None:
+def test_import_llama_benchy_and_vllm_bench_create_a_ranked_build(seeded_db: str) -> None:
     run(
         "import",
         "llama-benchy",
@@ -175,7 +177,7 @@ def test_import_llama_benchy_and_vllm_bench_create_a_ranked_build(db_path: str) 
         "--precision",
         "bf16",
         "--db",
-        db_path,
+        seeded_db,
     )
     run(
         "import",
@@ -186,37 +188,37 @@ def test_import_llama_benchy_and_vllm_bench_create_a_ranked_build(db_path: str) 
         "--bench",
         "reasoning",
         "--db",
-        db_path,
+        seeded_db,
     )
-    d = json.loads(run("show", "my-build", "--format", "json", "--db", db_path))
+    d = json.loads(run("show", "my-build", "--format", "json", "--db", seeded_db))
     assert d["benches_measured"] == 2
     assert d["vram_method"] == "estimated"
-    rows = board(db_path, "--preset", "chat")["rows"]
+    rows = board(seeded_db, "--preset", "chat")["rows"]
     mine = next(r for r in rows if r["model"] == "my-build")
     assert mine["throughput_tps"] == pytest.approx(101.78)
     assert "no-quality" in mine["flags"]
 
 
-def test_import_suite_is_idempotent(db_path: str) -> None:
-    before = board(db_path)
-    run("import", "suite", str(RUN_QWEN_08), "--db", db_path)
-    run("import", "suite", str(RUN_QWEN_08), "--db", db_path)
-    after = board(db_path)
+def test_import_suite_is_idempotent(seeded_db: str) -> None:
+    before = board(seeded_db)
+    run("import", "suite", str(RUN_QWEN_08), "--db", seeded_db)
+    run("import", "suite", str(RUN_QWEN_08), "--db", seeded_db)
+    after = board(seeded_db)
     assert after == before
 
 
-def test_export_json_reimports_to_the_same_leaderboard(db_path: str, tmp_path: Path) -> None:
+def test_export_json_reimports_to_the_same_leaderboard(seeded_db: str, tmp_path: Path) -> None:
     out = tmp_path / "export.json"
-    run("export", "--format", "json", "-o", str(out), "--db", db_path)
+    run("export", "--format", "json", "-o", str(out), "--db", seeded_db)
     other = str(tmp_path / "other.db")
     run("import", "dataset", str(out), "--db", other)
-    assert board(other)["rows"] == board(db_path)["rows"]
+    assert board(other)["rows"] == board(seeded_db)["rows"]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "md"])
-def test_export_flat_formats(db_path: str, tmp_path: Path, fmt: str) -> None:
+def test_export_flat_formats(seeded_db: str, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"export.{fmt}"
-    run("export", "--format", fmt, "-o", str(out), "--db", db_path)
+    run("export", "--format", fmt, "-o", str(out), "--db", seeded_db)
     text = out.read_text()
     assert "qwen-3.5-0.8b-bf16" in text
     assert "office-baseline" in text
@@ -225,33 +227,35 @@ def test_export_flat_formats(db_path: str, tmp_path: Path, fmt: str) -> None:
         assert all("CC-BY-4.0" in r["attribution"] for r in rows)
 
 
-def test_bad_file_gives_one_line_and_writes_nothing(db_path: str, tmp_path: Path) -> None:
+def test_bad_file_gives_one_line_and_writes_nothing(seeded_db: str, tmp_path: Path) -> None:
     broken = tmp_path / "D_reasoning.json"
     data = json.loads((RUN_QWEN_08 / "D_reasoning.json").read_text())
     data["median_tpot_ms"] = "abc"
     broken.write_text(json.dumps(data))
-    before = board(db_path)
+    before = board(seeded_db)
     res = arena(
-        "import", "vllm-bench", str(broken), "--model", "x", "--bench", "reasoning", db=db_path
+        "import", "vllm-bench", str(broken), "--model", "x", "--bench", "reasoning", db=seeded_db
     )
     assert res.returncode == 1
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "median_tpot_ms" in lines[0]
     assert str(broken) in lines[0]
-    assert board(db_path) == before
+    assert board(seeded_db) == before
 
 
-def test_broken_suite_dir_writes_nothing(db_path: str, tmp_path: Path) -> None:
+def test_broken_suite_dir_writes_nothing(
+    seeded_db: str, tmp_path: Path, arena_main: Callable[..., Outcome]
+) -> None:
     run_dir = tmp_path / "run" / "bf16"
     shutil.copytree(RUN_QWEN_08, run_dir)
     (run_dir / "C_output-throughput.md").write_text("| model | test |\n| x | y |\n")
-    before = board(db_path)
-    res = arena("import", "suite", str(tmp_path / "run"), db=db_path)
-    assert res.returncode == 1
+    before = board(seeded_db)
+    res = arena_main("import", "suite", str(tmp_path / "run"), "--db", seeded_db)
+    assert res.code == 1
     assert len(res.stderr.strip().splitlines()) == 1
     assert "C_output-throughput.md" in res.stderr
-    assert board(db_path) == before
+    assert board(seeded_db) == before
 
 
 @pytest.mark.parametrize(
@@ -263,9 +267,11 @@ def test_broken_suite_dir_writes_nothing(db_path: str, tmp_path: Path) -> None:
         (("show", "no-such-build"), "unknown build 'no-such-build'"),
     ],
 )
-def test_bad_arguments_one_clear_line(db_path: str, args: tuple[str, ...], needle: str) -> None:
-    res = arena(*args, db=db_path)
-    assert res.returncode == 1
+def test_bad_arguments_one_clear_line(
+    seeded_db: str, arena_main: Callable[..., Outcome], args: tuple[str, ...], needle: str
+) -> None:
+    res = arena_main(*args, "--db", seeded_db)
+    assert res.code == 1
     assert needle in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
 
@@ -340,17 +346,17 @@ def test_bad_arguments_one_clear_line(db_path: str, args: tuple[str, ...], needl
     ],
 )
 def test_input_checks_one_line_nothing_written(
-    db_path: str, args: tuple[str, ...], needle: str
+    seeded_db: str, arena_main: Callable[..., Outcome], args: tuple[str, ...], needle: str
 ) -> None:
-    before = board(db_path)
-    res = arena(*args, db=db_path)
-    assert res.returncode == 1
+    before = board(seeded_db)
+    res = arena_main(*args, "--db", seeded_db)
+    assert res.code == 1
     assert needle in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
-    assert board(db_path) == before
+    assert board(seeded_db) == before
 
 
-def test_force_imports_a_mismatched_file_with_a_note(db_path: str) -> None:
+def test_force_imports_a_mismatched_file_with_a_note(seeded_db: str) -> None:
     run(
         "import",
         "vllm-bench",
@@ -361,37 +367,33 @@ def test_force_imports_a_mismatched_file_with_a_note(db_path: str) -> None:
         "office-baseline",
         "--force",
         "--db",
-        db_path,
+        seeded_db,
     )
-    d = json.loads(run("show", "forced", "--format", "json", "--db", db_path))
+    d = json.loads(run("show", "forced", "--format", "json", "--db", seeded_db))
     notes = d["benches"]["office-baseline"]["notes"]
     assert any(n.startswith("imported with --force: request_rate") for n in notes)
 
 
-def test_unusable_database_is_one_line(tmp_path: Path) -> None:
+def test_unusable_database_is_one_line(tmp_path: Path, arena_main: Callable[..., Outcome]) -> None:
     bogus = tmp_path / "not.db"
     bogus.write_text("not a database")
-    res = subprocess.run(
-        [sys.executable, "-m", "arena", "leaderboard", "--db", str(bogus)],
-        capture_output=True,
-        text=True,
-    )
-    assert res.returncode == 1
-    assert "cannot open (file is not a database)" in res.stderr
-    assert "Traceback" not in res.stderr
+    res = arena_main("leaderboard", "--db", str(bogus))  # raising instead would fail the test
+    assert res.code == 1
+    (line,) = res.stderr.strip().splitlines()
+    assert "cannot open (file is not a database)" in line
 
 
-def test_an_80_column_terminal_keeps_headers_and_cells_whole(db_path: str) -> None:
-    res = subprocess.run(
-        [sys.executable, "-m", "arena", "leaderboard", "--preset", "reasoning", "--db", db_path],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "80"},
-    )
-    assert res.returncode == 0, res.stderr
-    lines = res.stdout.splitlines()
+def test_an_80_column_terminal_keeps_headers_and_cells_whole(seeded_db: str) -> None:
+    width = common.console.width
+    common.console.width = 80  # what Rich reads from COLUMNS=80 when the CLI starts
+    try:
+        out = run("leaderboard", "--preset", "reasoning", "--db", seeded_db)
+    finally:
+        common.console.width = width
+    lines = out.splitlines()
     assert max(len(line) for line in lines) <= 80
+    assert max(len(line) for line in lines) > 70  # the table uses the width it is given
     header = next(line for line in lines if "Build" in line)
     assert all(h in header for h in ("Quality", "tok/s", "Score"))
-    assert "no measurement" in res.stdout
-    assert "…" not in res.stdout
+    assert "no measurement" in out
+    assert "…" not in out

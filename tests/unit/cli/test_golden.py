@@ -6,12 +6,10 @@ import json
 import os
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from arena.cli import common
 from arena.cli.app import app
-from arena.dataset import open_store
 
 GOLDEN = Path(__file__).with_name("golden.json")
 PRESETS = ("aggregate", "chat", "agent", "batch", "reasoning")
@@ -40,14 +38,6 @@ def _commands() -> list[list[str]]:
     return cmds
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One database seeded with the bundled data, shared by every command here."""
-    path = str(tmp_path_factory.mktemp("golden") / "a.db")
-    open_store(path).close()
-    return path
-
-
 def _outputs(db: str) -> dict[str, str]:
     runner = CliRunner()
     widths = common.console.width, common.err_console.width
@@ -63,8 +53,8 @@ def _outputs(db: str) -> dict[str, str]:
         common.console.width, common.err_console.width = widths
 
 
-def test_outputs_match_the_goldens(seeded: str) -> None:
-    got = _outputs(seeded)
+def test_outputs_match_the_goldens(seeded_db: str) -> None:
+    got = _outputs(seeded_db)
     if os.environ.get("ARENA_UPDATE_GOLDEN"):
         GOLDEN.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", "utf-8")
     want = json.loads(GOLDEN.read_text("utf-8"))

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from arena.cli.app import app
+from tests.conftest import Outcome
 
 runner = CliRunner()
 QWEN = "Qwen/Qwen3.5-0.8B"
@@ -50,11 +49,6 @@ def run(*args: str) -> str:
     return res.output
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """The CLI as a subprocess (real stderr and exit code)."""
-    return subprocess.run([sys.executable, "-m", "arena", *args], capture_output=True, text=True)
-
-
 def show_quality(db: str, build: str = BUILD) -> dict[str, list[dict[str, Any]]]:
     """Quality section of `arena show --format json`."""
     quality: dict[str, list[dict[str, Any]]] = json.loads(
@@ -70,8 +64,8 @@ def row(db: str, *extra: str) -> dict[str, Any]:
     return found
 
 
-def test_set_adds_numbers_with_source_and_they_feed_the_score(db_path: str) -> None:
-    before = row(db_path)
+def test_set_adds_numbers_with_source_and_they_feed_the_score(seeded_db: str) -> None:
+    before = row(seeded_db)
     assert before["quality_kinds"]["mmlu_pro"] == "model-card"
     run(
         "quality",
@@ -88,29 +82,29 @@ def test_set_adds_numbers_with_source_and_they_feed_the_score(db_path: str) -> N
         "--date",
         "2026-11-01",
         "--db",
-        db_path,
+        seeded_db,
     )
-    q = show_quality(db_path)
+    q = show_quality(seeded_db)
     imported = [e for e in q["mmlu_pro"] if e["kind"] == "imported"]
     assert imported[0]["value"] == 40
     assert imported[0]["source"] == "https://example.org/card"
     assert [e["value"] for e in q["gpqa_diamond"] if e["kind"] == "imported"] == [30]
     assert imported[0]["retrieved"] == "2026-11-01"
-    after = row(db_path)
+    after = row(seeded_db)
     assert after["quality_kinds"]["mmlu_pro"] == "imported"
     assert after["quality_parts"]["mmlu_pro"] == 40
 
 
 def test_set_reads_fractions_together_and_refuses_mixed_scales_and_bad_dates(
-    db_path: str,
+    seeded_db: str, arena_main: Callable[..., Outcome]
 ) -> None:
-    base = ("quality", "set", QWEN, "--source", "https://example.org/x", "--db", db_path)
+    base = ("quality", "set", QWEN, "--source", "https://example.org/x", "--db", seeded_db)
     run(*base, "--mmlu-pro", "0.5", "--gpqa", "1", "--kind", "artificial-analysis")
-    q = show_quality(db_path)
+    q = show_quality(seeded_db)
     assert [e["value"] for e in q["gpqa_diamond"] if e["kind"] == "artificial-analysis"] == [100]
     assert [e["value"] for e in q["mmlu_pro"] if e["kind"] == "artificial-analysis"] == [50]
-    mixed = cli(*base, "--mmlu-pro", "70.7", "--humaneval", "0.5")
-    assert mixed.returncode == 1
+    mixed = arena_main(*base, "--mmlu-pro", "70.7", "--humaneval", "0.5")
+    assert mixed.code == 1
     assert (
         mixed.stderr.strip()
         .splitlines()[-1]
@@ -119,12 +113,14 @@ def test_set_reads_fractions_together_and_refuses_mixed_scales_and_bad_dates(
             "above 1)"
         )
     )
-    bad_date = cli(*base, "--mmlu-pro", "70", "--date", "notadate")
-    assert bad_date.returncode == 1
+    bad_date = arena_main(*base, "--mmlu-pro", "70", "--date", "notadate")
+    assert bad_date.code == 1
     assert "--date = 'notadate'; expected an ISO date YYYY-MM-DD" in bad_date.stderr
 
 
-def test_prefer_option_chooses_the_kind_per_metric(db_path: str) -> None:
+def test_prefer_option_chooses_the_kind_per_metric(
+    seeded_db: str, arena_main: Callable[..., Outcome]
+) -> None:
     run(
         "quality",
         "set",
@@ -136,25 +132,25 @@ def test_prefer_option_chooses_the_kind_per_metric(db_path: str) -> None:
         "--kind",
         "imported",
         "--db",
-        db_path,
+        seeded_db,
     )
-    assert row(db_path, "--prefer", "model-card")["quality_kinds"]["mmlu_pro"] == "model-card"
-    r = row(db_path, "--prefer", "mmlu_pro=model-card")
+    assert row(seeded_db, "--prefer", "model-card")["quality_kinds"]["mmlu_pro"] == "model-card"
+    r = row(seeded_db, "--prefer", "mmlu_pro=model-card")
     assert r["quality_kinds"]["mmlu_pro"] == "model-card"
-    res = cli("leaderboard", "--prefer", "mmlu_pro=guess", "--db", db_path)
-    assert res.returncode == 1
+    res = arena_main("leaderboard", "--prefer", "mmlu_pro=guess", "--db", seeded_db)
+    assert res.code == 1
     assert "--prefer 'mmlu_pro=guess'" in res.stderr
 
 
-def test_import_csv_fractions_and_json_percent(db_path: str, tmp_path: Path) -> None:
+def test_import_csv_fractions_and_json_percent(seeded_db: str, tmp_path: Path) -> None:
     csv_file = tmp_path / "q.csv"
     csv_file.write_text(
         "base_model,metric,value,source,date\n"
         f"{QWEN},MMLU-Pro,0.33,https://example.org/a,2026-11-01\n"
         f"{QWEN},LCB,0.12,https://example.org/a,2026-11-01\n"
     )
-    run("quality", "import", str(csv_file), "--db", db_path)
-    q = show_quality(db_path)
+    run("quality", "import", str(csv_file), "--db", seeded_db)
+    q = show_quality(seeded_db)
     assert [e["value"] for e in q["mmlu_pro"] if e["kind"] == "imported"] == [33]
     assert [e["value"] for e in q["livecodebench"] if e["kind"] == "imported"] == [12]
     js = tmp_path / "q.json"
@@ -170,8 +166,8 @@ def test_import_csv_fractions_and_json_percent(db_path: str, tmp_path: Path) -> 
             ]
         )
     )
-    run("quality", "import", str(js), "--db", db_path)
-    (gpqa,) = [e for e in show_quality(db_path)["gpqa_diamond"] if e["kind"] == "imported"]
+    run("quality", "import", str(js), "--db", seeded_db)
+    (gpqa,) = [e for e in show_quality(seeded_db)["gpqa_diamond"] if e["kind"] == "imported"]
     assert gpqa["value"] == 25
     assert gpqa["retrieved"] == dt.date.today().isoformat()  # no date given: the import day
 
@@ -203,19 +199,19 @@ def test_import_csv_fractions_and_json_percent(db_path: str, tmp_path: Path) -> 
     ],
 )
 def test_bad_rows_one_line_and_nothing_written(
-    db_path: str, tmp_path: Path, content: str, needle: str
+    seeded_db: str, tmp_path: Path, content: str, needle: str, arena_main: Callable[..., Outcome]
 ) -> None:
     f = tmp_path / "bad.csv"
     f.write_text(content)
-    run("leaderboard", "--db", db_path)
-    before = show_quality(db_path)
-    res = cli("quality", "import", str(f), "--db", db_path)
-    assert res.returncode == 1
+    run("leaderboard", "--db", seeded_db)
+    before = show_quality(seeded_db)
+    res = arena_main("quality", "import", str(f), "--db", seeded_db)
+    assert res.code == 1
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1
     assert needle in lines[0]
     assert str(f) in lines[0]
-    assert show_quality(db_path) == before
+    assert show_quality(seeded_db) == before
 
 
 class _FakeAA(BaseHTTPRequestHandler):
@@ -241,7 +237,7 @@ class _FakeAA(BaseHTTPRequestHandler):
 def aa_url() -> Iterator[str]:
     """A local fake of the AA API on loopback."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeAA)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/api/v2/data/llms/models"
     server.shutdown()
@@ -250,19 +246,19 @@ def aa_url() -> Iterator[str]:
 
 
 def test_fetch_aa_without_map_only_suggests(
-    db_path: str, aa_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    seeded_db: str, aa_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    out = run("quality", "fetch-aa", "--api-key", "secret", "--url", aa_url, "--db", db_path)
+    out = run("quality", "fetch-aa", "--api-key", "secret", "--url", aa_url, "--db", seeded_db)
     assert "aa-0001" in out
     assert "nothing written" in out
     assert all(
-        e["kind"] != "artificial-analysis" for v in show_quality(db_path).values() for e in v
+        e["kind"] != "artificial-analysis" for v in show_quality(seeded_db).values() for e in v
     )
 
 
 def test_fetch_aa_with_map_stores_numbers_and_attribution(
-    db_path: str, aa_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    seeded_db: str, aa_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     mapping = tmp_path / "map.yaml"
@@ -277,10 +273,10 @@ def test_fetch_aa_with_map_stores_numbers_and_attribution(
         "--map",
         str(mapping),
         "--db",
-        db_path,
+        seeded_db,
     )
     assert "Artificial Analysis" in out
-    q = show_quality(db_path)
+    q = show_quality(seeded_db)
     aa = {m: [e for e in v if e["kind"] == "artificial-analysis"] for m, v in q.items()}
     assert aa["mmlu_pro"][0]["value"] == 31
     assert aa["gpqa_diamond"][0]["value"] == 20.5
@@ -288,16 +284,22 @@ def test_fetch_aa_with_map_stores_numbers_and_attribution(
     assert "no HumanEval" in aa["livecodebench"][0]["note"]
     assert aa_url in aa["mmlu_pro"][0]["source"]
     # the cached response serves a rerun without the network
-    run("quality", "fetch-aa", "--cached", "--map", str(mapping), "--db", db_path)
+    run("quality", "fetch-aa", "--cached", "--map", str(mapping), "--db", seeded_db)
 
 
-def test_fetch_aa_bad_key_is_one_line(db_path: str, aa_url: str) -> None:
-    res = cli("quality", "fetch-aa", "--api-key", "wrong", "--url", aa_url, "--db", db_path)
-    assert res.returncode == 1
+def test_fetch_aa_bad_key_is_one_line(
+    seeded_db: str, aa_url: str, arena_main: Callable[..., Outcome]
+) -> None:
+    res = arena_main(
+        "quality", "fetch-aa", "--api-key", "wrong", "--url", aa_url, "--db", seeded_db
+    )
+    assert res.code == 1
     assert "HTTP 401 (check --api-key)" in res.stderr
 
 
-def test_json_mixed_scale_and_bad_date_name_the_item(db_path: str, tmp_path: Path) -> None:
+def test_json_mixed_scale_and_bad_date_name_the_item(
+    seeded_db: str, tmp_path: Path, arena_main: Callable[..., Outcome]
+) -> None:
     """JSON rows are named by item index; a number date is not an ISO date string."""
     rows = [
         {"base_model": QWEN, "metric": "gpqa", "value": 25, "source": "s", "date": "2026-11-02"},
@@ -307,15 +309,15 @@ def test_json_mixed_scale_and_bad_date_name_the_item(db_path: str, tmp_path: Pat
     mixed.write_text(json.dumps(rows))
     dated = tmp_path / "dated.json"
     dated.write_text(json.dumps([{**rows[0], "date": 20261102}]))
-    bad_scale = cli("quality", "import", str(mixed), "--db", db_path)
-    bad_date = cli("quality", "import", str(dated), "--db", db_path)
-    assert bad_scale.returncode == 1
+    bad_scale = arena_main("quality", "import", str(mixed), "--db", seeded_db)
+    bad_date = arena_main("quality", "import", str(dated), "--db", seeded_db)
+    assert bad_scale.code == 1
     assert "item 1: field 'value' = 0.707; expected all values 0-1 or all 0-100" in bad_scale.stderr
-    assert bad_date.returncode == 1
+    assert bad_date.code == 1
     assert "item 0: field 'date' = 20261102; expected an ISO date YYYY-MM-DD" in bad_date.stderr
 
 
-def test_one_scale_files_import_and_zero_is_not_ambiguous(db_path: str, tmp_path: Path) -> None:
+def test_one_scale_files_import_and_zero_is_not_ambiguous(seeded_db: str, tmp_path: Path) -> None:
     """0-100 with a 0 in it, and dates kept as given."""
     f = tmp_path / "q.csv"
     f.write_text(
@@ -323,8 +325,8 @@ def test_one_scale_files_import_and_zero_is_not_ambiguous(db_path: str, tmp_path
         f"{QWEN},mmlu_pro,70.7,s,2026-11-01\n"
         f"{QWEN},humaneval,0,s,\n"
     )
-    run("quality", "import", str(f), "--db", db_path)
-    q = show_quality(db_path)
+    run("quality", "import", str(f), "--db", seeded_db)
+    q = show_quality(seeded_db)
     (mmlu,) = [e for e in q["mmlu_pro"] if e["kind"] == "imported"]
     (he,) = [e for e in q["humaneval"] if e["kind"] == "imported"]
     assert mmlu["value"] == 70.7
@@ -332,16 +334,18 @@ def test_one_scale_files_import_and_zero_is_not_ambiguous(db_path: str, tmp_path
 
 
 @pytest.mark.parametrize("command", ["import", "set"])
-def test_kind_measured_is_refused(db_path: str, tmp_path: Path, command: str) -> None:
+def test_kind_measured_is_refused(
+    seeded_db: str, tmp_path: Path, arena_main: Callable[..., Outcome], command: str
+) -> None:
     """Measured numbers only come from `arena eval`; nothing is written."""
     f = tmp_path / "q.csv"
     f.write_text(f"base_model,metric,value,source\n{QWEN},mmlu_pro,99,s\n")
     args = [str(f)] if command == "import" else [QWEN, "--mmlu-pro", "99", "--source", "s"]
-    run("leaderboard", "--db", db_path)
-    before = show_quality(db_path)
-    res = cli("quality", command, *args, "--kind", "measured", "--db", db_path)
+    run("leaderboard", "--db", seeded_db)
+    before = show_quality(seeded_db)
+    res = arena_main("quality", command, *args, "--kind", "measured", "--db", seeded_db)
     lines = res.stderr.strip().splitlines()
-    assert res.returncode == 1
+    assert res.code == 1
     assert len(lines) == 1
     assert "measured numbers only come from `arena eval`" in lines[0]
-    assert show_quality(db_path) == before
+    assert show_quality(seeded_db) == before

@@ -1,4 +1,4 @@
-"""The store on a real SQLite file (and the same checks on a real PostgreSQL)."""
+"""The store on a real SQLite file (the same checks on PostgreSQL are an integration test)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from arena.dataset import load_bundled, open_store
 from arena.errors import ArenaError
@@ -133,26 +133,6 @@ def test_resolve_url_paths_urls_and_env(tmp_path: Path, monkeypatch: pytest.Monk
     assert resolve_url(None).endswith("env.db")
     with pytest.raises(ArenaError, match="is a directory"):
         resolve_url(str(tmp_path))
-
-
-def test_same_store_works_on_postgresql(pg_url: str) -> None:
-    engine = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("drop database if exists arena_test"))
-        conn.execute(text("create database arena_test"))
-    engine.dispose()
-    url = pg_url.rsplit("/", 1)[0] + "/arena_test"
-    store = open_store(url)
-    assert len(store.build_ids()) == 23
-    store.put_build(BUILD, HW, [REC])
-    store.put_build(BUILD, HW, [REC])
-    view = store.build("my-build")
-    assert view is not None
-    assert view.results["chat"] == REC
-    again = open_store(url)
-    assert len(again.build_ids()) == 24
-    again.close()
-    store.close()
 
 
 def test_upgrade_from_0001_keeps_data(tmp_path: Path) -> None:

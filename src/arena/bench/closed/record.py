@@ -23,8 +23,11 @@ def closed_record(
     c = bench.reference_concurrency
     ref = next((r for r in rows if r["prompt_tokens"] == pp and r["concurrency"] == c), None)
     ok = ref is not None and ref["tg_tps_req"] is not None
-    if not ok:
+    if ref is None or not ref["runs"]:
         notes = [*notes, "no successful request at the reference point"]
+    elif not ok:
+        notes = [*notes, "no decode rate at the reference point: every answer's tokens arrived "
+                 "in one read (or fewer than 2 tokens), so no interval to divide by"]  # fmt: skip
     lengths = [m for r in rows if (m := r["mean_output_tokens"])]
     short = [m for m in lengths if m < 0.95 * bench.output_tokens]
     if short:

@@ -17,7 +17,8 @@ def open_record(
     tpot = dist.get("median_tpot_ms") or 0.0
     tps = 1000.0 / tpot if tpot > 0 and math.isfinite(tpot) else None
     if tps is None:
-        notes = [*notes, "no TPOT measured (no request produced 2+ tokens)"]
+        notes = [*notes, "no TPOT measured (no answer had 2+ tokens that arrived in separate "
+                 "reads)"]  # fmt: skip
     return BenchRecord(
         bench_id=bench.id,
         tps_per_user=tps,
