@@ -43,8 +43,10 @@ def check_build_id(build_id: str) -> str:
     return build_id
 
 
-def fill_build(b: BuildInfo, base: BaseModelInfo | None) -> BuildInfo:
-    """Params from the base model; VRAM estimated (params x bytes/param) when no log gave it."""
+def fill_build(
+    b: BuildInfo, base: BaseModelInfo | None, params_from: str | None = None
+) -> BuildInfo:
+    """Params from the base model; VRAM estimated when no log gave it, naming `params_from`."""
     if b.params_total_b is None and base is not None and base.params_total_b is not None:
         b = dataclasses.replace(
             b, params_total_b=base.params_total_b, params_active_b=base.params_active_b
@@ -53,6 +55,7 @@ def fill_build(b: BuildInfo, base: BaseModelInfo | None) -> BuildInfo:
         b = dataclasses.replace(
             b, vendor=b.vendor or base.vendor, architecture=b.architecture or base.architecture
         )
+    origin = f" ({params_from})" if params_from else ""
     if b.vram_gb is None:
         est = estimate_vram_gb(b.params_total_b, b.precision)
         if est is not None:
@@ -60,7 +63,9 @@ def fill_build(b: BuildInfo, base: BaseModelInfo | None) -> BuildInfo:
                 b,
                 vram_gb=est,
                 vram_method="estimated",
-                vram_source=f"{b.params_total_b:g} B params x {b.precision} bytes per parameter",
+                vram_source=(
+                    f"{b.params_total_b:g} B params{origin} x {b.precision} bytes per parameter"
+                ),
             )
     return b
 

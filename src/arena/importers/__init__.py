@@ -1,9 +1,11 @@
 """Importers: read benchmark output files into records, check them, then write them to a store."""
 
-from arena.importers.bundled import build_dataset, read_base_models
+from arena.importers.bundled import build_dataset
+from arena.importers.curated import curated_base, read_base_models
 from arena.importers.llama_benchy import parse_csv, parse_markdown
 from arena.importers.llama_benchy_json import parse_json
 from arena.importers.llama_benchy_record import ParsedClosed, Row, to_record
+from arena.importers.params import ParsedParams, fill_params, params_from_name
 from arena.importers.pending import (
     DatasetFile,
     ImportedBuild,
@@ -34,14 +36,18 @@ __all__ = [
     "ImportedBuild",
     "OneResult",
     "ParsedClosed",
+    "ParsedParams",
     "PendingImport",
     "Row",
     "SuiteRuns",
     "build_dataset",
+    "curated_base",
     "detect_kind",
+    "fill_params",
     "gib_to_gb",
     "import_path",
     "model_loading_gib",
+    "params_from_name",
     "parse_csv",
     "parse_json",
     "parse_markdown",

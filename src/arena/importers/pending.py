@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from arena.builds import BuildSpec, ensure_build, fill_build
+from arena.builds import BuildSpec, ensure_build
+from arena.importers.curated import curated_base
+from arena.importers.params import fill_params
 from arena.records import BenchRecord, BuildInfo, Dataset, QualityRecord, SuiteImport
 from arena.store import Store
 
@@ -66,13 +68,16 @@ class SuiteRuns:
     kind: ImportKind = ImportKind.SUITE
 
     def write(self, store: Store) -> ImportResult:
-        """Each build completed from its stored base model, then written with its results."""
+        """Each build completed from its base model or else its names, then written with results."""
         done: list[ImportedBuild] = []
         for run_dir, imp in self.runs:
-            build = fill_build(imp.build, store.base_model(imp.build.base_model))
+            b = imp.build
+            base = curated_base(store.base_model(b.base_model), b.base_model)
+            build, note = fill_params(b, base, b.checkpoint or "", run_dir.resolve().parent.name)
             results = with_dir(str(run_dir.resolve()), imp.results)
             store.put_build(build, imp.hardware, results)
-            done.append(ImportedBuild(build, tuple(results), tuple(imp.warnings)))
+            warnings = (*imp.warnings, note) if note else tuple(imp.warnings)
+            done.append(ImportedBuild(build, tuple(results), warnings))
         return ImportResult(self.kind, self.path, tuple(done))
 
 
