@@ -104,6 +104,11 @@ def params_from_name(*names: str) -> ParsedParams | None:
     return None
 
 
+def _unavailable(build: BuildInfo) -> str:
+    """What a build without a total count lacks: its size bucket, and a VRAM figure if no log."""
+    return "size bucket" + (" and VRAM estimate" if build.vram_gb is None else "") + " unavailable"
+
+
 def fill_params(
     build: BuildInfo, base: BaseModelInfo | None, *names: str
 ) -> tuple[BuildInfo, str | None]:
@@ -113,17 +118,13 @@ def fill_params(
         return fill_build(build, base), None
     parsed = params_from_name(*names)
     if parsed is None:
-        lost = "size bucket" + (" and VRAM estimate" if build.vram_gb is None else "")
-        tried = " or ".join(repr(n) for n in names if n)
-        return fill_build(build, base), (
-            f"params unknown: no parameter count in {tried}; {lost} unavailable"
-        )
+        tried = " or ".join(repr(n) for n in names if n) or "no name"
+        note = f"params unknown: no parameter count in {tried}; {_unavailable(build)}"
+        return fill_build(build, base), note
     build = dataclasses.replace(
         build, params_total_b=parsed.total_b, params_active_b=parsed.active_b
     )
-    filled = fill_build(build, base, params_from=f"parsed from {parsed.text!r}")
     note = parsed.describe()
     if parsed.total_b is None:
-        note += "; size bucket" + (" and VRAM estimate" if build.vram_gb is None else "")
-        note += " unavailable"
-    return filled, note
+        note += f"; {_unavailable(build)}"
+    return fill_build(build, base, params_from=f"parsed from {parsed.text!r}"), note
