@@ -126,6 +126,12 @@ def parse_bench(where: str, raw: object) -> Bench:
             )
     elif "request_rate" not in d:
         raise ArenaError(f"{where} ({d['id']}): open-loop bench needs 'request_rate'")
+    elif d.get("dataset", "random") == "random" and not d.get("prompt_tokens"):
+        raise ArenaError(
+            f"{where} ({d['id']}): open-loop bench on random data needs 'prompt_tokens'"
+        )
+    else:
+        d.setdefault("prompt_tokens", ())  # ShareGPT prompts bring their own lengths
     return Bench(**d)
 
 

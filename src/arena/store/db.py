@@ -40,7 +40,13 @@ def resolve_url(db: str | None) -> str:
     path = Path(value).expanduser().resolve()
     if path.is_dir():
         raise ArenaError(f"--db {value}: is a directory; expected a database file path")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArenaError(
+            f"--db {value}: cannot create its directory {path.parent} ({exc.strerror}); "
+            "expected a database file path in a writable directory"
+        ) from exc
     return f"sqlite:///{path}"
 
 

@@ -126,6 +126,11 @@ def test_user_config_adds_preset_and_bucket(tmp_path: Path) -> None:
             r"reference_concurrency = 4 is not in concurrency \[1, 2\]$",
         ),
         ('[[bench]]\nid = "b"\ntitle = "B"\nmode = "open"\n', r"missing field 'output_tokens'"),
+        (
+            '[[bench]]\nid = "b"\ntitle = "B"\nmode = "open"\noutput_tokens = 5\n'
+            "request_rate = 1.0\n",
+            r"bench\[0\] \(b\): open-loop bench on random data needs 'prompt_tokens'$",
+        ),
         ('[[bucket]]\nid = "z"\ntitle = "Z"\nmin_b = 9\nmax_b = 3\n', r"min_b = 9 must be below"),
         ('[[bucket]]\nid = "z"\ntitle = "Z"\ncolour = "red"\n', r"unknown field 'colour'"),
         ('[[bucket]]\nid = "z"\ntitle = "Z"\nmax_inclusive = 1\n', r"expected true or false"),
@@ -186,3 +191,12 @@ def test_required_fields_are_those_the_tables_mark() -> None:
         "benches",
     }
     assert BucketTable.__required_keys__ == {"id", "title"}
+
+
+def test_open_loop_sharegpt_bench_needs_no_prompt_tokens(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(
+        '[[bench]]\nid = "sg"\ntitle = "SG"\nmode = "open"\noutput_tokens = 0\n'
+        'request_rate = 1.0\ndataset = "sharegpt"\n'
+    )
+    assert load_catalog(cfg).benches["sg"].prompt_tokens == ()

@@ -133,6 +133,10 @@ def test_resolve_url_paths_urls_and_env(tmp_path: Path, monkeypatch: pytest.Monk
     assert resolve_url(None).endswith("env.db")
     with pytest.raises(ArenaError, match="is a directory"):
         resolve_url(str(tmp_path))
+    blocker = tmp_path / "file"
+    blocker.write_text("")  # a file where the database's directory would have to be
+    with pytest.raises(ArenaError, match="cannot create its directory"):
+        resolve_url(str(blocker / "sub" / "a.db"))
 
 
 def test_upgrade_from_0001_keeps_data(tmp_path: Path) -> None:
