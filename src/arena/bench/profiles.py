@@ -57,6 +57,8 @@ def _profile_named(name: str) -> Profile:
 def apply_profile(bench: Bench, name: str) -> Bench:
     """The bench as this profile runs it."""
     p = _profile_named(name)
+    if not p:  # `full`: the bench exactly as defined
+        return bench
     if "runs" in p:
         bench = replace(bench, runs=p["runs"])
     cap_in = p.get("max_prompt_tokens")

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from arena.errors import ArenaError
-from arena.importers.vllm_log import gib_to_gb, model_loading_gib
 from arena.records import VramMethod
+from arena.vllm_log import gib_to_gb, model_loading_gib
 
 
 @dataclass(frozen=True)

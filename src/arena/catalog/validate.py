@@ -50,8 +50,8 @@ CHECKS: dict[str, tuple[Check, str]] = {
 def check_entry(
     where: str, entry: object, spec: Mapping[str, str], required: Set[str]
 ) -> dict[str, object]:
-    """Validate one table against spec (field -> check name); unknown fields are errors.
-    Lists come back as tuples, the form the frozen catalog records hold."""
+    """Validate one table against spec (field -> check name); unknown fields are errors."""
+    # Lists come back as tuples, the form the frozen catalog records hold.
     if not isinstance(entry, dict):
         raise ArenaError(f"{where}: expected a table of fields, got {entry!r}")
     ident = entry.get("id", "?")

@@ -27,7 +27,6 @@ from arena.importers.reading import (
 )
 from arena.importers.suite import read_build, read_suite
 from arena.importers.vllm_bench import parse as parse_vllm_bench
-from arena.importers.vllm_log import gib_to_gb, model_loading_gib
 
 __all__ = [
     "DatasetFile",
@@ -44,9 +43,7 @@ __all__ = [
     "curated_base",
     "detect_kind",
     "fill_params",
-    "gib_to_gb",
     "import_path",
-    "model_loading_gib",
     "params_from_name",
     "parse_csv",
     "parse_json",

@@ -15,8 +15,8 @@ from arena.importers import vllm_bench
 from arena.importers.common import bash_command, load_json_object, read_text, require_str
 from arena.importers.llama_benchy import parse_markdown
 from arena.importers.llama_benchy_record import ParsedClosed, to_record
-from arena.importers.vllm_log import gib_to_gb, model_loading_gib
 from arena.records import BenchRecord, BuildInfo, HardwareInfo, SuiteImport
+from arena.vllm_log import gib_to_gb, model_loading_gib
 
 SPARK = HardwareInfo("dgx-spark", "DGX Spark · GB10 · 128 GB unified")
 ENGINE_VERSION = re.compile(r"^v?(\d+\.\d+(?:\.\d+)?)(?:$|[-+])")

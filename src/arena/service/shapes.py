@@ -1,8 +1,7 @@
-"""The documented JSON shapes of the leaderboard and of one build, as the CLI and the API emit them.
+"""The JSON shapes of the leaderboard and of one build, as the CLI and the API emit them."""
 
-Key order here is the key order of the output: the API validates build details against these
-types, and pydantic writes a TypedDict's keys in declaration order.
-"""
+# Key order here is the key order of the output: the API validates build details against these
+# types, and pydantic writes a TypedDict's keys in declaration order.
 
 from __future__ import annotations
 

@@ -112,5 +112,5 @@ def bench_record(r: BenchResult) -> BenchRecord:
         completed=r.completed,
         failed=r.failed,
         notes=list(r.notes or []),
-        flags=tuple(Flag(f) for f in r.flags or [] if f in Flag.__members__.values()),
+        flags=tuple(Flag(f) for f in r.flags or []),
     )

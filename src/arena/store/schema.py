@@ -91,7 +91,8 @@ class BenchResult(Base):
     completed: Mapped[int | None] = mapped_column(Integer)
     failed: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    flags: Mapped[list[str]] = mapped_column(JSON, default=list)  # arena.verdicts.Flag values
+    # arena.verdicts.Flag values; the server default matches migration 0003
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     tool: Mapped[str] = mapped_column(String(60))
     tool_version: Mapped[str | None] = mapped_column(String(60))
     source_file: Mapped[str | None] = mapped_column(Text)

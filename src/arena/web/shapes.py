@@ -1,8 +1,7 @@
-"""The JSON shapes of the API's catalog and summary answers (FastAPI validates and documents them).
+"""The JSON shapes of the API catalog and summary answers (FastAPI validates and documents them)."""
 
-Numbers read from TOML keep their int or float form (`int | float`): a float-only field would make
-pydantic write `max_b = 8` as 8.0.
-"""
+# Numbers read from TOML keep their int or float form (`int | float`): a float-only field would
+# make pydantic write `max_b = 8` as 8.0.
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from arena.bench.open import (
 )
 from arena.bench.profiles import apply_profile, job_caps
 from arena.catalog import load_catalog
+from arena.catalog.types import Bench
 from arena.errors import ArenaError
 
 CAT = load_catalog(Path("/nonexistent/config.toml"))
@@ -180,3 +181,10 @@ def test_bad_bench_file_one_line(tmp_path: Path, text: str, needle: str) -> None
         load_bench_file(f)
     assert str(f) in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_full_profile_leaves_every_bench_as_defined() -> None:
+    for bench in load_catalog().benches.values():
+        assert apply_profile(bench, "full") == bench
+    sharegpt = Bench("sg", "SG", "open", (), 0, request_rate=1.0, dataset="sharegpt")
+    assert apply_profile(sharegpt, "full").num_prompts is None  # not set to 1 behind its back

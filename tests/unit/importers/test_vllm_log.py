@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from arena.importers import gib_to_gb, model_loading_gib
-from arena.importers.vllm_log import MODEL_LOADING
+from arena.vllm_log import MODEL_LOADING, gib_to_gb, model_loading_gib
 from tests.unit.importers.paths import SHARED, needs_shared
 
 LINE = "(EngineCore pid=1) INFO [gpu_model_runner.py:4854] Model loading took {} GiB memory"

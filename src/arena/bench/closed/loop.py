@@ -209,8 +209,8 @@ async def run_closed(
     seed: int,
     on_request: Callable[[RequestResult], None],
 ) -> tuple[list[ClosedRow], list[RequestResult]]:
-    """All (prompt size x concurrency x run) batches: one row of means and *_std per point, and
-    every request's result in the order they finished batch by batch."""
+    """Every (prompt size x concurrency x run) batch: one row per point, and each request."""
+    # Results come back batch by batch, in send order within a batch.
     rng = random.Random(seed)
     if t.latency is None:
         t.latency = await measure_latency(t)

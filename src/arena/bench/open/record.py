@@ -16,7 +16,9 @@ def open_record(
     """Headline = 1000 / median TPOT ms (what one user feels), as for imported vllm-bench runs."""
     tpot = dist.get("median_tpot_ms") or 0.0
     tps = 1000.0 / tpot if tpot > 0 and math.isfinite(tpot) else None
-    if tps is None:
+    if tps is None and not dist["completed"]:
+        notes = [*notes, "no TPOT measured (no request succeeded)"]
+    elif tps is None:
         notes = [*notes, "no TPOT measured (no answer had 2+ tokens that arrived in separate "
                  "reads)"]  # fmt: skip
     return BenchRecord(
