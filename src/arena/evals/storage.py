@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from arena.evals.runner import PROTOCOL, TEMPERATURE
 from arena.evals.task_types import TaskResult
@@ -11,7 +11,7 @@ from arena.records import QualityRecord
 from arena.store import Store
 
 
-class MeasuredDetails(TypedDict, total=False):
+class MeasuredDetails(TypedDict):
     """The `details` JSON of a measured score: everything needed to judge and repeat it."""
 
     protocol: str
@@ -34,10 +34,10 @@ class MeasuredDetails(TypedDict, total=False):
     model: str
     questions_per_minute: float | None
     date: str
-    sandbox: str  # HumanEval: the isolation its programs ran under
-    sandbox_timeout_s: float
-    partial: bool  # a --limit slice, stored with --store-partial
-    partial_of: int | None  # the full subset's size
+    sandbox: NotRequired[str]  # HumanEval: the isolation its programs ran under
+    sandbox_timeout_s: NotRequired[float]
+    partial: NotRequired[bool]  # a --limit slice, stored with --store-partial
+    partial_of: NotRequired[int | None]  # the full subset's size
 
 
 def full_measured_n(store: Store, build_id: str, metric: str) -> int | None:
