@@ -25,6 +25,15 @@ class ErrorKind(enum.StrEnum):
         return self in (ErrorKind.REFUSED, ErrorKind.CONNECTION_LOST)
 
 
+UNRELIABLE_SHARE = 0.10  # more failed requests than this share make a result unreliable
+
+
+def is_unreliable(completed: int, failed: int) -> bool:
+    """The one rule, for measured and imported results alike: > 10 % of requests failed."""
+    total = completed + failed
+    return total > 0 and failed / total > UNRELIABLE_SHARE
+
+
 class Flag(enum.StrEnum):
     """A stored result's verdict, kept in its own column beside the human notes."""
 

@@ -15,6 +15,7 @@ from playwright.sync_api import ConsoleMessage, Page, Request
 
 from arena.dataset import open_store
 from arena.records import BenchRecord, BuildInfo, HardwareInfo, Provenance
+from arena.verdicts import Flag
 from arena.web import create_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -40,7 +41,8 @@ def free_port() -> int:
 
 
 def seed(db: str) -> None:
-    """Bundled data plus one build whose name is an HTML injection attempt (fastest on chat)."""
+    """Bundled data plus one build whose name is an HTML injection attempt (fastest on chat; its
+    chat result lost 40 of 100 requests, so it is flagged unreliable)."""
     store = open_store(db)
     store.put_build(
         BuildInfo(
@@ -55,7 +57,21 @@ def seed(db: str) -> None:
             run_date="2026-01-01",
         ),
         HardwareInfo("dgx-spark", "DGX Spark · GB10 · 128 GB unified"),
-        [BenchRecord("chat", 500.0, 900.0, None, None, 80.0, 2.0, Provenance("e2e-test"))],
+        [
+            BenchRecord(
+                "chat",
+                500.0,
+                900.0,
+                None,
+                None,
+                80.0,
+                2.0,
+                Provenance("e2e-test"),
+                completed=60,
+                failed=40,
+                flags=(Flag.UNRELIABLE,),
+            )
+        ],
     )
 
 

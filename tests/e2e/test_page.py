@@ -189,6 +189,20 @@ def test_no_measurement_rows(page: Page, watch: Watch) -> None:
     expect(page.locator("#tbody").get_by_text("(8/9 benches)").first).to_be_visible()
 
 
+def test_a_flagged_bench_marks_its_row(page: Page, watch: Watch) -> None:
+    rows = board(page, "?preset=chat")["rows"]
+    flagged = [r["model"] for r in rows if "unreliable" in r["flags"]]
+    assert flagged == ["xss-probe"]
+    page.goto("/?preset=chat")
+    page.wait_for_selector(READY)
+    tags = page.locator("#tbody .verdict-tag")
+    expect(tags).to_have_count(1)
+    expect(tags.first).to_have_text("unreliable")
+    expect(tags.first).to_have_attribute("title", re.compile("More than 10 %"))
+    row = page.locator("#tbody tr", has=page.locator(".verdict-tag"))
+    expect(row.locator("th a")).to_have_attribute("href", "/models/xss-probe")
+
+
 def test_xss_name_renders_as_text(page: Page, watch: Watch, artifacts: Path) -> None:
     page.goto("/?preset=chat&wq=0&wg=100&we=0")  # throughput only: the probe build leads
     page.wait_for_selector(READY)

@@ -41,6 +41,9 @@ def throughput_cell(row: BoardRow, short: bool = False) -> str:
     if "partial-benches" in row["flags"]:
         unit = "" if short else " benches"
         text += f" ({row['benches_measured']}/{row['benches_total']}{unit})"
+    for verdict in ("unreliable", "suspect"):
+        if verdict in row["flags"]:
+            text += f" {verdict}"
     return text
 
 

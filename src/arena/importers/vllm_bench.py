@@ -17,6 +17,7 @@ from arena.importers.common import (
     require_number,
 )
 from arena.records import BenchRecord, Provenance
+from arena.verdicts import UNRELIABLE_SHARE, Flag, is_unreliable
 
 TOOL = "vllm bench serve"
 # Scalar fields of the saved result that we keep; per-request lists (--save-detailed) are not.
@@ -123,6 +124,10 @@ def parse(
     tps_per_user = 1000.0 / median_tpot
     if failed:
         notes.append(f"{failed} request(s) failed")
+    flags = (Flag.UNRELIABLE,) if is_unreliable(completed, failed or 0) else ()
+    if flags:
+        total = completed + (failed or 0)
+        notes.append(f"unreliable: {failed}/{total} requests failed (> {UNRELIABLE_SHARE:.0%})")
     date = iso_date(data.get("date"))
     if date is None and data.get("date") is not None:
         notes.append(f"unreadable date {data.get('date')!r}")
@@ -139,4 +144,5 @@ def parse(
         completed=completed,
         failed=failed,
         notes=notes,
+        flags=flags,
     )

@@ -7,6 +7,10 @@ from collections.abc import Sequence
 from arena.catalog.types import Bucket, Preset, Weights
 from arena.scoring.quality import quality_parts, quality_raw
 from arena.scoring.types import Candidate, Cohort, Ranking, Row, Tier
+from arena.verdicts import Flag
+
+# Result flags that mark the row when a bench the preset counts carries them.
+VERDICT_FLAGS = (str(Flag.UNRELIABLE), str(Flag.SUSPECT))
 
 
 def throughput_raw(c: Candidate, benches: Sequence[str]) -> tuple[float, int]:
@@ -88,6 +92,8 @@ def cohort(
             flags.append("partial-benches")
         if not c.vram_gb:
             flags.append("no-vram")
+        counted = {v for b in preset.benches for v in c.verdicts.get(b, ())}
+        flags += [v for v in VERDICT_FLAGS if v in counted]  # a counted bench is flagged
         rows.append(
             Row(
                 rank=0,

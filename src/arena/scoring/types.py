@@ -24,6 +24,7 @@ class Candidate:
     quality: dict[str, float] = field(default_factory=dict)
     tps: dict[str, float] = field(default_factory=dict)
     ttft_ms: dict[str, float] = field(default_factory=dict)
+    verdicts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # bench -> result flags
 
 
 @dataclass(slots=True)

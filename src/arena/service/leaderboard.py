@@ -63,6 +63,7 @@ def candidate(view: BuildView, chosen: Mapping[str, QualityValue]) -> Candidate:
         quality={m: v.value for m, v in chosen.items()},
         tps=tps,
         ttft_ms=ttft,
+        verdicts={b: tuple(str(f) for f in r.flags) for b, r in view.results.items() if r.flags},
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 from arena.errors import ArenaError
 from arena.importers import parse_vllm_bench
 from arena.importers.vllm_bench import KNOWN_FIELDS, distribution, iso_date
+from arena.verdicts import Flag
 from tests.unit.importers.paths import RESULTS, needs_shared
 
 QWEN = RESULTS / "qwen-3.5" / "qwen-3.5-0.8b" / "bf16"
@@ -96,3 +97,20 @@ def test_non_finite_or_non_positive_tpot_is_rejected(tmp_path: Path, tpot: str) 
     path.write_text('{"median_tpot_ms": ' + tpot + ', "output_throughput": 5.0, "completed": 3}')
     with pytest.raises(ArenaError, match="median_tpot_ms"):
         parse_vllm_bench(path, "monday-peak")
+
+
+@pytest.mark.parametrize(
+    ("completed", "failed", "flagged"),
+    [(198, 102, True), (270, 30, False), (269, 31, True), (300, 0, False)],
+)
+def test_more_than_ten_percent_failed_is_flagged_unreliable(
+    tmp_path: Path, completed: int, failed: int, flagged: bool
+) -> None:
+    # 198 of 300 is the shape of a suite-v2 run the leaderboard showed with no flag
+    path = tmp_path / "J.json"
+    body = {"median_tpot_ms": 40.0, "output_throughput": 90.0, "completed": completed}
+    path.write_text(json.dumps({**body, "failed": failed}))
+    record = parse_vllm_bench(path, "monday-peak")
+    assert (Flag.UNRELIABLE in record.flags) is flagged
+    verdict = [n for n in record.notes if n.startswith("unreliable")]
+    assert verdict == ([f"unreliable: {failed}/300 requests failed (> 10%)"] if flagged else [])

@@ -252,3 +252,13 @@ def test_unmeasured_builds_rank_below_every_measured_one_with_their_formula_scor
     assert smart.score > rows[0].score  # the score is unchanged; only the order drops it
     assert rows[0].flags[0] == "leader"
     assert rows[-1].flags[0] == "tail"
+
+
+def test_a_flagged_bench_marks_the_row_only_where_the_preset_counts_it() -> None:
+    flaky = Candidate(
+        "x", "X", "bf16", 4.0, 10.0, {"mmlu_pro": 50}, {"a": 10, "b": 10}, {},
+        verdicts={"b": ("unreliable",)},
+    )  # fmt: skip
+    assert "unreliable" not in rank([flaky], ONE, ALL).rows[0].flags  # chat counts only "a"
+    assert "unreliable" in rank([flaky], AGG, ALL).rows[0].flags
+    assert "suspect" not in rank([flaky], AGG, ALL).rows[0].flags

@@ -1,6 +1,6 @@
 """A suite run: the benches chosen, each measured against a checked server and stored at once."""
 
-from arena.bench.suite.bench_run import UNRELIABLE, SuiteContext, bench_params, run_bench
+from arena.bench.suite.bench_run import SuiteContext, bench_params, run_bench
 from arena.bench.suite.config import SuiteConfig, SuiteProgress, SuiteResult
 from arena.bench.suite.run import finish_record, loopback_port, pick_vram, run_suite
 from arena.bench.suite.select import (
@@ -11,7 +11,6 @@ from arena.bench.suite.select import (
 )
 
 __all__ = [
-    "UNRELIABLE",
     "SuiteConfig",
     "SuiteContext",
     "SuiteProgress",

@@ -15,9 +15,7 @@ from arena.bench.suite.config import SuiteProgress
 from arena.bench.target import ServerGone, Target, server_alive
 from arena.catalog.types import Bench
 from arena.records import BenchRecord, Provenance
-from arena.verdicts import ErrorKind, Flag
-
-UNRELIABLE = 0.10
+from arena.verdicts import UNRELIABLE_SHARE, ErrorKind, Flag, is_unreliable
 
 
 @dataclass
@@ -50,9 +48,9 @@ def _verdict(results: list[RequestResult]) -> tuple[list[str], list[Flag]]:
     notes: list[str] = []
     flags: list[Flag] = []
     failed = [r for r in results if not r.ok]
-    if results and len(failed) / len(results) > UNRELIABLE:
+    if is_unreliable(len(results) - len(failed), len(failed)):
         notes.append(
-            f"unreliable: {len(failed)}/{len(results)} requests failed (> {UNRELIABLE:.0%})"
+            f"unreliable: {len(failed)}/{len(results)} requests failed (> {UNRELIABLE_SHARE:.0%})"
         )
         flags.append(Flag.UNRELIABLE)
     if failed:

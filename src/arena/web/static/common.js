@@ -69,6 +69,11 @@ window.Arena = window.Arena || {};
 
   A.METRICS = { mmlu_pro: "MMLU-Pro", gpqa_diamond: "GPQA Diamond", humaneval: "HumanEval/LCB (HumanEval)", livecodebench: "HumanEval/LCB (LiveCodeBench)" };
   A.NO_MEASUREMENT = "no measurement";
+  /** Row flags set when a bench the preset counts carries that verdict (arena.verdicts.Flag). */
+  A.VERDICTS = [
+    { flag: "unreliable", title: "More than 10 % of the requests failed in a bench this view counts" },
+    { flag: "suspect", title: "The model failed the sanity question before a bench this view counts" },
+  ];
 
   /** Throughput cell text: tok/s, "no measurement", or "k/9 benches" when partial. */
   A.throughputText = function (row) {

@@ -53,6 +53,7 @@
       A.el("th", { scope: "row", class: "model" }, [
         A.el("a", { href: `/models/${encodeURIComponent(r.model)}`, text: r.name }),
         r.pareto ? A.el("span", { class: "front-tag", title: "On the Pareto frontier", text: "frontier" }) : null,
+        ...A.VERDICTS.filter((v) => r.flags.includes(v.flag)).map((v) => A.el("span", { class: "verdict-tag", title: v.title, text: v.flag })),
       ]),
       A.el("td", { text: r.precision }),
       A.el("td", { text: r.bucket || "–" }),
