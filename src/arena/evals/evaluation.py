@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import time
@@ -10,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from arena import aio
 from arena.bench.http import Timeouts, make_session
 from arena.bench.sanity import pick_model, served_models
 from arena.builds import BuildSpec, ensure_build, slug
@@ -159,9 +159,4 @@ def evaluate(
     """Measure quality on the served build (temperature 0, 0-shot) and store it as measured."""
     # `tasks`: already loaded by `load_tasks(config)` (a CLI checks the data files before it opens
     # the store); None loads them here. A score is stored only when `not_stored_reason` allows.
-    coro = evaluate_async(config, store, on_progress, tasks)
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.run(coro)
-    return uvloop.run(coro)
+    return aio.run(evaluate_async(config, store, on_progress, tasks))

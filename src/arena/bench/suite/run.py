@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import time
-from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from arena import aio
 from arena.bench.export import write_exports
 from arena.bench.http import make_session
 from arena.bench.open import OpenOptions, length_note
@@ -31,8 +29,6 @@ from arena.builds import ensure_build
 from arena.catalog.types import Bench
 from arena.records import BenchRecord, BuildInfo, HardwareInfo
 from arena.store import Store
-
-_T = TypeVar("_T")
 
 
 def finish_record(rec: BenchRecord, profile: str, telemetry: list[dict[str, float]]) -> BenchRecord:
@@ -132,15 +128,6 @@ async def _measure(
         return done, suspect
 
 
-def _event_loop_runner() -> Callable[[Coroutine[Any, Any, _T]], _T]:
-    """uvloop's run when uvloop is installed, else asyncio's."""
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.run
-    return uvloop.run
-
-
 def run_suite(
     config: SuiteConfig, store: Store, on_progress: SuiteProgress | None = None
 ) -> SuiteResult:
@@ -165,7 +152,7 @@ def run_suite(
     telemetry.start()
     try:
         work = _measure(config, benches, store, (build, hw), progress, telemetry)
-        records, suspect = _event_loop_runner()(work)
+        records, suspect = aio.run(work)
     finally:
         telemetry.stop()
     return SuiteResult(build.id, tuple(records), tuple(skipped), tuple(again), suspect)
