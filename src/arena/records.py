@@ -8,6 +8,7 @@ from typing import Any, Literal
 from arena.verdicts import Flag
 
 VramMethod = Literal["measured", "engine-log", "estimated", "manual"]
+SanityVerdict = Literal["ok", "suspect", "not-checked"]
 QualityKind = Literal["measured", "imported", "artificial-analysis", "model-card"]
 QUALITY_METRICS = ("mmlu_pro", "gpqa_diamond", "humaneval", "livecodebench")
 
@@ -21,6 +22,24 @@ class Provenance:
     file: str | None = None
     command: str | None = None
     date: str | None = None
+
+
+@dataclass(frozen=True)
+class Energy:
+    """Power drawn while one bench ran and the energy per output token it implies."""
+
+    # joules_per_output_token = mean_power_w x duration_s / output_tokens; `duration_source`
+    # says how the duration was obtained (tool-reported wall time or telemetry sample span).
+    mean_power_w: float
+    peak_power_w: float
+    samples: int
+    source: str
+    peak_temp_c: float | None = None
+    duration_s: float | None = None
+    duration_source: str | None = None
+    output_tokens: int | None = None
+    joules_per_output_token: float | None = None
+    tokens_per_watt: float | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +64,7 @@ class BenchRecord:
     failed: int | None = None
     notes: list[str] = field(default_factory=list)  # for people; code reads `flags`
     flags: tuple[Flag, ...] = ()
+    energy: Energy | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +114,40 @@ class HardwareInfo:
 
 
 @dataclass(frozen=True)
+class Sanity:
+    """The model's answer to a short question before the suite, and the verdict on it."""
+
+    verdict: SanityVerdict
+    answer: str | None = None
+    reason: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One measurement of a build under one suite: never overwritten, identified by `id`."""
+
+    # `id` is content-derived for imports (same files -> same id) and random for `arena bench`.
+    id: str
+    suite: str
+    hardware_id: str
+    date: str | None = None
+    engine: str | None = None
+    engine_version: str | None = None  # what the server reported, not the image tag
+    server_config: dict[str, Any] = field(default_factory=dict)
+    tool_versions: dict[str, str] = field(default_factory=dict)
+    environment: dict[str, str] = field(default_factory=dict)  # driver, vbios, image
+    source_files: dict[str, str] = field(default_factory=dict)  # file name -> sha256
+    source_dir: str | None = None
+    command: str | None = None
+    sanity: Sanity | None = None
+    vram_gb: float | None = None
+    vram_method: VramMethod | None = None
+    vram_source: str | None = None
+    origin: str = "user"
+
+
+@dataclass(frozen=True)
 class SuiteImport:
     """Everything read from one suite run directory."""
 
@@ -101,6 +155,7 @@ class SuiteImport:
     hardware: HardwareInfo
     results: list[BenchRecord]
     warnings: list[str] = field(default_factory=list)
+    run: RunInfo | None = None
 
 
 @dataclass(frozen=True)
