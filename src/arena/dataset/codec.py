@@ -48,6 +48,8 @@ def _result_dict(r: BenchRecord) -> dict[str, object]:
     flags = out.pop("flags")
     if flags:
         out["flags"] = [str(f) for f in flags]
+    if out["energy"] is None:
+        del out["energy"]
     return out
 
 
