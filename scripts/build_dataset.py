@@ -33,7 +33,7 @@ def main() -> int:
     tmp = args.out.with_name(args.out.name + ".part")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(args.out)
-    n_results = sum(len(r) for _, r in ds.builds)
+    n_results = sum(len(r.results) for r in ds.runs)
     print(
         f"wrote {args.out}: {len(ds.builds)} builds, {n_results} bench results, "
         f"{len(ds.quality)} quality numbers, {len(text):,} bytes"

@@ -172,8 +172,17 @@ class BaseModelInfo:
 
 
 @dataclass(frozen=True)
+class BuildRun:
+    """One run of one build with the results it measured."""
+
+    build_id: str
+    run: RunInfo
+    results: list[BenchRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Dataset:
-    """Everything one dataset file holds; `name` tags its builds' origin."""
+    """Everything one dataset file holds; `name` tags its runs' origin."""
 
     name: str
     attribution: str | None
@@ -182,4 +191,5 @@ class Dataset:
     hardware: list[HardwareInfo] = field(default_factory=list)
     base_models: list[BaseModelInfo] = field(default_factory=list)
     quality: list[QualityRecord] = field(default_factory=list)
-    builds: list[tuple[BuildInfo, list[BenchRecord]]] = field(default_factory=list)
+    builds: list[BuildInfo] = field(default_factory=list)
+    runs: list[BuildRun] = field(default_factory=list)

@@ -57,7 +57,8 @@ def export_text(store: Store, cat: Catalog, fmt: str) -> str:
                 }.values(),
                 key=lambda q: (q.base_model, q.metric, q.kind),
             ),
-            builds=[(v.build, [v.results[k] for k in sorted(v.results)]) for v in views],
+            builds=[v.build for v in views],
+            runs=store.runs(),
         )
         return json.dumps(to_dict(ds), indent=1) + "\n"
     by_dataset = {

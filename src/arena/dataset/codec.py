@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from arena.errors import ArenaError
@@ -10,17 +11,23 @@ from arena.records import (
     BaseModelInfo,
     BenchRecord,
     BuildInfo,
+    BuildRun,
     Dataset,
+    Energy,
     HardwareInfo,
     Provenance,
     QualityRecord,
+    RunInfo,
+    Sanity,
 )
 from arena.verdicts import Flag
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-FORMAT = "arena-dataset/1"
+FORMAT = "arena-dataset/2"  # /2: each build holds its runs, each run its results
+FORMAT_V1 = "arena-dataset/1"  # /1: each build holds its results (one run, suite v1)
+LEGACY_SUITE = "v1"
 Record = TypeVar("Record", bound="DataclassInstance")
 
 
@@ -36,10 +43,22 @@ def to_dict(ds: Dataset) -> dict[str, Any]:
         "base_models": [dataclasses.asdict(b) for b in ds.base_models],
         "quality": [dataclasses.asdict(q) for q in ds.quality],
         "builds": [
-            {**dataclasses.asdict(b), "results": [_result_dict(r) for r in results]}
-            for b, results in ds.builds
+            {
+                **dataclasses.asdict(b),
+                "runs": [_run_dict(r) for r in ds.runs if r.build_id == b.id],
+            }
+            for b in ds.builds
         ],
     }
+
+
+def _run_dict(br: BuildRun) -> dict[str, object]:
+    """A run as JSON with its results; "sanity" only when the run was checked."""
+    out = dataclasses.asdict(br.run)
+    if out["sanity"] is None:
+        del out["sanity"]
+    out["results"] = [_result_dict(r) for r in br.results]
+    return out
 
 
 def _result_dict(r: BenchRecord) -> dict[str, object]:
@@ -74,27 +93,77 @@ def _make(cls: type[Record], data: object, where: str) -> Record:
         raise ArenaError(f"{where}: {exc}") from exc
 
 
+def _results(raw: object, where: str) -> list[BenchRecord]:
+    if not isinstance(raw, list):
+        raise ArenaError(f"{where}: field 'results': expected a list")
+    results = []
+    for j, item in enumerate(raw):
+        at = f"{where}.results[{j}]"
+        if not isinstance(item, dict):
+            raise ArenaError(f"{at}: expected an object")
+        r = dict(item)
+        prov = _make(Provenance, r.pop("source", {}), f"{at}.source")
+        flags = _flags(r.pop("flags", []), at)
+        energy_raw = r.pop("energy", None)
+        energy = None if energy_raw is None else _make(Energy, energy_raw, f"{at}.energy")
+        results.append(
+            _make(BenchRecord, {**r, "source": prov, "flags": flags, "energy": energy}, at)
+        )
+    return results
+
+
+def _run(raw: object, where: str) -> tuple[RunInfo, list[BenchRecord]]:
+    if not isinstance(raw, dict):
+        raise ArenaError(f"{where}: expected an object")
+    r = dict(raw)
+    results = _results(r.pop("results", []), where)
+    sanity_raw = r.pop("sanity", None)
+    sanity = None if sanity_raw is None else _make(Sanity, sanity_raw, f"{where}.sanity")
+    return _make(RunInfo, {**r, "sanity": sanity}, where), results
+
+
+def legacy_run(build: BuildInfo) -> RunInfo:
+    """The one run an /1 build's results belong to (the id migration 0004 gives them too)."""
+    return RunInfo(
+        id="m" + hashlib.sha256(build.id.encode()).hexdigest()[:20],
+        suite=LEGACY_SUITE,
+        hardware_id=build.hardware_id,
+        date=build.run_date,
+        engine=build.engine,
+        engine_version=build.engine_version,
+        server_config=dict(build.server_config),
+        vram_gb=build.vram_gb,
+        vram_method=build.vram_method,
+        vram_source=build.vram_source,
+    )
+
+
 def from_dict(data: Any, origin: str = "dataset") -> Dataset:
-    """Parse and check a dataset dict; errors name the entry and field."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        got = data.get("format") if isinstance(data, dict) else type(data).__name__
+    """Parse and check a dataset dict (format /2 or /1); errors name the entry and field."""
+    fmt = data.get("format") if isinstance(data, dict) else None
+    if fmt not in (FORMAT, FORMAT_V1):
+        got = fmt if isinstance(data, dict) else type(data).__name__
         raise ArenaError(f"{origin}: field 'format' = {got!r}; expected {FORMAT!r}")
-    builds = []
+    builds: list[BuildInfo] = []
+    runs: list[BuildRun] = []
     for i, raw in enumerate(data.get("builds", [])):
         where = f"{origin}: builds[{i}]"
         if not isinstance(raw, dict):
             raise ArenaError(f"{where}: expected an object")
         raw = dict(raw)
-        results_raw = raw.pop("results", [])
-        build = _make(BuildInfo, raw, where)
-        results = []
-        for j, r in enumerate(results_raw):
-            r = dict(r)
-            at = f"{where}.results[{j}]"
-            prov = _make(Provenance, r.pop("source", {}), f"{at}.source")
-            flags = _flags(r.pop("flags", []), at)
-            results.append(_make(BenchRecord, {**r, "source": prov, "flags": flags}, at))
-        builds.append((build, results))
+        if fmt == FORMAT_V1:
+            results = _results(raw.pop("results", []), where)
+            build = _make(BuildInfo, raw, where)
+            runs.append(BuildRun(build.id, legacy_run(build), results))
+        else:
+            runs_raw = raw.pop("runs", [])
+            build = _make(BuildInfo, raw, where)
+            if not isinstance(runs_raw, list):
+                raise ArenaError(f"{where}: field 'runs': expected a list")
+            for k, run_raw in enumerate(runs_raw):
+                run, results = _run(run_raw, f"{where}.runs[{k}]")
+                runs.append(BuildRun(build.id, run, results))
+        builds.append(build)
     return Dataset(
         name=str(data.get("name") or origin),
         attribution=data.get("attribution"),
@@ -113,4 +182,5 @@ def from_dict(data: Any, origin: str = "dataset") -> Dataset:
             for i, q in enumerate(data.get("quality", []))
         ],
         builds=builds,
+        runs=runs,
     )

@@ -75,7 +75,7 @@ class SuiteRuns:
             base = curated_base(store.base_model(b.base_model), b.base_model)
             build, note = fill_params(b, base, b.checkpoint or "", run_dir.resolve().parent.name)
             results = with_dir(str(run_dir.resolve()), imp.results)
-            store.put_build(build, imp.hardware, results)
+            store.put_build(build, imp.hardware, results, run=imp.run)
             warnings = (*imp.warnings, note) if note else tuple(imp.warnings)
             done.append(ImportedBuild(build, tuple(results), warnings))
         return ImportResult(self.kind, self.path, tuple(done))
@@ -108,7 +108,10 @@ class DatasetFile:
     def write(self, store: Store) -> ImportResult:
         """The whole dataset in one transaction."""
         store.load(self.dataset)
-        builds = tuple(ImportedBuild(b, tuple(rs)) for b, rs in self.dataset.builds)
+        by_id = {b.id: b for b in self.dataset.builds}
+        builds = tuple(
+            ImportedBuild(by_id[r.build_id], tuple(r.results)) for r in self.dataset.runs
+        )
         return ImportResult(self.kind, self.path, builds, tuple(self.dataset.quality))
 
 

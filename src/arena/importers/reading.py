@@ -9,7 +9,7 @@ from pathlib import Path
 
 from arena.builds import BuildSpec
 from arena.catalog import Bench, Catalog, load_catalog
-from arena.dataset import FORMAT, from_dict
+from arena.dataset import FORMAT, FORMAT_V1, from_dict
 from arena.errors import ArenaError
 from arena.importers.common import load_json_object
 from arena.importers.llama_benchy import parse_csv, parse_markdown
@@ -52,7 +52,7 @@ def detect_kind(path: Path) -> ImportKind:
         return ImportKind.LLAMA_BENCHY
     if suffix == ".json":
         data = load_json_object(path)
-        if data.get("format") == FORMAT:
+        if data.get("format") in (FORMAT, FORMAT_V1):
             return ImportKind.DATASET
         if "benchmarks" in data:
             return ImportKind.LLAMA_BENCHY

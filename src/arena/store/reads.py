@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -9,12 +12,15 @@ from arena.records import (
     BaseModelInfo,
     BenchRecord,
     BuildInfo,
+    Energy,
     HardwareInfo,
     Provenance,
     QualityRecord,
+    RunInfo,
+    Sanity,
 )
-from arena.store.schema import BaseModelRow, BenchResult, Build, Hardware, QualityScore
-from arena.store.views import BuildView
+from arena.store.schema import BaseModelRow, BenchResult, Build, Hardware, QualityScore, RunRow
+from arena.store.views import BuildView, RunView
 from arena.verdicts import Flag
 
 
@@ -31,14 +37,104 @@ def base_model_info(b: BaseModelRow) -> BaseModelInfo:
     )
 
 
-def build_views(s: Session, builds: list[Build]) -> list[BuildView]:
-    """Map build rows to views with their hardware, base model, results and quality."""
+def run_info(r: RunRow) -> RunInfo:
+    """A stored run as the record it was written from."""
+    sanity = Sanity(**r.sanity) if r.sanity else None  # type: ignore[arg-type]
+    return RunInfo(
+        id=r.id,
+        suite=r.suite,
+        hardware_id=r.hardware_id,
+        date=r.date,
+        engine=r.engine,
+        engine_version=r.engine_version,
+        server_config=dict(r.server_config or {}),
+        tool_versions=dict(r.tool_versions or {}),
+        environment=dict(r.environment or {}),
+        source_files=dict(r.source_files or {}),
+        source_dir=r.source_dir,
+        command=r.command,
+        sanity=sanity,
+        vram_gb=r.vram_gb,
+        vram_method=r.vram_method,  # type: ignore[arg-type]
+        vram_source=r.vram_source,
+        origin=r.origin,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Picked:
+    """Per bench the result a view shows, the run it came from, and the run most came from."""
+
+    results: dict[str, BenchRecord]
+    result_runs: dict[str, str]
+    principal: RunView | None
+
+
+def pick(runs: list[RunView], by_run: dict[str, dict[str, BenchRecord]]) -> Picked:
+    """Newest result with a headline per bench; a bench with none shows its newest attempt."""
+    results: dict[str, BenchRecord] = {}
+    origin: dict[str, str] = {}
+    for rv in runs:  # newest first
+        for bench in rv.good:
+            if bench not in results:
+                results[bench], origin[bench] = by_run[rv.run.id][bench], rv.run.id
+    for rv in runs:
+        for bench in rv.benches:
+            if bench not in results:
+                results[bench], origin[bench] = by_run[rv.run.id][bench], rv.run.id
+    counts = Counter(origin.values())
+    principal = None
+    for rv in runs:  # newest first, so a tie goes to the newer run
+        if counts[rv.run.id] and (
+            principal is None or counts[rv.run.id] > counts[principal.run.id]
+        ):
+            principal = rv
+    if principal is None and runs:
+        principal = runs[0]
+    return Picked(results, origin, principal)
+
+
+def stored_results(s: Session, build_ids: list[str]) -> dict[str, dict[str, BenchRecord]]:
+    """Every result of these builds, by run id and bench id."""
+    by_run: dict[str, dict[str, BenchRecord]] = {}
+    for r in s.scalars(select(BenchResult).where(BenchResult.build_id.in_(build_ids))):
+        by_run.setdefault(r.run_id, {})[r.bench_id] = bench_record(r)
+    return by_run
+
+
+def _as_of_run(b: BuildInfo, run: RunInfo | None) -> BuildInfo:
+    """The build's facts as measured in `run`: engine, config, VRAM and date are the run's."""
+    if run is None:
+        return b
+    keep_vram = run.vram_gb is None
+    return dataclasses.replace(
+        b,
+        hardware_id=run.hardware_id,
+        engine=run.engine or b.engine,
+        engine_version=run.engine_version or b.engine_version,
+        server_config=dict(run.server_config) or b.server_config,
+        vram_gb=b.vram_gb if keep_vram else run.vram_gb,
+        vram_method=b.vram_method if keep_vram else run.vram_method,
+        vram_source=b.vram_source if keep_vram else run.vram_source,
+        run_date=run.date or b.run_date,
+    )
+
+
+def build_views(
+    s: Session, builds: list[Build], suite: str | None = None, run_id: str | None = None
+) -> list[BuildView]:
+    """Map build rows to views of one suite (all when None) or of one run."""
     ids = [b.id for b in builds]
     hw = {h.id: HardwareInfo(h.id, h.name) for h in s.scalars(select(Hardware))}
     bases = {b.id: base_model_info(b) for b in s.scalars(select(BaseModelRow))}
-    results: dict[str, dict[str, BenchRecord]] = {i: {} for i in ids}
-    for r in s.scalars(select(BenchResult).where(BenchResult.build_id.in_(ids))):
-        results[r.build_id][r.bench_id] = bench_record(r)
+    by_run = stored_results(s, ids)
+    runs: dict[str, list[RunView]] = {i: [] for i in ids}
+    for rr in s.scalars(select(RunRow).where(RunRow.build_id.in_(ids))):
+        held = by_run.get(rr.id, {})
+        good = tuple(k for k, v in held.items() if v.tps_per_user is not None or _has_capacity(v))
+        runs[rr.build_id].append(RunView(run_info(rr), rr.recorded_at, tuple(held), good))
+    for listed in runs.values():
+        listed.sort(key=lambda rv: rv.order_key, reverse=True)
     quality: dict[str, list[QualityRecord]] = {}
     for q in s.scalars(select(QualityScore).order_by(QualityScore.metric)):
         quality.setdefault(q.base_model_id, []).append(
@@ -56,6 +152,12 @@ def build_views(s: Session, builds: list[Build]) -> list[BuildView]:
         )
     views = []
     for b in builds:
+        if run_id is not None:
+            chosen = [rv for rv in runs[b.id] if rv.run.id == run_id]
+        else:
+            chosen = [rv for rv in runs[b.id] if suite is None or rv.run.suite == suite]
+        picked = pick(chosen, by_run)
+        principal = picked.principal.run if picked.principal else None
         base = bases.get(b.base_model_id)
         info = BuildInfo(
             id=b.id,
@@ -76,18 +178,31 @@ def build_views(s: Session, builds: list[Build]) -> list[BuildView]:
             vram_source=b.vram_source,
             run_date=b.run_date,
         )
+        info = _as_of_run(info, principal)
         mine = [q for q in quality.get(b.base_model_id, []) if q.build_id in (None, b.id)]
         views.append(
             BuildView(
                 build=info,
-                hardware=hw[b.hardware_id],
+                hardware=hw[info.hardware_id],
                 base=bases.get(b.base_model_id),
-                origin=b.origin,
-                results=results[b.id],
+                origin=principal.origin if principal else b.origin,
+                results=picked.results,
                 quality=mine,
+                suite=suite,
+                run=principal,
+                result_runs=picked.result_runs,
+                runs=runs[b.id],
             )
         )
     return views
+
+
+def _has_capacity(r: BenchRecord) -> bool:
+    """A rate sweep has no per-user headline; it counts when some step met a TTFT limit."""
+    capacity = r.distribution.get("capacity")
+    return isinstance(capacity, list) and any(
+        isinstance(c, dict) and c.get("offered_rps") is not None for c in capacity
+    )
 
 
 def bench_record(r: BenchResult) -> BenchRecord:
@@ -113,4 +228,5 @@ def bench_record(r: BenchResult) -> BenchRecord:
         failed=r.failed,
         notes=list(r.notes or []),
         flags=tuple(Flag(f) for f in r.flags or []),
+        energy=Energy(**r.energy) if r.energy else None,  # type: ignore[arg-type]
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, delete, select
@@ -16,18 +16,21 @@ from arena.records import (
     BaseModelInfo,
     BenchRecord,
     BuildInfo,
+    BuildRun,
     Dataset,
     HardwareInfo,
     QualityRecord,
+    RunInfo,
 )
 from arena.store import writes
 from arena.store.db import make_engine, migrate, resolve_url
-from arena.store.reads import base_model_info, build_views
+from arena.store.reads import base_model_info, build_views, stored_results
 from arena.store.schema import (
     BaseModelRow,
     BenchResult,
     Build,
     MetaRow,
+    RunRow,
 )
 from arena.store.views import BuildView, DatasetInfo
 
@@ -41,17 +44,23 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, db: str | None = None, seed: Callable[[], Dataset] | None = None) -> Store:
-        """Open (creating and migrating as needed); load `seed()` once, on first use."""
+    def open(
+        cls, db: str | None = None, seed: Mapping[str, Callable[[], Dataset]] | None = None
+    ) -> Store:
+        """Open (creating and migrating as needed); load each `seed` dataset once, by name."""
         url = resolve_url(db)
         try:
             store = cls(make_engine(url))
             migrate(store.engine)
-            if seed is not None and store.meta(SEEDED_KEY) is None:
-                ds = seed()
+            seeded = [n for n in (store.meta(SEEDED_KEY) or "").split(",") if n]
+            for name, load in (seed or {}).items():
+                if name in seeded:
+                    continue
+                ds = load()
+                seeded.append(name)
                 with store.session() as s:
                     writes.load_dataset(s, ds)
-                    writes.set_meta(s, SEEDED_KEY, ds.name)
+                    writes.set_meta(s, SEEDED_KEY, ",".join(seeded))
         except (SQLAlchemyError, ImportError) as exc:
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             shown = make_url(url).render_as_string(hide_password=True)
@@ -88,22 +97,31 @@ class Store:
             writes.load_dataset(s, ds)
 
     def put_build(
-        self, build: BuildInfo, hardware: HardwareInfo, results: list[BenchRecord]
-    ) -> None:
-        """Create or update one build and its results in one transaction."""
+        self,
+        build: BuildInfo,
+        hardware: HardwareInfo,
+        results: Sequence[BenchRecord] = (),
+        run: RunInfo | None = None,
+    ) -> bool:
+        """Create or update a build and add `run` with its results (results without a run get
+        one named by their content); False when that run was stored already (nothing changed)."""
         with self.session() as s:
             writes.put_hardware(s, hardware)
             writes.put_build(s, build, "user")
-            for rec in results:
-                writes.put_result(s, build.id, rec)
+            if run is None and not results:
+                return True
+            run = run or writes.derived_run(build, list(results))
+            return writes.put_run(s, build.id, run, list(results))
 
-    def put_results(self, build_id: str, results: list[BenchRecord]) -> None:
-        """Add or replace results of an existing build."""
+    def add_results(self, run_id: str, results: Sequence[BenchRecord]) -> None:
+        """Add benches to a stored run as they finish (one bench's result replaced by its own
+        later measurement within the same run)."""
         with self.session() as s:
-            if s.get(Build, build_id) is None:
-                raise ArenaError(f"build '{build_id}' is not in the store")
+            row = s.get(RunRow, run_id)
+            if row is None:
+                raise ArenaError(f"run '{run_id}' is not in the store")
             for rec in results:
-                writes.put_result(s, build_id, rec)
+                writes.put_result(s, row.build_id, run_id, rec)
 
     def put_quality(self, records: list[QualityRecord]) -> None:
         """Add or replace quality numbers (keyed by base model, build, metric, kind)."""
@@ -118,21 +136,54 @@ class Store:
             if row is None:
                 return False
             s.execute(delete(BenchResult).where(BenchResult.build_id == build_id))
+            s.execute(delete(RunRow).where(RunRow.build_id == build_id))
             s.delete(row)
             return True
 
     # ---- reads ------------------------------------------------------------------------------
-    def builds(self) -> list[BuildView]:
-        """Every build with results and quality, ordered by id."""
+    def builds(self, suite: str | None = None) -> list[BuildView]:
+        """Every build with a run in `suite` (every build when None), ordered by id."""
         with Session(self.engine) as s:
-            builds = s.scalars(select(Build).order_by(Build.id)).all()
-            return build_views(s, list(builds))
+            query = select(Build).order_by(Build.id)
+            if suite is not None:
+                query = query.where(
+                    Build.id.in_(select(RunRow.build_id).where(RunRow.suite == suite))
+                )
+            return build_views(s, list(s.scalars(query).all()), suite)
 
-    def build(self, build_id: str) -> BuildView | None:
-        """One build, or None."""
+    def build(
+        self, build_id: str, suite: str | None = None, run: str | None = None
+    ) -> BuildView | None:
+        """One build as seen in a suite (all when None) or in one of its runs; None if absent."""
         with Session(self.engine) as s:
             row = s.get(Build, build_id)
-            return build_views(s, [row])[0] if row else None
+            return build_views(s, [row], suite, run)[0] if row else None
+
+    def runs(self, build_id: str | None = None) -> list[BuildRun]:
+        """Every stored run (of one build) with all its results, oldest first."""
+        with Session(self.engine) as s:
+            ids = [build_id] if build_id is not None else list(s.scalars(select(Build.id)))
+            views = build_views(s, list(s.scalars(select(Build).where(Build.id.in_(ids)))))
+            held = stored_results(s, ids)
+        out = [
+            BuildRun(v.build.id, rv.run, [held[rv.run.id][b] for b in rv.benches])
+            for v in views
+            for rv in reversed(v.runs)
+        ]
+        return out
+
+    def suites(self) -> list[str]:
+        """Every suite some stored run belongs to, sorted."""
+        with Session(self.engine) as s:
+            return sorted(s.scalars(select(RunRow.suite).distinct()))
+
+    def run_ids(self, build_id: str | None = None) -> list[str]:
+        """Ids of the stored runs (of one build), sorted."""
+        with Session(self.engine) as s:
+            query = select(RunRow.id).order_by(RunRow.id)
+            if build_id is not None:
+                query = query.where(RunRow.build_id == build_id)
+            return list(s.scalars(query))
 
     def base_model(self, base_id: str) -> BaseModelInfo | None:
         """Curated facts of one base model, or None."""

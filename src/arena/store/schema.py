@@ -72,12 +72,38 @@ class QualityScore(Base):
     details: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
 
 
+class RunRow(Base):
+    """One measurement of a build under one suite; rows are added, never rewritten."""
+
+    __tablename__ = "run"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    build_id: Mapped[str] = mapped_column(ForeignKey("build.id", ondelete="CASCADE"), index=True)
+    suite: Mapped[str] = mapped_column(String(40))
+    date: Mapped[str | None] = mapped_column(String(40))
+    recorded_at: Mapped[str] = mapped_column(String(40))
+    hardware_id: Mapped[str] = mapped_column(ForeignKey("hardware.id"))
+    engine: Mapped[str | None] = mapped_column(String(60))
+    engine_version: Mapped[str | None] = mapped_column(String(100))
+    server_config: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    tool_versions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    environment: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    source_files: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    source_dir: Mapped[str | None] = mapped_column(Text)
+    command: Mapped[str | None] = mapped_column(Text)
+    sanity: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+    vram_gb: Mapped[float | None] = mapped_column(Float)
+    vram_method: Mapped[str | None] = mapped_column(String(20))
+    vram_source: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(200), default="user")
+
+
 class BenchResult(Base):
-    """Headline and full detail of one build x bench, with provenance."""
+    """Headline and full detail of one bench within one run, with provenance."""
 
     __tablename__ = "bench_result"
-    __table_args__ = (UniqueConstraint("build_id", "bench_id"),)
+    __table_args__ = (UniqueConstraint("run_id", "bench_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("run.id", ondelete="CASCADE"), index=True)
     build_id: Mapped[str] = mapped_column(ForeignKey("build.id", ondelete="CASCADE"))
     bench_id: Mapped[str] = mapped_column(String(80))
     tps_per_user: Mapped[float | None] = mapped_column(Float)
@@ -98,6 +124,7 @@ class BenchResult(Base):
     source_file: Mapped[str | None] = mapped_column(Text)
     command: Mapped[str | None] = mapped_column(Text)
     measured_at: Mapped[str | None] = mapped_column(String(40))
+    energy: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
 
 
 class MetaRow(Base):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from copy import deepcopy
-from dataclasses import asdict
+from dataclasses import asdict, replace
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,8 +19,20 @@ from arena.records import (
     Dataset,
     HardwareInfo,
     QualityRecord,
+    RunInfo,
 )
-from arena.store.schema import BaseModelRow, BenchResult, Build, Hardware, MetaRow, QualityScore
+from arena.store.schema import (
+    BaseModelRow,
+    BenchResult,
+    Build,
+    Hardware,
+    MetaRow,
+    QualityScore,
+    RunRow,
+)
+
+# The suite of results written without a run (suite v1's benches were the only ones then).
+LEGACY_SUITE = "v1"
 
 
 def set_meta(s: Session, key: str, value: str) -> None:
@@ -37,10 +51,11 @@ def load_dataset(s: Session, ds: Dataset) -> None:
     for bm in ds.base_models:
         put_base_model(s, bm)
     origin = f"dataset:{ds.name}" if ds.attribution else "user"
-    for build, results in ds.builds:
+    for build in ds.builds:
         put_build(s, build, origin)
-        for rec in results:
-            put_result(s, build.id, rec)
+    for br in ds.runs:
+        run = br.run if br.run.origin != "user" else replace(br.run, origin=origin)
+        put_run(s, br.build_id, run, br.results)
     for q in ds.quality:
         put_quality(s, q)
     if ds.attribution:
@@ -88,8 +103,49 @@ def put_build(s: Session, b: BuildInfo, origin: str) -> None:
     s.flush()
 
 
-def put_result(s: Session, build_id: str, r: BenchRecord) -> None:
-    """Insert or replace the result of one build on one bench."""
+def derived_run(build: BuildInfo, results: list[BenchRecord]) -> RunInfo:
+    """A run for results written without one: its id hashes the results, so rewriting the same
+    results is a no-op and different ones make a new run."""
+    text = json.dumps([asdict(r) for r in results], sort_keys=True, default=str)
+    digest = hashlib.sha256(f"{build.id}\n{text}".encode()).hexdigest()[:20]
+    return RunInfo(
+        id="d" + digest,
+        suite=LEGACY_SUITE,
+        hardware_id=build.hardware_id,
+        date=build.run_date,
+        engine=build.engine,
+        engine_version=build.engine_version,
+        server_config=dict(build.server_config),
+        vram_gb=build.vram_gb,
+        vram_method=build.vram_method,
+        vram_source=build.vram_source,
+    )
+
+
+def put_run(s: Session, build_id: str, run: RunInfo, results: list[BenchRecord]) -> bool:
+    """Insert a run and its results; False (nothing written) when the run id is stored already."""
+    if s.get(RunRow, run.id) is not None:
+        return False
+    if s.get(Hardware, run.hardware_id) is None:
+        raise ArenaError(f"run '{run.id}': unknown hardware '{run.hardware_id}'")
+    values = asdict(run)
+    sanity = values.pop("sanity")
+    s.add(
+        RunRow(
+            **values,
+            build_id=build_id,
+            sanity=sanity,
+            recorded_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+        )
+    )
+    s.flush()
+    for rec in results:
+        put_result(s, build_id, run.id, rec)
+    return True
+
+
+def put_result(s: Session, build_id: str, run_id: str, r: BenchRecord) -> None:
+    """Insert or replace the result of one bench within one run."""
     values: dict[str, object] = dict(
         tps_per_user=r.tps_per_user,
         tps_total=r.tps_total,
@@ -108,14 +164,13 @@ def put_result(s: Session, build_id: str, r: BenchRecord) -> None:
         source_file=r.source.file,
         command=r.source.command,
         measured_at=r.source.date,
+        energy=asdict(r.energy) if r.energy is not None else None,
     )
     row = s.scalars(
-        select(BenchResult).where(
-            BenchResult.build_id == build_id, BenchResult.bench_id == r.bench_id
-        )
+        select(BenchResult).where(BenchResult.run_id == run_id, BenchResult.bench_id == r.bench_id)
     ).one_or_none()
     if row is None:
-        s.add(BenchResult(build_id=build_id, bench_id=r.bench_id, **values))
+        s.add(BenchResult(run_id=run_id, build_id=build_id, bench_id=r.bench_id, **values))
     else:
         for key, value in values.items():
             setattr(row, key, value)

@@ -24,10 +24,12 @@ from arena.records import (
     BaseModelInfo,
     BenchRecord,
     BuildInfo,
+    BuildRun,
     Dataset,
     HardwareInfo,
     Provenance,
     QualityRecord,
+    RunInfo,
 )
 from arena.store import Store
 from tests.unit.importers.paths import FIXTURES, RESULTS, needs_shared
@@ -123,7 +125,8 @@ def test_a_dataset_file_is_written_whole(empty: Store, tmp_path: Path) -> None:
     build = BuildInfo("b1", "B one", "org/m", "bf16", "box")
     quality = QualityRecord("org/m", "mmlu_pro", 50.0, "https://x", None, "model-card")
     hardware = [HardwareInfo("box", "Box")]
-    ds = Dataset("mini", "Me", "CC0", None, hardware, [], [quality], [(build, [rec])])
+    run = BuildRun("b1", RunInfo("r1", "v2", "box"), [rec])
+    ds = Dataset("mini", "Me", "CC0", None, hardware, [], [quality], [build], [run])
     path = tmp_path / "mini.json"
     path.write_text(json.dumps(to_dict(ds)))
     assert detect_kind(path) is ImportKind.DATASET
@@ -132,6 +135,10 @@ def test_a_dataset_file_is_written_whole(empty: Store, tmp_path: Path) -> None:
     assert result.quality == (quality,)
     assert empty.build_ids() == ["b1"]
     assert "mini" in empty.datasets()
+    view = empty.build("b1", suite="v2")
+    assert view is not None
+    assert view.results == {"chat": rec}
+    assert view.origin == "dataset:mini"
 
 
 def test_a_json_file_of_no_known_kind_is_one_line(tmp_path: Path) -> None:

@@ -15,10 +15,14 @@ from arena.errors import ArenaError
 from arena.records import (
     BenchRecord,
     BuildInfo,
+    BuildRun,
     Dataset,
+    Energy,
     HardwareInfo,
     Provenance,
     QualityRecord,
+    RunInfo,
+    Sanity,
 )
 from arena.store import Store, resolve_url
 from arena.verdicts import Flag
@@ -43,7 +47,7 @@ def test_fresh_store_is_migrated_and_seeded_with_23_builds(db_path: str) -> None
     assert len(store.build_ids()) == 23
     with sqlite3.connect(db_path) as conn:
         version = conn.execute("select version_num from alembic_version").fetchone()
-    assert version == ("0003",)
+    assert version == ("0004",)
     assert "dgx-spark-benchmarks-v1" in store.datasets()
 
 
@@ -52,7 +56,7 @@ def test_reopening_does_not_seed_twice(db_path: str) -> None:
     store = open_store(db_path)
     with store.engine.connect() as conn:
         n = conn.execute(text("select count(*) from bench_result")).scalar_one()
-    assert n == sum(len(r) for _, r in load_bundled().builds)
+    assert n == sum(len(r.results) for r in load_bundled().runs)
 
 
 def test_store_seeds_only_with_the_dataset_it_is_given(db_path: str) -> None:
@@ -60,11 +64,12 @@ def test_store_seeds_only_with_the_dataset_it_is_given(db_path: str) -> None:
 
     def one_build() -> Dataset:
         calls.append("seed")
-        return Dataset("tiny", "Test data", None, None, hardware=[HW], builds=[(BUILD, [REC])])
+        run = BuildRun("my-build", RunInfo("r1", "v1", "box"), [REC])
+        return Dataset("tiny", "Test data", None, None, hardware=[HW], builds=[BUILD], runs=[run])
 
     assert Store.open(db_path).build_ids() == []
-    assert Store.open(db_path, seed=one_build).build_ids() == ["my-build"]
-    assert Store.open(db_path, seed=one_build).build_ids() == ["my-build"]
+    assert Store.open(db_path, seed={"tiny": one_build}).build_ids() == ["my-build"]
+    assert Store.open(db_path, seed={"tiny": one_build}).build_ids() == ["my-build"]
     assert calls == ["seed"]
     assert "tiny" in Store.open(db_path).datasets()
 
@@ -82,24 +87,67 @@ def test_put_build_is_idempotent_and_round_trips(store: Store) -> None:
         assert n.scalar_one() == 1
 
 
-def test_result_replaced_not_duplicated(store: Store) -> None:
+def test_a_new_result_is_a_new_run_and_the_old_one_is_kept(store: Store) -> None:
     store.put_build(BUILD, HW, [REC])
-    store.put_results("my-build", [dataclasses.replace(REC, tps_per_user=50.0)])
+    store.put_build(BUILD, HW, [dataclasses.replace(REC, tps_per_user=50.0)])
     view = store.build("my-build")
     assert view is not None
     assert view.results["chat"].tps_per_user == 50.0
+    assert len(view.runs) == 2
+    assert view.result_runs["chat"] == view.runs[0].run.id  # the newest
 
 
-def test_put_results_for_unknown_build_is_an_error(store: Store) -> None:
-    with pytest.raises(ArenaError, match="build 'nope' is not in the store"):
-        store.put_results("nope", [REC])
+def test_a_failed_rerun_never_displaces_a_good_result(store: Store) -> None:
+    good = RunInfo("good", "v1", "box", date="2026-01-01T00:00:00")
+    failed = RunInfo("later", "v1", "box", date="2026-02-01T00:00:00")
+    empty = dataclasses.replace(REC, tps_per_user=None, tps_total=None, completed=0, failed=9)
+    assert store.put_build(BUILD, HW, [REC], run=good)
+    assert store.put_build(BUILD, HW, [empty], run=failed)
+    view = store.build("my-build", suite="v1")
+    assert view is not None
+    assert view.results["chat"] == REC
+    assert view.result_runs == {"chat": "good"}
+    assert [rv.run.id for rv in view.runs] == ["later", "good"]
+    only_failed = store.build("my-build", run="later")
+    assert only_failed is not None
+    assert only_failed.results["chat"].tps_per_user is None
+
+
+def test_a_stored_run_is_never_rewritten(store: Store) -> None:
+    run = RunInfo("same", "v2", "box")
+    assert store.put_build(BUILD, HW, [REC], run=run) is True
+    changed = dataclasses.replace(REC, tps_per_user=1.0)
+    assert store.put_build(BUILD, HW, [changed], run=run) is False
+    view = store.build("my-build", suite="v2")
+    assert view is not None
+    assert view.results["chat"] == REC
+
+
+def test_suites_never_mix(store: Store) -> None:
+    store.put_build(BUILD, HW, [REC], run=RunInfo("one", "v1", "box"))
+    v2 = dataclasses.replace(REC, tps_per_user=7.0)
+    store.put_build(BUILD, HW, [v2], run=RunInfo("two", "v2", "box", engine_version="0.26.0"))
+    assert store.suites() == ["v1", "v2"]
+    one, two = store.build("my-build", suite="v1"), store.build("my-build", suite="v2")
+    assert one is not None
+    assert two is not None
+    assert one.results["chat"] == REC
+    assert two.results["chat"] == v2
+    assert two.build.engine_version == "0.26.0"
+    assert [v.build.id for v in store.builds("v3")] == []
+
+
+def test_adding_results_to_an_unknown_run_is_an_error(store: Store) -> None:
+    with pytest.raises(ArenaError, match="run 'nope' is not in the store"):
+        store.add_results("nope", [REC])
 
 
 def test_failed_load_leaves_nothing_half_written(store: Store) -> None:
     ds = load_bundled()
-    good = (dataclasses.replace(BUILD, id="first-ok"), [REC])
-    bad = (dataclasses.replace(BUILD, id="second-bad", hardware_id="missing-hw"), [REC])
-    broken = dataclasses.replace(ds, name="x", hardware=[HW], builds=[good, bad])
+    good = dataclasses.replace(BUILD, id="first-ok")
+    bad = dataclasses.replace(BUILD, id="second-bad", hardware_id="missing-hw")
+    runs = [BuildRun("first-ok", RunInfo("a", "v1", "box"), [REC])]
+    broken = dataclasses.replace(ds, name="x", hardware=[HW], builds=[good, bad], runs=runs)
     before = store.build_ids()
     with pytest.raises(ArenaError, match="unknown hardware 'missing-hw'"):
         store.load(broken)
@@ -224,6 +272,7 @@ def test_every_result_field_survives_the_store(store: Store) -> None:
         failed=1,
         notes=["a note"],
         flags=(Flag.SUSPECT, Flag.UNRELIABLE),
+        energy=Energy(40.0, 55.0, 9, "01-telemetry.csv", 60.0, 90.0, "vllm duration", 300, 12.0),
     )
     default = BenchRecord("chat", None, None, None, None, None, None, Provenance("t"))
     unset = [
@@ -236,3 +285,31 @@ def test_every_result_field_survives_the_store(store: Store) -> None:
     view = store.build("my-build")
     assert view is not None
     assert view.results["chat"] == full
+
+
+def test_every_run_field_survives_the_store(store: Store) -> None:
+    run = RunInfo(
+        id="r-full",
+        suite="v2",
+        hardware_id="box",
+        date="2026-08-07T09:22:46+02:00",
+        engine="vllm",
+        engine_version="0.26.0",
+        server_config={"kv_cache_dtype": "fp8"},
+        tool_versions={"llama-benchy": "0.4.0"},
+        environment={"driver": "580"},
+        source_files={"01-chat.md": "ab"},
+        source_dir="/x",
+        command="arena bench",
+        sanity=Sanity("ok", "1, 2, 3", None, "_sanity.txt"),
+        vram_gb=10.0,
+        vram_method="engine-log",
+        vram_source="boot.log",
+        origin="dataset:x",
+    )
+    unset = [f.name for f in dataclasses.fields(RunInfo) if getattr(run, f.name) is None]
+    assert unset == []
+    store.put_build(BUILD, HW, [REC], run=run)
+    (stored,) = store.runs("my-build")
+    assert stored.run == run
+    assert stored.results == [REC]

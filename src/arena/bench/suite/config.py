@@ -29,6 +29,7 @@ class SuiteConfig:
     sharegpt: Path | None = None
     server_log: Path | None = None  # vLLM log with "Model loading took N GiB"
     export_dir: Path | None = None
+    suite: str = "v1"  # the suite the run is stored under (its benches' shapes)
     command: str = "arena.bench.run_suite"  # provenance: the command line that asked for it
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import uuid
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from arena import aio
+from arena import __version__, aio
 from arena.bench.export import write_exports
 from arena.bench.http import make_session
 from arena.bench.open import OpenOptions, length_note
@@ -27,7 +29,7 @@ from arena.bench.system import (
 from arena.bench.target import Target
 from arena.builds import ensure_build
 from arena.catalog.types import Bench
-from arena.records import BenchRecord, BuildInfo, HardwareInfo
+from arena.records import BenchRecord, BuildInfo, HardwareInfo, RunInfo, Sanity
 from arena.store import Store
 
 
@@ -97,6 +99,8 @@ async def _measure(
                 f"warning: sanity check: {suspect} (answer {answer[:40]!r}); "
                 "results are marked suspect"
             )
+        run = new_run(config, build, hw, Sanity("suspect" if suspect else "ok", answer, suspect))
+        store.put_build(build, hw, [], run=run)
         cap_in, cap_out = job_caps(config.profile)
         ctx = SuiteContext(
             target,
@@ -121,11 +125,30 @@ async def _measure(
             t0 = time.time()
             rec = await run_bench(ctx, bench, progress)
             rec = finish_record(rec, config.profile, telemetry.window(t0, time.time()))
-            store.put_build(build, hw, [rec])
+            store.add_results(run.id, [rec])
             if config.export_dir:
                 write_exports(config.export_dir, rec, config.model)
             done.append(rec)
         return done, suspect
+
+
+def new_run(config: SuiteConfig, build: BuildInfo, hw: HardwareInfo, sanity: Sanity) -> RunInfo:
+    """A fresh run for this invocation: every `arena bench` is a new run, never a rewrite."""
+    return RunInfo(
+        id="b" + uuid.uuid4().hex[:20],
+        suite=config.suite,
+        hardware_id=hw.id,
+        date=datetime.now(UTC).isoformat(timespec="seconds"),
+        engine=build.engine,
+        engine_version=build.engine_version,
+        server_config=dict(build.server_config),
+        tool_versions={"arena": __version__},
+        command=config.command,
+        sanity=sanity,
+        vram_gb=build.vram_gb,
+        vram_method=build.vram_method,
+        vram_source=build.vram_source,
+    )
 
 
 def run_suite(
@@ -135,7 +158,7 @@ def run_suite(
     # Raises ServerGone when the server stops answering (finished benches stay stored) and
     # ArenaError for bad input; KeyboardInterrupt passes through.
     progress = on_progress or SuiteProgress()
-    before = store.build(config.build.id)
+    before = store.build(config.build.id, suite=config.suite)
     build, hw = ensure_build(store, config.build)
     vram = pick_vram(before.build if before else None, build, config)
     if vram is not None:
