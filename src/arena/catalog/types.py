@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Mode = Literal["closed", "open"]
@@ -44,6 +45,13 @@ class Preset:
     efficiency: float
     benches: tuple[str, ...]
     ttft_bench: str
+    measure: str = "tps_per_user"  # what G ranks: headline tok/s, or e.g. capacity_rps_5s
+
+    def within(self, benches: Collection[str]) -> Preset:
+        """This preset over the benches a suite has (a suite without them leaves none)."""
+        kept = tuple(b for b in self.benches if b in benches)
+        ttft = self.ttft_bench if self.ttft_bench in benches else (kept or (self.ttft_bench,))[0]
+        return replace(self, benches=kept, ttft_bench=ttft)
 
     @property
     def weights(self) -> Weights:
