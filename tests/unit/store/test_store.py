@@ -368,3 +368,20 @@ def test_upgrade_to_0004_keeps_every_result_as_one_run_per_build(tmp_path: Path)
     store.put_build(a.build, HardwareInfo("hw", "Old box"), [chat], run=RunInfo("new", "v1", "hw"))
     assert len(store.runs("a")) == 2  # the migrated table takes new runs
     store.close()
+
+
+def test_vram_measured_in_one_run_never_speaks_for_another(store: Store) -> None:
+    logged = dataclasses.replace(BUILD, vram_gb=20.0, vram_method="engine-log", vram_source="a")
+    v1 = RunInfo("one", "v1", "box", vram_gb=20.0, vram_method="engine-log", vram_source="a")
+    store.put_build(logged, HW, [REC], run=v1)
+    store.put_build(logged, HW, [REC], run=RunInfo("two", "v2", "box"))
+    one, two = store.build("my-build", suite="v1"), store.build("my-build", suite="v2")
+    assert one is not None
+    assert two is not None
+    assert (one.build.vram_gb, one.build.vram_method) == (20.0, "engine-log")
+    assert two.build.vram_gb is None
+    estimated = dataclasses.replace(BUILD, vram_gb=6.0, vram_method="estimated", vram_source="e")
+    store.put_build(estimated, HW)
+    two = store.build("my-build", suite="v2")
+    assert two is not None
+    assert (two.build.vram_gb, two.build.vram_method) == (6.0, "estimated")
