@@ -1,16 +1,18 @@
-"""Load benches, presets and buckets from the package's TOML files plus an optional user file."""
+"""Load benches, suites, presets and buckets from the package's TOML files plus an optional user file."""
 
 # No `from __future__ import annotations` here: a TypedDict reads `Required[...]` when the class
 # is created, and the table types below give check_entry its required fields.
 import os
+import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Required, TypedDict, cast
 
-from arena.catalog.types import Bench, Bucket, Catalog, Mode, Preset
+from arena.catalog.types import Bench, Bucket, Catalog, Mode, Preset, Suite, SuiteBench
 from arena.catalog.validate import check_entry
 from arena.errors import ArenaError
 
@@ -35,8 +37,6 @@ class BenchTable(TypedDict, total=False):
     range_ratio: float
     dataset: str
     seed: int
-    letter: str
-    extra_letters: tuple[str, ...]
 
 
 class PresetTable(TypedDict, total=False):
@@ -49,6 +49,24 @@ class PresetTable(TypedDict, total=False):
     efficiency: Required[float]
     benches: Required[tuple[str, ...]]
     ttft_bench: str
+
+
+class SuiteTable(TypedDict, total=False):
+    """A [[suite]] table once `check_entry` passed it; `bench` is checked entry by entry."""
+
+    id: Required[str]
+    title: Required[str]
+    known_files: tuple[str, ...]
+    bench: Required[tuple[object, ...]]
+
+
+class SuiteBenchTable(TypedDict, total=False):
+    """A [[suite.bench]] table once `check_entry` passed it."""
+
+    id: Required[str]
+    files: Required[tuple[str, ...]]
+    telemetry: str
+    step_files: str
 
 
 class BucketTable(TypedDict, total=False):
@@ -81,8 +99,6 @@ BENCH_SPEC = {
     "range_ratio": "fraction",
     "dataset": "str",
     "seed": "nonneg_int",
-    "letter": "str",
-    "extra_letters": "str_list",
 }
 PRESET_SPEC = {
     "id": "slug",
@@ -93,6 +109,8 @@ PRESET_SPEC = {
     "benches": "str_list",
     "ttft_bench": "slug",
 }
+SUITE_SPEC = {"id": "slug", "title": "str", "known_files": "str_list", "bench": "table_list"}
+SUITE_BENCH_SPEC = {"id": "slug", "files": "str_list", "telemetry": "str", "step_files": "str"}
 BUCKET_SPEC = {
     "id": "slug",
     "title": "str",
@@ -152,6 +170,44 @@ def parse_preset(where: str, raw: object, benches: Mapping[str, Bench]) -> Prese
     return Preset(**d)
 
 
+def parse_suite(where: str, raw: object, benches: Mapping[str, Bench]) -> Suite:
+    """One validated suite: every bench exists and appears once."""
+    d = cast(SuiteTable, check_entry(where, raw, SUITE_SPEC, SuiteTable.__required_keys__))
+    parts: list[SuiteBench] = []
+    for i, entry in enumerate(d["bench"]):
+        at = f"{where} ({d['id']}): bench[{i}]"
+        b = cast(
+            SuiteBenchTable,
+            check_entry(at, entry, SUITE_BENCH_SPEC, SuiteBenchTable.__required_keys__),
+        )
+        if b["id"] not in benches:
+            raise ArenaError(f"{at}: unknown bench '{b['id']}'; known: {', '.join(benches)}")
+        if any(p.bench == b["id"] for p in parts):
+            raise ArenaError(f"{at}: bench '{b['id']}' listed twice")
+        parts.append(
+            SuiteBench(b["id"], b["files"], b.get("telemetry"), b.get("step_files"))
+        )
+    return Suite(d["id"], d["title"], tuple(parts), d.get("known_files", ()))
+
+
+V1_LETTER = re.compile(r"^([A-Z])_\*$")
+
+
+def with_v1_letters(benches: dict[str, Bench], suites: Mapping[str, Suite]) -> dict[str, Bench]:
+    """Benches carrying suite v1's file letters (for display), read off its 'X_*' stems."""
+    v1 = suites.get("v1")
+    if v1 is None:
+        return benches
+    out = dict(benches)
+    for part in v1.benches:
+        letters = [m.group(1) for f in part.files if (m := V1_LETTER.match(f))]
+        if letters and part.bench in out:
+            out[part.bench] = replace(
+                out[part.bench], letter=letters[0], extra_letters=tuple(letters[1:])
+            )
+    return out
+
+
 def parse_bucket(where: str, raw: object) -> Bucket:
     """One validated bucket with min_b < max_b when both are given."""
     d = cast(BucketTable, check_entry(where, raw, BUCKET_SPEC, BucketTable.__required_keys__))
@@ -183,10 +239,21 @@ def build_catalog(docs: list[tuple[str, Mapping[str, object]]]) -> Catalog:
         for i, raw in enumerate(_entries(doc, "bucket", source)):
             bucket = parse_bucket(f"{source}: bucket[{i}]", raw)
             buckets[bucket.id] = bucket
+    suites: dict[str, Suite] = {}
+    for source, doc in docs:
+        for i, raw in enumerate(_entries(doc, "suite", source)):
+            suite = parse_suite(f"{source}: suite[{i}]", raw, benches)
+            suites[suite.id] = suite
     prefer: dict[str, tuple[str, ...]] = {}
     for source, doc in docs:
         prefer.update(parse_quality_prefer(source, doc.get("quality", {})))
-    return Catalog(benches=benches, presets=presets, buckets=buckets, quality_prefer=prefer)
+    return Catalog(
+        benches=with_v1_letters(benches, suites),
+        presets=presets,
+        buckets=buckets,
+        quality_prefer=prefer,
+        suites=suites,
+    )
 
 
 QUALITY_KINDS = ("measured", "imported", "artificial-analysis", "model-card")
@@ -219,7 +286,7 @@ def builtin_docs() -> list[tuple[str, Mapping[str, object]]]:
     """The package's own catalog files."""
     pkg = resources.files("arena.catalog")
     docs: list[tuple[str, Mapping[str, object]]] = []
-    for name in ("benches.toml", "presets.toml", "buckets.toml"):
+    for name in ("benches.toml", "suites.toml", "presets.toml", "buckets.toml"):
         docs.append((name, _read_toml(None, pkg.joinpath(name).read_text("utf-8"), name)))
     return docs
 
