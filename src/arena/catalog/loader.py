@@ -1,4 +1,4 @@
-"""Load benches, suites, presets and buckets from the package's TOML files plus an optional user file."""
+"""Load benches, suites, presets and buckets from package TOML files plus an optional user file."""
 
 # No `from __future__ import annotations` here: a TypedDict reads `Required[...]` when the class
 # is created, and the table types below give check_entry its required fields.

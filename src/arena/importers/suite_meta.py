@@ -224,4 +224,3 @@ def environment(meta: Meta) -> dict[str, str]:
     env = {out: v for key, out in keys.items() if (v := meta.text(key)) is not None}
     env["image"] = meta.image
     return env
-
