@@ -184,9 +184,7 @@ def parse_suite(where: str, raw: object, benches: Mapping[str, Bench]) -> Suite:
             raise ArenaError(f"{at}: unknown bench '{b['id']}'; known: {', '.join(benches)}")
         if any(p.bench == b["id"] for p in parts):
             raise ArenaError(f"{at}: bench '{b['id']}' listed twice")
-        parts.append(
-            SuiteBench(b["id"], b["files"], b.get("telemetry"), b.get("step_files"))
-        )
+        parts.append(SuiteBench(b["id"], b["files"], b.get("telemetry"), b.get("step_files")))
     return Suite(d["id"], d["title"], tuple(parts), d.get("known_files", ()))
 
 

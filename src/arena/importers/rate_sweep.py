@@ -22,15 +22,15 @@ from arena.verdicts import UNRELIABLE_SHARE, Flag, is_unreliable
 LIMITS_MS = (2000, 5000, 10000)
 HEADLINE_LIMIT_MS = 5000
 RATE_IN_NAME = re.compile(r"-(\d+(?:\.\d+)?)\.json$")
-# step key -> (field of the sweep summary, field of the per-rate vllm result, decimals shown)
+# step key -> (field of the per-rate vllm result, decimals the sweep summary keeps)
 CROSS = {
-    "achieved_rps": ("achieved_rps", "request_throughput", 3),
-    "completed": ("completed", "completed", 0),
-    "ttft_p50_ms": ("ttft_p50_ms", "p50_ttft_ms", 1),
-    "ttft_p95_ms": ("ttft_p95_ms", "p95_ttft_ms", 1),
-    "ttft_p99_ms": ("ttft_p99_ms", "p99_ttft_ms", 1),
-    "output_tps": ("output_tps", "output_throughput", 1),
-    "peak_concurrency": ("peak_concurrent", "max_concurrent_requests", 0),
+    "achieved_rps": ("request_throughput", 3),
+    "completed": ("completed", 0),
+    "ttft_p50_ms": ("p50_ttft_ms", 1),
+    "ttft_p95_ms": ("p95_ttft_ms", 1),
+    "ttft_p99_ms": ("p99_ttft_ms", 1),
+    "output_tps": ("output_throughput", 1),
+    "peak_concurrency": ("max_concurrent_requests", 0),
 }
 
 
@@ -58,8 +58,14 @@ def _step(where: str, raw: object) -> dict[str, float | int | None]:
         "ttft_p95_ms": optional_number(where, raw, "ttft_p95_ms"),
         "ttft_p99_ms": optional_number(where, raw, "ttft_p99_ms"),
         "output_tps": optional_number(where, raw, "output_tps"),
-        "peak_concurrency": optional_number(where, raw, "peak_concurrent"),
+        "peak_concurrency": _count(where, raw, "peak_concurrent"),
     }
+
+
+def _count(where: str, raw: Mapping[str, object], key: str) -> int | None:
+    """An integer field that may be absent or null."""
+    value = optional_number(where, raw, key)
+    return int(value) if value is not None and value == int(value) else None
 
 
 def capacity(steps: list[dict[str, float | int | None]]) -> list[dict[str, object]]:
@@ -111,7 +117,7 @@ def _per_rate(path: Path) -> tuple[float, dict[str, object]]:
 def _cross_check(name: str, step: Mapping[str, object], vllm: Mapping[str, object]) -> list[str]:
     """Fields where summary step and per-rate result disagree at the summary's rounding."""
     out = []
-    for key, (_, vkey, places) in CROSS.items():
+    for key, (vkey, places) in CROSS.items():
         mine, theirs = step.get(key), vllm.get(vkey)
         if is_number(mine) and is_number(theirs) and round(theirs, places) != round(mine, places):
             out.append(f"{name}: {vkey} = {theirs:g}, sweep summary says {key} = {mine:g}")
@@ -147,7 +153,9 @@ def parse_sweep(path: Path, step_files: list[Path], warnings: list[str]) -> Swee
             continue
         warnings.extend(_cross_check(file.name, step, vllm))
         failed = vllm.get("failed")
-        step["failed"] = failed if isinstance(failed, int) else None
+        lost = int(step["total"] or 0) - int(step["completed"] or 0)
+        if isinstance(failed, int) and failed != lost:
+            warnings.append(f"{file.name}: failed = {failed}, sweep step lost {lost} request(s)")
         d, n = vllm.get("duration"), vllm.get("total_output_tokens")
         date = date or iso_date(vllm.get("date"))
         if is_number(d) and isinstance(n, int):

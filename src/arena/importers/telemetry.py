@@ -9,6 +9,7 @@ from pathlib import Path
 
 from arena.errors import ArenaError
 from arena.importers.common import read_text
+from arena.importers.llama_benchy_record import Row
 from arena.records import Energy
 
 COLUMNS = ("elapsed_s", "power_w", "temp_c")
@@ -89,7 +90,7 @@ def energy(
     )
 
 
-def closed_loop_tokens(rows: list[dict[str, object]], runs: int | None) -> int | None:
+def closed_loop_tokens(rows: list[Row], runs: int | None) -> int | None:
     """Output tokens of a llama-benchy file: per tg row, runs x concurrency x tg tokens."""
     # Each run of a (pp, depth, c) point sends c requests that each generate tg tokens; the
     # warm-up batch is not counted (llama-benchy reports no tokens for it).
