@@ -15,14 +15,15 @@ WORDS = {"pro": "Pro", "max": "Max", "air": "Air", "mix": "Mix", "new": "New", "
 RERUN = re.compile(r"^v(\d+)$")
 
 
-def _word(tok: str, all_lower: bool) -> tuple[str, bool]:
+def _word(tok: str, all_lower: bool, after_acronym: bool) -> tuple[str, bool]:
     """One alphabetic token as shown, and whether it is an acronym (joins a neighbour by '-')."""
     low = tok.lower()
     if low == "it":
         return "IT", False
     if all_lower and low in WORDS:
         return WORDS[low], False
-    if all_lower and len(tok) <= 3:
+    no_vowel = not set(low) & set("aeiouy")
+    if all_lower and ((no_vowel and len(tok) <= 5) or (after_acronym and len(tok) <= 3)):
         return tok.upper(), True
     if tok.islower():
         return tok[:1].upper() + tok[1:], False
@@ -33,8 +34,9 @@ def model_words(repo_name: str) -> str:
     """'gemma-4-31B-it' -> 'Gemma 4 31B IT'; 'Qwen3.6-35B-A3B' -> 'Qwen 3.6 35B-A3B'."""
     # Rules: sizes upper-case, an active count joins its total ('35B-A3B'); a version glued to
     # a word is split off ('Qwen3.5' -> 'Qwen 3.5'); 'it' is 'IT'; in an all-lower-case id a
-    # word of up to three letters is an acronym ('gpt-oss' -> 'GPT-OSS'); other lower-case
-    # words are capitalised; mixed-case words are kept as the vendor wrote them.
+    # word without a vowel (up to five letters), or of up to three letters right after one, is
+    # an acronym ('gpt-oss' -> 'GPT-OSS', 'my-model' -> 'My Model'); other lower-case words
+    # are capitalised; mixed-case words are kept as the vendor wrote them.
     all_lower = repo_name == repo_name.lower()
     out: list[str] = []
     kinds: list[str] = []  # 'size', 'acronym' or 'word' per entry of out
@@ -54,14 +56,17 @@ def model_words(repo_name: str) -> str:
                 out.append(shown)
                 kinds.append("size")
             elif tok.isalpha():
-                shown, acronym = _word(tok, all_lower)
+                after = bool(kinds) and kinds[-1] == "acronym"
+                shown, acronym = _word(tok, all_lower, after)
                 if acronym and kinds and kinds[-1] == "acronym":
                     out[-1] += "-" + shown
                     continue
                 out.append(shown)
                 kinds.append("acronym" if acronym else "word")
             else:
-                out.append(tok)
+                # 'r1' in 'deepseek-r1': a letter with a model generation, upper-cased
+                shown = tok.upper() if all_lower and re.fullmatch(r"[a-z]\d+", tok) else tok
+                out.append(shown)
                 kinds.append("word")
     return " ".join(out)
 

@@ -77,7 +77,7 @@ def test_a_name_without_a_size_still_imports_and_says_params_are_unknown(
     result = import_path(run, empty, ImportKind.SUITE, catalog=CATALOG)
     (imported,) = result.builds
     assert (imported.build.params_total_b, imported.build.vram_gb) == (None, None)
-    assert len(imported.results) == len(CATALOG.benches)
+    assert len(imported.results) == len(CATALOG.suites["v1"].benches)
     assert result.warnings == (
         "my-model-bf16: params unknown: no parameter count in 'acme/my-model' or 'my-model'; "
         "size bucket and VRAM estimate unavailable; set them with "
