@@ -1,11 +1,11 @@
-"""Benches, presets and buckets: data files validated on load."""
+"""Benches, suites, presets and buckets: data files validated on load."""
 # The loader is imported lazily so that importing the plain types (as scoring does) reads no files.
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from arena.catalog.types import Bench, Bucket, Catalog, Preset, Weights
+from arena.catalog.types import Bench, Bucket, Catalog, Preset, Suite, SuiteBench, Weights
 
 if TYPE_CHECKING:
     from arena.catalog.loader import bytes_per_param, estimate_vram_gb, load_catalog
@@ -26,6 +26,8 @@ __all__ = [
     "Bucket",
     "Catalog",
     "Preset",
+    "Suite",
+    "SuiteBench",
     "Weights",
     "bytes_per_param",
     "estimate_vram_gb",

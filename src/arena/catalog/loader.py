@@ -1,4 +1,4 @@
-"""Load benches, presets and buckets from the package's TOML files plus an optional user file."""
+"""Load benches, suites, presets and buckets from package TOML files plus an optional user file."""
 
 # No `from __future__ import annotations` here: a TypedDict reads `Required[...]` when the class
 # is created, and the table types below give check_entry its required fields.
@@ -10,7 +10,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Required, TypedDict, cast
 
-from arena.catalog.types import Bench, Bucket, Catalog, Mode, Preset
+from arena.catalog.suites import parse_suite, with_v1_letters
+from arena.catalog.types import Bench, Bucket, Catalog, Mode, Preset, Suite
 from arena.catalog.validate import check_entry
 from arena.errors import ArenaError
 
@@ -35,8 +36,6 @@ class BenchTable(TypedDict, total=False):
     range_ratio: float
     dataset: str
     seed: int
-    letter: str
-    extra_letters: tuple[str, ...]
 
 
 class PresetTable(TypedDict, total=False):
@@ -82,8 +81,6 @@ BENCH_SPEC = {
     "range_ratio": "fraction",
     "dataset": "str",
     "seed": "nonneg_int",
-    "letter": "str",
-    "extra_letters": "str_list",
 }
 PRESET_SPEC = {
     "id": "slug",
@@ -185,10 +182,21 @@ def build_catalog(docs: list[tuple[str, Mapping[str, object]]]) -> Catalog:
         for i, raw in enumerate(_entries(doc, "bucket", source)):
             bucket = parse_bucket(f"{source}: bucket[{i}]", raw)
             buckets[bucket.id] = bucket
+    suites: dict[str, Suite] = {}
+    for source, doc in docs:
+        for i, raw in enumerate(_entries(doc, "suite", source)):
+            suite = parse_suite(f"{source}: suite[{i}]", raw, benches)
+            suites[suite.id] = suite
     prefer: dict[str, tuple[str, ...]] = {}
     for source, doc in docs:
         prefer.update(parse_quality_prefer(source, doc.get("quality", {})))
-    return Catalog(benches=benches, presets=presets, buckets=buckets, quality_prefer=prefer)
+    return Catalog(
+        benches=with_v1_letters(benches, suites),
+        presets=presets,
+        buckets=buckets,
+        quality_prefer=prefer,
+        suites=suites,
+    )
 
 
 QUALITY_KINDS = ("measured", "imported", "artificial-analysis", "model-card")
@@ -221,7 +229,7 @@ def builtin_docs() -> list[tuple[str, Mapping[str, object]]]:
     """The package's own catalog files."""
     pkg = resources.files("arena.catalog")
     docs: list[tuple[str, Mapping[str, object]]] = []
-    for name in ("benches.toml", "presets.toml", "buckets.toml"):
+    for name in ("benches.toml", "suites.toml", "presets.toml", "buckets.toml"):
         docs.append((name, _read_toml(None, pkg.joinpath(name).read_text("utf-8"), name)))
     return docs
 

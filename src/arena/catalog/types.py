@@ -30,8 +30,35 @@ class Bench:
     range_ratio: float = 0.0
     dataset: str = "random"
     seed: int = 42
+    # Suite v1's file letters of this bench, derived from suites.toml for display (not set in
+    # benches.toml): 'A' and ('B',) for big-context.
     letter: str | None = None
     extra_letters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SuiteBench:
+    """Where one bench's results sit in a run directory of a suite (globs, no extension)."""
+
+    bench: str
+    files: tuple[str, ...]  # part stems; the first part is the bench's source file
+    telemetry: str | None = None  # CSV sampled while the bench ran
+    step_files: str | None = None  # per-rate results of a rate sweep
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A published layout of benches and the file names each bench's results carry."""
+
+    id: str
+    title: str
+    benches: tuple[SuiteBench, ...]
+    known_files: tuple[str, ...] = ()  # kept by a run but not results (meta.json, logs)
+
+    @property
+    def bench_ids(self) -> tuple[str, ...]:
+        """The suite's benches in its own order."""
+        return tuple(b.bench for b in self.benches)
 
 
 @dataclass(frozen=True)
@@ -97,12 +124,13 @@ class Bucket:
 
 @dataclass(frozen=True)
 class Catalog:
-    """All benches, presets and buckets in effect (built-in plus user config)."""
+    """All benches, suites, presets and buckets in effect (built-in plus user config)."""
 
     benches: dict[str, Bench] = field(default_factory=dict)
     presets: dict[str, Preset] = field(default_factory=dict)
     buckets: dict[str, Bucket] = field(default_factory=dict)
     quality_prefer: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    suites: dict[str, Suite] = field(default_factory=dict)  # oldest first
 
     def size_bucket(self, params_b: float | None) -> str | None:
         """The first bounded bucket that holds this size (the build's own size class)."""

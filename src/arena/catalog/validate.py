@@ -47,6 +47,10 @@ CHECKS: dict[str, tuple[Check, str]] = {
         lambda v: isinstance(v, list) and all(_is_int(x) and x > 0 for x in v),
         "a list of positive integers",
     ),
+    "table_list": (
+        lambda v: isinstance(v, list) and len(v) > 0 and all(isinstance(x, dict) for x in v),
+        "a non-empty array of tables",
+    ),
     "str_list": (
         lambda v: isinstance(v, list) and len(v) > 0 and all(isinstance(x, str) for x in v),
         "a non-empty list of strings",

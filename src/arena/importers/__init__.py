@@ -15,6 +15,7 @@ from arena.importers.pending import (
     PendingImport,
     SuiteRuns,
 )
+from arena.importers.rate_sweep import capacity, parse_sweep
 from arena.importers.reading import (
     detect_kind,
     import_path,
@@ -25,7 +26,10 @@ from arena.importers.reading import (
     read_vllm_bench,
     suite_dirs,
 )
-from arena.importers.suite import read_build, read_suite
+from arena.importers.sanity_files import read_sanity
+from arena.importers.suite import detect_suite, read_suite, run_id
+from arena.importers.suite_meta import base_model, read_build
+from arena.importers.telemetry import read_telemetry
 from arena.importers.vllm_bench import parse as parse_vllm_bench
 
 __all__ = [
@@ -39,24 +43,31 @@ __all__ = [
     "PendingImport",
     "Row",
     "SuiteRuns",
+    "base_model",
     "build_dataset",
+    "capacity",
     "curated_base",
     "detect_kind",
+    "detect_suite",
     "fill_params",
     "import_path",
     "params_from_name",
     "parse_csv",
     "parse_json",
     "parse_markdown",
+    "parse_sweep",
     "parse_vllm_bench",
     "read_base_models",
     "read_build",
     "read_dataset",
     "read_llama_benchy",
     "read_path",
+    "read_sanity",
     "read_suite",
     "read_suite_runs",
+    "read_telemetry",
     "read_vllm_bench",
+    "run_id",
     "suite_dirs",
     "to_record",
 ]

@@ -61,6 +61,11 @@ def _package_bases() -> dict[str, BaseModelInfo]:
     return {b.id: b for b in read_base_models(path)[0]}
 
 
+def curated_ids() -> frozenset[str]:
+    """HF ids of the base models the package curates."""
+    return frozenset(_package_bases())
+
+
 def curated_base(stored: BaseModelInfo | None, base_id: str) -> BaseModelInfo | None:
     """The stored base when it has params, else the package's curated entry, else the stored."""
     if stored is not None and stored.params_total_b is not None:

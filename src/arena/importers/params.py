@@ -105,8 +105,11 @@ def params_from_name(*names: str) -> ParsedParams | None:
 
 
 def _unavailable(build: BuildInfo) -> str:
-    """What a build without a total count lacks: its size bucket, and a VRAM figure if no log."""
-    return "size bucket" + (" and VRAM estimate" if build.vram_gb is None else "") + " unavailable"
+    """What a build without a total count lacks, and the command that sets the counts."""
+    lacks = "size bucket" + (" and VRAM estimate" if build.vram_gb is None else "")
+    return (
+        f"{lacks} unavailable; set them with `arena build set {build.id} --params-b N --active-b M`"
+    )
 
 
 def fill_params(

@@ -1,198 +1,216 @@
-"""One suite run directory (meta.json + lettered result files) into a build and its results."""
+"""One suite run directory (meta.json + result files of any catalog suite) into a run."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
-import tomllib
-from dataclasses import replace
-from functools import lru_cache
-from importlib import resources
+from collections.abc import Iterable
+from fnmatch import fnmatchcase
 from pathlib import Path
 
-from arena.catalog import Bench, Catalog, bytes_per_param
+from arena.catalog import Bench, Catalog, Suite, SuiteBench
 from arena.errors import ArenaError
 from arena.importers import vllm_bench
-from arena.importers.common import bash_command, load_json_object, read_text, require_str
+from arena.importers.common import bash_command, read_text
 from arena.importers.llama_benchy import parse_markdown
 from arena.importers.llama_benchy_record import ParsedClosed, to_record
-from arena.records import BenchRecord, BuildInfo, HardwareInfo, SuiteImport
-from arena.vllm_log import gib_to_gb, model_loading_gib
+from arena.importers.rate_sweep import parse_sweep
+from arena.importers.sanity_files import read_sanity
+from arena.importers.suite_meta import environment, read_build
+from arena.importers.telemetry import SPAN, closed_loop_tokens, energy, read_telemetry
+from arena.records import BenchRecord, RunInfo, SuiteImport
+from arena.verdicts import Flag
 
-SPARK = HardwareInfo("dgx-spark", "DGX Spark · GB10 · 128 GB unified")
-ENGINE_VERSION = re.compile(r"^v?(\d+\.\d+(?:\.\d+)?)(?:$|[-+])")
-RERUN = re.compile(r"^v(\d+)$")
-MTP_NOTE = "speculative decoding (MTP)"
-
-
-@lru_cache(maxsize=1)
-def base_models() -> dict[str, str]:
-    """Checkpoint -> base model special cases from base_models.toml."""
-    text = resources.files("arena.importers").joinpath("base_models.toml").read_text("utf-8")
-    return {str(k): str(v) for k, v in tomllib.loads(text).get("base", {}).items()}
+RUNS_ARG = re.compile(r"--runs\s+(\d+)")
+OPEN_DURATION = "vllm bench serve duration (s)"
+SWEEP_DURATION = "sum of the steps' vllm bench serve duration (s)"
 
 
-def _strip_precision(name: str) -> tuple[str, str | None]:
-    """'Qwen3.6-27B-FP8' -> ('Qwen3.6-27B', 'fp8'); no known suffix -> (name, None)."""
-    head, _, tail = name.rpartition("-")
-    if head and tail.lower() in bytes_per_param():
-        return head, tail.lower()
-    return name, None
+def _patterns(part: SuiteBench) -> list[str]:
+    """Every file-name glob of one bench of a suite."""
+    found = [f"{stem}.{ext}" for stem in part.files for ext in ("md", "log", "json")]
+    return found + [p for p in (part.telemetry, part.step_files) if p]
 
 
-def base_model(checkpoint: str) -> str:
-    """HF id of the unquantised base: the data file's entry, else the suffix stripped."""
-    known = base_models().get(checkpoint)
-    return known if known is not None else _strip_precision(checkpoint)[0]
+def _matching(names: Iterable[str], patterns: Iterable[str]) -> set[str]:
+    """The names that match any of the globs."""
+    pats = list(patterns)
+    return {n for n in names if any(fnmatchcase(n, p) for p in pats)}
 
 
-def precision_of(folder: str, checkpoint: str) -> str:
-    """The folder's first dash-token when it is a precision, else the checkpoint's suffix."""
-    token = folder.split("-", 1)[0].lower()
-    if token in bytes_per_param():
-        return token
-    return _strip_precision(checkpoint)[1] or "bf16"
+def detect_suite(run_dir: Path, catalog: Catalog) -> Suite:
+    """The suite most of whose result files the directory holds (newest wins a tie)."""
+    names = [p.name for p in run_dir.iterdir() if p.is_file()]
+    best: tuple[int, Suite] | None = None
+    for suite in catalog.suites.values():
+        hits = len(_matching(names, (p for b in suite.benches for p in _patterns(b))))
+        if hits and (best is None or hits >= best[0]):
+            best = (hits, suite)
+    if best is None:
+        expected = "; ".join(
+            f"{s.id}: {', '.join(b.files[0] for b in s.benches[:2])} .."
+            for s in catalog.suites.values()
+        )
+        raise ArenaError(f"{run_dir}: no result files of any known suite ({expected})")
+    return best[1]
 
 
-def engine_version(image: str) -> str | None:
-    """Image tag: 'v0.23.0-aarch64-cu129-ubuntu2404' -> '0.23.0'; non-versions kept as is."""
-    if ":" not in image:
-        return None
-    tag = image.rsplit(":", 1)[1]
-    match = ENGINE_VERSION.match(tag)
-    return match.group(1) if match else tag
-
-
-def display_name(base: str, precision: str, folder: str, version: str | None, mtp: bool) -> str:
-    """'Gemma 4 26B A4B it · BF16 + MTP · vLLM 0.23': engine suffix only on -vNN reruns."""
-    words = _strip_precision(base.rsplit("/", 1)[-1])[0].split("-")
-    name = " ".join(words)
-    name = name[:1].upper() + name[1:]
-    label = precision.upper() + (" + MTP" if mtp else "")
-    parts = [name, label]
-    rerun = any(RERUN.match(tok) for tok in folder.split("-")[1:])
-    if rerun and version is not None:
-        parts.append("vLLM " + ".".join(version.split(".")[:2]))
-    return " · ".join(parts)
-
-
-def vram_from_logs(run_dir: Path) -> tuple[float, str] | None:
-    """'Model loading took N GiB' from _bootlog.txt or a .log: (GB, file name)."""
-    candidates = [run_dir / "_bootlog.txt", *sorted(run_dir.glob("*.log"))]
-    for path in candidates:
-        if not path.is_file():
-            continue
-        gib = model_loading_gib(read_text(path))
-        if gib is not None:
-            return gib_to_gb(gib), path.name
-    return None
-
-
-def _profile_uses_mtp(run_dir: Path) -> bool:
-    """A _profile.env whose speculative_config says method mtp (e.g. Nemotron 3 Super)."""
-    env = run_dir / "_profile.env"
-    return env.is_file() and re.search(r'"method"\s*:\s*"mtp"', read_text(env)) is not None
-
-
-def read_build(run_dir: Path) -> tuple[BuildInfo, HardwareInfo]:
-    """BuildInfo from meta.json, the folder names and the boot log."""
-    meta_path = run_dir / "meta.json"
-    if not meta_path.is_file():
-        raise ArenaError(f"{meta_path}: missing (every suite run directory has one)")
-    meta = load_json_object(meta_path)
-    where = str(meta_path)
-    checkpoint = require_str(where, meta, "model")
-    served = require_str(where, meta, "served_name")
-    image = require_str(where, meta, "vllm_image")
-    config = meta.get("server_config", {})
-    if not isinstance(config, dict):
-        raise ArenaError(f"{where}: field 'server_config': expected an object, got {config!r}")
-    folder, model_folder = run_dir.name, run_dir.parent.name
-    mtp_folder = folder.split("-", 1)[0].lower() == "mtp"
-    mtp = mtp_folder or _profile_uses_mtp(run_dir)
-    server_config: dict[str, object] = {**config, "served_name": served}
-    if isinstance(meta.get("profile"), str):
-        server_config["profile"] = meta["profile"]
-    if mtp:
-        server_config["note"] = MTP_NOTE
-    hw_text = str(meta.get("hardware") or "")
-    hardware = (
-        SPARK
-        if "spark" in hw_text.lower() or not hw_text
-        else HardwareInfo(re.sub(r"[^a-z0-9]+", "-", hw_text.lower()).strip("-"), hw_text)
-    )
-    precision = precision_of(folder, checkpoint)
-    base = base_model(checkpoint)
-    version = engine_version(image)
-    vram = vram_from_logs(run_dir)
-    generated = meta.get("generated_at")
-    build = BuildInfo(
-        id=f"{model_folder}-{folder}",
-        name=display_name(base, precision, folder, version, mtp_folder),
-        base_model=base,
-        precision=precision,
-        hardware_id=hardware.id,
-        checkpoint=checkpoint,
-        engine="vllm",
-        engine_version=version,
-        server_config=server_config,
-        vram_gb=vram[0] if vram else None,
-        vram_method="engine-log" if vram else None,
-        vram_source=vram[1] if vram else None,
-        run_date=generated if isinstance(generated, str) else None,
-    )
-    return build, hardware
-
-
-def _find(run_dir: Path, letter: str, ext: str) -> Path | None:
-    """The lettered result file, e.g. A_*.md."""
-    found = sorted(run_dir.glob(f"{letter}_*.{ext}"))
+def _find(run_dir: Path, stem: str, ext: str) -> Path | None:
+    """The first file matching <stem>.<ext>, e.g. A_*.md or 01-chat.md."""
+    found = sorted(run_dir.glob(f"{stem}.{ext}"))
     return found[0] if found else None
 
 
-def _closed(run_dir: Path, letter: str) -> ParsedClosed | None:
-    """A closed-loop letter from its .md, falling back to the .log."""
-    path = _find(run_dir, letter, "md") or _find(run_dir, letter, "log")
+def _closed(run_dir: Path, stem: str) -> ParsedClosed | None:
+    """A closed-loop part from its .md, falling back to the .log."""
+    path = _find(run_dir, stem, "md") or _find(run_dir, stem, "log")
     return parse_markdown(path) if path is not None else None
 
 
-def import_bench(run_dir: Path, bench: Bench, warnings: list[str]) -> BenchRecord | None:
+def _with_energy(
+    run_dir: Path,
+    record: BenchRecord,
+    part: SuiteBench,
+    duration: tuple[float | None, str | None],
+    tokens: int | None,
+) -> BenchRecord:
+    """The record with its telemetry's energy, when the suite keeps a CSV for the bench."""
+    found = sorted(run_dir.glob(part.telemetry)) if part.telemetry else []
+    if not found:
+        return record
+    path = found[0]
+    t = read_telemetry(path)
+    if t is None:
+        return record
+    seconds, source = duration
+    if seconds is None:
+        seconds, source = t.span_s, SPAN
+    return dataclasses.replace(record, energy=energy(t, seconds, source, tokens))
+
+
+def import_bench(
+    run_dir: Path, bench: Bench, part: SuiteBench, warnings: list[str]
+) -> BenchRecord | None:
     """One bench of a run dir; a missing file only warns (the bench is absent)."""
-    letter = bench.letter or ""
-    if bench.mode == "open":
-        path = _find(run_dir, letter, "json")
+    first = part.files[0]
+    if part.step_files is not None:
+        path = _find(run_dir, first, "json")
         if path is None:
-            warnings.append(f"no {letter}_*.json: bench '{bench.id}' absent")
+            warnings.append(f"no {first}.json: bench '{bench.id}' absent")
             return None
-        md = _find(run_dir, letter, "md")
+        steps = sorted(run_dir.glob(part.step_files))
+        sweep = parse_sweep(path, steps, warnings)
+        if sweep is None:
+            return None
+        source = SWEEP_DURATION if sweep.duration_s is not None else None
+        duration = (sweep.duration_s, source)
+        return _with_energy(run_dir, sweep.record, part, duration, sweep.output_tokens)
+    if bench.mode == "open":
+        path = _find(run_dir, first, "json")
+        if path is None:
+            warnings.append(f"no {first}.json: bench '{bench.id}' absent")
+            return None
+        md = _find(run_dir, first, "md")
         command = bash_command(read_text(md)) if md is not None else None
-        return vllm_bench.parse(path, bench.id, command=command)
-    parsed = _closed(run_dir, letter)
+        record = vllm_bench.parse(path, bench.id, command=command)
+        d = record.distribution
+        secs = d.get("duration")
+        toks = d.get("total_output_tokens")
+        return _with_energy(
+            run_dir,
+            record,
+            part,
+            (float(secs) if isinstance(secs, int | float) else None, OPEN_DURATION),
+            int(toks) if isinstance(toks, int | float) else None,
+        )
+    parsed = _closed(run_dir, first)
     if parsed is None:
-        warnings.append(f"no {letter}_*.md/.log: bench '{bench.id}' absent")
+        warnings.append(f"no {first}.md/.log: bench '{bench.id}' absent")
         return None
     rows = list(parsed.rows)
-    for extra in bench.extra_letters:
+    for extra in part.files[1:]:
         more = _closed(run_dir, extra)
         if more is None:
-            warnings.append(f"no {extra}_*.md/.log: bench '{bench.id}' lacks those rows")
+            warnings.append(f"no {extra}.md/.log: bench '{bench.id}' lacks those rows")
         else:
             rows.extend(more.rows)
-    return to_record(replace(parsed, rows=rows), bench, parsed.file)
+    record = to_record(dataclasses.replace(parsed, rows=rows), bench, parsed.file)
+    runs = RUNS_ARG.search(parsed.command or "")
+    tokens = closed_loop_tokens(list(parsed.rows), int(runs.group(1)) if runs else None)
+    return _with_energy(run_dir, record, part, (None, None), tokens)
+
+
+def run_id(suite_id: str, files: dict[str, str]) -> str:
+    """'r' + 20 hex of sha256 over the suite and the (name, sha256) of the files read."""
+    h = hashlib.sha256(suite_id.encode())
+    for name in sorted(files):
+        h.update(f"\n{name}\t{files[name]}".encode())
+    return "r" + h.hexdigest()[:20]
+
+
+def _suspect(record: BenchRecord, reason: str) -> BenchRecord:
+    """The record flagged as from a model whose sanity answer looks broken."""
+    return dataclasses.replace(
+        record,
+        flags=(Flag.SUSPECT, *record.flags),
+        notes=[*record.notes, f"suspect: sanity answer {reason}"],
+    )
 
 
 def read_suite(run_dir: Path, catalog: Catalog) -> SuiteImport:
-    """Build, hardware and every lettered bench found in results/<family>/<model>/<precision>/."""
+    """Build, hardware, run and every bench found in results/<family>/<model>/<precision>/."""
     if not run_dir.is_dir():
         raise ArenaError(f"{run_dir}: not a directory")
-    build, hardware = read_build(run_dir)
     warnings: list[str] = []
+    build, hardware, meta = read_build(run_dir, warnings)
+    suite = detect_suite(run_dir, catalog)
     results: list[BenchRecord] = []
-    for bench in catalog.benches.values():
-        if bench.letter is None:
-            continue
-        record = import_bench(run_dir, bench, warnings)
+    for part in suite.benches:
+        record = import_bench(run_dir, catalog.benches[part.bench], part, warnings)
         if record is not None:
             results.append(record)
     if not results:
-        raise ArenaError(f"{run_dir}: no lettered result files (A_*.md .. J_*.json)")
-    return SuiteImport(build=build, hardware=hardware, results=results, warnings=warnings)
+        raise ArenaError(f"{run_dir}: no result of suite {suite.id} could be read")
+    names = sorted(p.name for p in run_dir.iterdir() if p.is_file())
+    known = _matching(
+        names, [*(p for b in suite.benches for p in _patterns(b)), *suite.known_files]
+    )
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        warnings.append(f"files suite {suite.id} does not know (not read): {', '.join(unknown)}")
+    files = {n: hashlib.sha256((run_dir / n).read_bytes()).hexdigest() for n in sorted(known)}
+    sanity = read_sanity(run_dir)
+    if sanity.verdict == "suspect" and sanity.reason:
+        results = [_suspect(r, sanity.reason) for r in results]
+    closed_version = next(
+        (
+            r.source.tool_version
+            for r in results
+            if r.source.tool == "llama-benchy" and r.source.tool_version
+        ),
+        None,
+    )
+    tools = {"vllm": build.engine_version or ""}
+    benchy = meta.text("llama_benchy_version") or closed_version
+    if benchy:
+        tools["llama-benchy"] = benchy
+    run = RunInfo(
+        id=run_id(suite.id, files),
+        suite=suite.id,
+        hardware_id=hardware.id,
+        date=build.run_date,
+        engine="vllm",
+        engine_version=build.engine_version,
+        server_config=dict(build.server_config),
+        tool_versions={k: v for k, v in tools.items() if v},
+        environment=environment(meta),
+        source_files=files,
+        source_dir=str(run_dir.resolve()),
+        sanity=sanity,
+        vram_gb=build.vram_gb,
+        vram_method=build.vram_method,
+        vram_source=build.vram_source,
+        origin="user",
+    )
+    return SuiteImport(build=build, hardware=hardware, results=results, warnings=warnings, run=run)

@@ -7,7 +7,7 @@ import pytest
 from arena.bench.closed import Point, peak_rate, point_row, prefill_end
 from arena.bench.http import RequestResult
 from arena.bench.prompts import PromptMaker
-from arena.bench.sanity import suspect_reason
+from arena.sanity_rule import suspect_reason
 
 
 def req(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from arena.importers import ParsedParams, params_from_name, read_base_models
-from arena.importers.suite import base_model
+from arena.importers.suite_meta import base_model
 from tests.unit.importers.paths import SHARED
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -77,10 +77,11 @@ def test_a_name_without_a_size_still_imports_and_says_params_are_unknown(
     result = import_path(run, empty, ImportKind.SUITE, catalog=CATALOG)
     (imported,) = result.builds
     assert (imported.build.params_total_b, imported.build.vram_gb) == (None, None)
-    assert len(imported.results) == len(CATALOG.benches)
+    assert len(imported.results) == len(CATALOG.suites["v1"].benches)
     assert result.warnings == (
         "my-model-bf16: params unknown: no parameter count in 'acme/my-model' or 'my-model'; "
-        "size bucket and VRAM estimate unavailable",
+        "size bucket and VRAM estimate unavailable; set them with "
+        "`arena build set my-model-bf16 --params-b N --active-b M`",
     )
     assert empty.build_ids() == ["my-model-bf16"]
 
@@ -111,7 +112,8 @@ def test_gemma_effective_counts_leave_bucket_and_vram_unknown() -> None:
     assert (build.params_total_b, build.params_active_b, build.vram_gb) == (None, 4, None)
     assert note == (
         "params total unknown, 4B active parsed from 'E4B' in 'google/gemma-4-E4B-it'; "
-        "size bucket and VRAM estimate unavailable"
+        "size bucket and VRAM estimate unavailable; set them with "
+        "`arena build set b --params-b N --active-b M`"
     )
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from arena.catalog import load_catalog
 from arena.importers import read_suite
-from arena.importers.suite import base_model, display_name, engine_version, precision_of
+from arena.importers.names import display_name
+from arena.importers.suite_meta import base_model, engine_version, precision_of
 from tests.unit.importers.paths import RESULTS, RUN_DIRS, needs_shared
 
 CATALOG = load_catalog(Path("/nonexistent/config.toml"))
@@ -42,11 +43,14 @@ def test_import_run_dir(run_dir: Path) -> None:
     build = suite.build
     assert build.id == f"{run_dir.parent.name}-{run_dir.name}"
     ids = {r.bench_id for r in suite.results}
+    v1 = set(CATALOG.suites["v1"].bench_ids)
+    assert suite.run is not None
+    assert suite.run.suite == "v1"
     if build.id in NO_REASONING:
-        assert ids == set(CATALOG.benches) - {"reasoning"}
-        assert any("'reasoning' absent" in w for w in suite.warnings)
+        assert ids == v1 - {"reasoning"}
+        assert suite.warnings == ["no D_*.json: bench 'reasoning' absent"]
     else:
-        assert ids == set(CATALOG.benches)
+        assert ids == v1
         assert suite.warnings == []
     for record in suite.results:
         assert record.tps_per_user is not None
@@ -76,18 +80,18 @@ def test_ids_and_names_unique() -> None:
 @needs_shared
 def test_specific_builds() -> None:
     mtp = read_suite(RESULTS / "gemma-4" / "gemma-4-26b-a4b-it" / "mtp-v23", CATALOG).build
-    assert mtp.name == "Gemma 4 26B A4B it · BF16 + MTP · vLLM 0.23"
+    assert mtp.name == "Gemma 4 26B-A4B IT · BF16 + MTP · vLLM 0.23"
     assert (mtp.precision, mtp.engine_version) == ("bf16", "0.23.0")
     assert mtp.server_config["note"] == "speculative decoding (MTP)"
     nv = read_suite(RESULTS / "gemma-4" / "gemma-4-26b-a4b-it" / "nvfp4-v23", CATALOG).build
     assert nv.id == "gemma-4-26b-a4b-it-nvfp4-v23"
-    assert nv.name == "Gemma 4 26B A4B it · NVFP4 · vLLM 0.23"
+    assert nv.name == "Gemma 4 26B-A4B IT · NVFP4 · vLLM 0.23"
     assert (nv.checkpoint, nv.base_model) == (
         "nvidia/Gemma-4-26B-A4B-NVFP4",
         "google/gemma-4-26B-A4B-it",
     )
     qwen = read_suite(RESULTS / "qwen-3.5" / "qwen-3.5-0.8b" / "bf16", CATALOG)
-    assert qwen.build.name == "Qwen3.5 0.8B · BF16"
+    assert qwen.build.name == "Qwen 3.5 0.8B · BF16"
     assert qwen.build.engine_version == "cu130-nightly"
     assert qwen.build.run_date == "2026-05-04T23:00:19+02:00"
     big = next(r for r in qwen.results if r.bench_id == "big-context")
@@ -120,6 +124,9 @@ def test_specific_builds() -> None:
         ("Qwen/Qwen3.6-35B-A3B-FP8", "Qwen/Qwen3.6-35B-A3B"),
         ("Qwen/Qwen3.5-0.8B", "Qwen/Qwen3.5-0.8B"),
         ("example/Some-Model-7B-FP8", "example/Some-Model-7B"),
+        # a re-quantiser's repo resolves to the curated base with the same repo name
+        ("RedHatAI/Qwen3.6-35B-A3B-NVFP4", "Qwen/Qwen3.6-35B-A3B"),
+        ("nvidia/Gemma-4-31B-IT-NVFP4", "google/gemma-4-31B-it"),
     ],
 )
 def test_base_model(checkpoint: str, base: str) -> None:
@@ -133,6 +140,4 @@ def test_small_helpers() -> None:
     assert precision_of("mtp-v23", "google/gemma-4-26B-A4B-it") == "bf16"
     assert precision_of("no-prefix-cache", "Qwen/Qwen3.6-27B-FP8") == "fp8"
     assert precision_of("nvfp4-v23", "nvidia/Gemma-4-26B-A4B-NVFP4") == "nvfp4"
-    assert (
-        display_name("Qwen/Qwen3.6-27B", "fp8", "fp8", "0.20.1", mtp=False) == "Qwen3.6 27B · FP8"
-    )
+    assert display_name("Qwen3.6-27B", "fp8", "fp8", "0.20.1", spec=None) == "Qwen 3.6 27B · FP8"
