@@ -72,7 +72,15 @@ def test_builtin_presets_match_the_seed_table(tmp_path: Path) -> None:
     assert table["batch"] == (0.2, 0.7, 0.1, ("rag-8k",))
     assert table["reasoning"] == (0.6, 0.3, 0.1, ("reasoning",))
     assert table["aggregate"][:3] == (0.7, 0.2, 0.1)
-    assert len(table["aggregate"][3]) == 9
+    agg = cat.presets["aggregate"]
+    # suite v1's Aggregate is the mean over its 9 benches; v2's over its tests 01-10
+    assert set(agg.within(cat.suites["v1"].bench_ids).benches) == set(cat.suites["v1"].bench_ids)
+    assert len(agg.within(cat.suites["v2"].bench_ids).benches) == 10
+    assert "rate-sweep" not in agg.benches
+    team = cat.presets["team-server"]
+    assert (team.quality, team.throughput, team.efficiency) == (0.3, 0.6, 0.1)
+    assert (team.benches, team.measure) == (("rate-sweep",), "capacity_rps_5s")
+    assert team.within(cat.suites["v1"].bench_ids).benches == ()
 
 
 def test_buckets_by_total_params(tmp_path: Path) -> None:
