@@ -17,18 +17,30 @@ from arena.records import BenchRecord
 from arena.verdicts import Flag
 
 
+SUITE = "v1"  # the suite `arena bench` measures and stores runs under
+NOT_MEASURABLE = ("rate-sweep",)  # imported from suite v2; no sweep mode in the engine yet
+
+
 def select_benches(
     spec: str, bench_file: Path | None, profile: str, runs: int | None
 ) -> list[Bench]:
-    """Catalog (plus file) benches named by --benches, scaled by the profile."""
-    pool = dict(load_catalog().benches)
+    """Catalog (plus file) benches named by --benches, scaled by the profile ("all": the
+    benches of suite SUITE, the one `arena bench` stores its runs under)."""
+    cat = load_catalog()
+    pool = {k: b for k, b in cat.benches.items() if k not in NOT_MEASURABLE}
+    ids = [b for b in pool if b in cat.suites[SUITE].bench_ids]
     if bench_file is not None:
         custom = load_bench_file(bench_file)
         pool.update({b.id: b for b in custom})
-        if spec == "all":
-            spec = ",".join(b.id for b in custom)
-    ids = list(pool) if spec == "all" else [s.strip() for s in spec.split(",") if s.strip()]
+        ids = [b.id for b in custom]
+    if spec != "all":
+        ids = [s.strip() for s in spec.split(",") if s.strip()]
     unknown = [i for i in ids if i not in pool]
+    if unknown and unknown[0] in NOT_MEASURABLE:
+        raise ArenaError(
+            f"--benches: '{unknown[0]}' is a rate sweep, which `arena bench` cannot measure yet; "
+            "import a suite v2 run directory for it (`arena import suite DIR`)"
+        )
     if unknown:
         raise ArenaError(f"--benches: unknown bench '{unknown[0]}'; known: {', '.join(pool)}")
     out = [apply_profile(pool[i], profile) for i in ids]
