@@ -47,7 +47,7 @@ format:  ## apply ruff formatting and safe fixes
 	$(UV) run ruff format src tests scripts benchmarks
 	$(UV) run ruff check --fix src tests scripts benchmarks
 
-dataset:  ## rebuild the bundled dataset from ../shared/data/dgx-spark-benchmarks-v1
+dataset:  ## rebuild the bundled datasets from ../shared/data/dgx-spark-benchmarks-v1 and -v2
 	$(UV) run python scripts/build_dataset.py
 
 bench-import:  ## time importing and scoring all 23 runs (benchmark, not a test)

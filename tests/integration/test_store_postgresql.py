@@ -18,14 +18,14 @@ def test_same_store_works_on_postgresql(pg_url: str) -> None:
     engine.dispose()
     url = pg_url.rsplit("/", 1)[0] + "/arena_test"
     store = open_store(url)
-    assert len(store.build_ids()) == 23
+    assert len(store.build_ids()) == 32
     store.put_build(BUILD, HW, [REC])
     store.put_build(BUILD, HW, [REC])
     view = store.build("my-build")
     assert view is not None
     assert view.results["chat"] == REC
     again = Store.open(url)
-    assert len(again.build_ids()) == 24
+    assert len(again.build_ids()) == 33
     again.close()
     store.close()
 

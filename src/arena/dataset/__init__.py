@@ -1,30 +1,36 @@
-"""The bundled real dataset (DGX Spark, suite v1) and the dataset file format."""
+"""The bundled real datasets (DGX Spark, suites v1 and v2) and the dataset file format."""
 
 from __future__ import annotations
 
 import json
+from functools import partial
 from importlib import resources
 
 from arena.dataset.codec import FORMAT, FORMAT_V1, from_dict, legacy_run, to_dict
 from arena.records import Dataset
 from arena.store import Store
 
-BUNDLED_FILE = "dgx_spark_v1.json"
-NAME_V1 = "dgx-spark-benchmarks-v1"
+# Dataset name -> file in this package; a store loads each once (a new one on its next open).
+BUNDLED = {
+    "dgx-spark-benchmarks-v1": "dgx_spark_v1.json",
+    "dgx-spark-benchmarks-v2": "dgx_spark_v2.json",
+}
+BUNDLED_FILE = BUNDLED["dgx-spark-benchmarks-v1"]
 
 
-def load_bundled() -> Dataset:
-    """The dataset shipped inside the package, derived from the shared v1 runs."""
-    text = resources.files("arena.dataset").joinpath(BUNDLED_FILE).read_text("utf-8")
-    return from_dict(json.loads(text), origin=BUNDLED_FILE)
+def load_bundled(file: str = BUNDLED_FILE) -> Dataset:
+    """One dataset shipped inside the package, derived from the shared runs."""
+    text = resources.files("arena.dataset").joinpath(file).read_text("utf-8")
+    return from_dict(json.loads(text), origin=file)
 
 
 def open_store(db: str | None = None) -> Store:
     """The store, created and migrated as needed, holding the bundled data from first use on."""
-    return Store.open(db, seed={NAME_V1: load_bundled})
+    return Store.open(db, seed={name: partial(load_bundled, f) for name, f in BUNDLED.items()})
 
 
 __all__ = [
+    "BUNDLED",
     "BUNDLED_FILE",
     "FORMAT",
     "FORMAT_V1",

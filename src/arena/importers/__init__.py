@@ -1,6 +1,6 @@
 """Importers: read benchmark output files into records, check them, then write them to a store."""
 
-from arena.importers.bundled import build_dataset
+from arena.importers.bundled import BUNDLES, Bundle, build_dataset
 from arena.importers.curated import curated_base, read_base_models
 from arena.importers.llama_benchy import parse_csv, parse_markdown
 from arena.importers.llama_benchy_json import parse_json
@@ -33,6 +33,8 @@ from arena.importers.telemetry import read_telemetry
 from arena.importers.vllm_bench import parse as parse_vllm_bench
 
 __all__ = [
+    "BUNDLES",
+    "Bundle",
     "DatasetFile",
     "ImportKind",
     "ImportResult",

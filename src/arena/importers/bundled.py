@@ -1,21 +1,48 @@
-"""Derive the bundled dataset from suite run dirs plus curated base-model facts."""
+"""Derive the bundled datasets from suite run dirs plus curated base-model facts."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from arena.builds import fill_build
 from arena.catalog import Catalog
-from arena.dataset import legacy_run
+from arena.dataset import BUNDLED, legacy_run
 from arena.importers.curated import read_base_models
-from arena.importers.pending import with_dir
+from arena.importers.params import fill_params
+from arena.importers.pending import with_dir, without_run_vram
 from arena.importers.suite import read_suite
 from arena.records import BuildInfo, BuildRun, Dataset, HardwareInfo
 
-NAME = "dgx-spark-benchmarks-v1"
 ATTRIBUTION = "Data: Django de Vreng, djangodevreng.nl, CC-BY-4.0"
-SOURCE = "https://github.com/djangodevreng/dgx-spark-benchmarks (commit bb332d2, suite v1)"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One published dataset the package ships a derived copy of."""
+
+    name: str
+    data_dir: str  # under ../shared/data
+    file: str  # under src/arena/dataset
+    source: str
+
+
+BUNDLES = (
+    Bundle(
+        "dgx-spark-benchmarks-v1",
+        "dgx-spark-benchmarks-v1",
+        BUNDLED["dgx-spark-benchmarks-v1"],
+        "https://github.com/djangodevreng/dgx-spark-benchmarks (commit bb332d2, suite v1)",
+    ),
+    Bundle(
+        "dgx-spark-benchmarks-v2",
+        "dgx-spark-benchmarks-v2",
+        BUNDLED["dgx-spark-benchmarks-v2"],
+        "https://github.com/djangodevreng/dgx-spark-benchmarks (commit 5636536, suite v2, "
+        "30 of its 38 runs)",
+    ),
+)
 
 
 def build_dataset(
@@ -23,6 +50,7 @@ def build_dataset(
     base_models_toml: Path,
     catalog: Catalog,
     on_run: Callable[[Path], object] | None = None,
+    bundle: Bundle = BUNDLES[0],
 ) -> Dataset:
     """Import every run dir under results_root and join the curated base-model facts."""
     bases, quality = read_base_models(base_models_toml)
@@ -35,17 +63,21 @@ def build_dataset(
         hardware[imp.hardware.id] = imp.hardware
         rel = meta.parent.relative_to(results_root.parent).as_posix()
         results = with_dir(rel, imp.results)
-        build = fill_build(imp.build, by_id.get(imp.build.base_model))
+        b = without_run_vram(imp.build)
+        build, _ = fill_params(
+            b, by_id.get(b.base_model), b.checkpoint or "", meta.parent.parent.name
+        )
         builds.append(build)
-        runs.append(BuildRun(build.id, imp.run or legacy_run(build), results))
+        run = imp.run or legacy_run(build)
+        runs.append(BuildRun(build.id, dataclasses.replace(run, source_dir=rel), results))
         if on_run:
             on_run(meta.parent)
     used = {b.base_model for b in builds}
     return Dataset(
-        name=NAME,
+        name=bundle.name,
         attribution=ATTRIBUTION,
         license="CC-BY-4.0",
-        source=SOURCE,
+        source=bundle.source,
         hardware=list(hardware.values()),
         base_models=[b for b in bases if b.id in used],
         quality=[q for q in quality if q.base_model in used],

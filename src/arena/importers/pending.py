@@ -10,7 +10,7 @@ from pathlib import Path
 from arena.builds import BuildSpec, ensure_build
 from arena.importers.curated import curated_base
 from arena.importers.params import fill_params
-from arena.records import BenchRecord, BuildInfo, Dataset, QualityRecord, SuiteImport
+from arena.records import BenchRecord, BuildInfo, Dataset, QualityRecord, RunInfo, SuiteImport
 from arena.store import Store
 
 
@@ -30,6 +30,8 @@ class ImportedBuild:
     build: BuildInfo
     results: tuple[BenchRecord, ...]
     warnings: tuple[str, ...] = ()
+    run: RunInfo | None = None
+    new: bool = True  # False: this run (same files) was stored already and nothing changed
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,13 @@ class ImportResult:
     def warnings(self) -> tuple[str, ...]:
         """Every build's warnings, each prefixed with its build id."""
         return tuple(f"{b.build.id}: {w}" for b in self.builds for w in b.warnings)
+
+
+def without_run_vram(build: BuildInfo) -> BuildInfo:
+    """The build row keeps the VRAM estimate; a boot log's figure belongs to its run only."""
+    if build.vram_method in ("engine-log", "measured"):
+        return dataclasses.replace(build, vram_gb=None, vram_method=None, vram_source=None)
+    return build
 
 
 def with_dir(folder: str, results: list[BenchRecord]) -> list[BenchRecord]:
@@ -71,13 +80,13 @@ class SuiteRuns:
         """Each build completed from its base model or else its names, then written with results."""
         done: list[ImportedBuild] = []
         for run_dir, imp in self.runs:
-            b = imp.build
+            b = without_run_vram(imp.build)
             base = curated_base(store.base_model(b.base_model), b.base_model)
             build, note = fill_params(b, base, b.checkpoint or "", run_dir.resolve().parent.name)
             results = with_dir(str(run_dir.resolve()), imp.results)
-            store.put_build(build, imp.hardware, results, run=imp.run)
+            new = store.put_build(build, imp.hardware, results, run=imp.run)
             warnings = (*imp.warnings, note) if note else tuple(imp.warnings)
-            done.append(ImportedBuild(build, tuple(results), warnings))
+            done.append(ImportedBuild(build, tuple(results), warnings, imp.run, new))
         return ImportResult(self.kind, self.path, tuple(done))
 
 

@@ -65,7 +65,11 @@ def test_the_folder_name_is_read_when_the_checkpoint_states_no_size(
     run = _copy(SUPER, tmp_path / "house-70b" / "nvfp4", "/models/house")
     (imported,) = import_path(run, empty, ImportKind.SUITE, catalog=CATALOG).builds
     assert (imported.build.params_total_b, imported.build.params_active_b) == (70, None)
-    assert imported.build.vram_method == "engine-log"  # the log's figure is kept
+    view = empty.build(imported.build.id)
+    assert view is not None
+    assert view.build.vram_method == "engine-log"  # the run's log figure is what is shown
+    assert imported.run is not None
+    assert imported.run.vram_method == "engine-log"
     assert imported.warnings == ("params 70B parsed from '70b' in 'house-70b'",)
 
 

@@ -42,13 +42,16 @@ HW = HardwareInfo("box", "My box")
 BUILD = BuildInfo("my-build", "My build", "org/model", "bf16", "box", params_total_b=3.0)
 
 
-def test_fresh_store_is_migrated_and_seeded_with_23_builds(db_path: str) -> None:
+def test_fresh_store_is_migrated_and_seeded_with_both_suites(db_path: str) -> None:
     store = open_store(db_path)
-    assert len(store.build_ids()) == 23
+    assert len(store.build_ids()) == 32  # 21 builds ran in both suites
+    assert len(store.builds("v1")) == 23
+    assert len(store.builds("v2")) == 30
+    assert len(store.run_ids()) == 53
     with sqlite3.connect(db_path) as conn:
         version = conn.execute("select version_num from alembic_version").fetchone()
     assert version == ("0004",)
-    assert "dgx-spark-benchmarks-v1" in store.datasets()
+    assert {"dgx-spark-benchmarks-v1", "dgx-spark-benchmarks-v2"} <= set(store.datasets())
 
 
 def test_reopening_does_not_seed_twice(db_path: str) -> None:
@@ -56,7 +59,8 @@ def test_reopening_does_not_seed_twice(db_path: str) -> None:
     store = open_store(db_path)
     with store.engine.connect() as conn:
         n = conn.execute(text("select count(*) from bench_result")).scalar_one()
-    assert n == sum(len(r.results) for r in load_bundled().runs)
+    files = ("dgx_spark_v1.json", "dgx_spark_v2.json")
+    assert n == sum(len(r.results) for f in files for r in load_bundled(f).runs)
 
 
 def test_store_seeds_only_with_the_dataset_it_is_given(db_path: str) -> None:
@@ -72,6 +76,16 @@ def test_store_seeds_only_with_the_dataset_it_is_given(db_path: str) -> None:
     assert Store.open(db_path, seed={"tiny": one_build}).build_ids() == ["my-build"]
     assert calls == ["seed"]
     assert "tiny" in Store.open(db_path).datasets()
+
+    def other() -> Dataset:
+        calls.append("other")
+        build = dataclasses.replace(BUILD, id="other-build")
+        run = BuildRun("other-build", RunInfo("r2", "v2", "box"), [REC])
+        return Dataset("other", "Test", None, None, hardware=[HW], builds=[build], runs=[run])
+
+    both = {"tiny": one_build, "other": other}
+    assert Store.open(db_path, seed=both).build_ids() == ["my-build", "other-build"]
+    assert calls == ["seed", "other"]  # a dataset new to this store loads on its next open
 
 
 def test_put_build_is_idempotent_and_round_trips(store: Store) -> None:

@@ -16,7 +16,6 @@ from arena.errors import ArenaError
 from arena.records import BenchRecord
 from arena.verdicts import Flag
 
-
 SUITE = "v1"  # the suite `arena bench` measures and stores runs under
 NOT_MEASURABLE = ("rate-sweep",)  # imported from suite v2; no sweep mode in the engine yet
 
