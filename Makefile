@@ -50,7 +50,7 @@ format:  ## apply ruff formatting and safe fixes
 dataset:  ## rebuild the bundled datasets from ../shared/data/dgx-spark-benchmarks-v1 and -v2
 	$(UV) run python scripts/build_dataset.py
 
-bench-import:  ## time importing and scoring all 23 runs (benchmark, not a test)
+bench-import:  ## time importing and scoring all 53 runs (v1 + v2) (benchmark, not a test)
 	$(UV) run python benchmarks/import_and_score.py
 
 bench-figures: setup test-model  ## engine accuracy, capacity, memory, smoke wall time, web latency, eval
