@@ -146,6 +146,22 @@ class RunInfo:
     vram_source: str | None = None
     origin: str = "user"
 
+    @classmethod
+    def of_build(cls, build: BuildInfo, run_id: str, suite: str) -> RunInfo:
+        """A run carrying the facts a build row held before runs existed."""
+        return cls(
+            id=run_id,
+            suite=suite,
+            hardware_id=build.hardware_id,
+            date=build.run_date,
+            engine=build.engine,
+            engine_version=build.engine_version,
+            server_config=dict(build.server_config),
+            vram_gb=build.vram_gb,
+            vram_method=build.vram_method,
+            vram_source=build.vram_source,
+        )
+
 
 @dataclass(frozen=True)
 class SuiteImport:

@@ -124,18 +124,8 @@ def _run(raw: object, where: str) -> tuple[RunInfo, list[BenchRecord]]:
 
 def legacy_run(build: BuildInfo) -> RunInfo:
     """The one run an /1 build's results belong to (the id migration 0004 gives them too)."""
-    return RunInfo(
-        id="m" + hashlib.sha256(build.id.encode()).hexdigest()[:20],
-        suite=LEGACY_SUITE,
-        hardware_id=build.hardware_id,
-        date=build.run_date,
-        engine=build.engine,
-        engine_version=build.engine_version,
-        server_config=dict(build.server_config),
-        vram_gb=build.vram_gb,
-        vram_method=build.vram_method,
-        vram_source=build.vram_source,
-    )
+    run_id = "m" + hashlib.sha256(build.id.encode()).hexdigest()[:20]
+    return RunInfo.of_build(build, run_id, LEGACY_SUITE)
 
 
 def from_dict(data: Any, origin: str = "dataset") -> Dataset:

@@ -108,18 +108,7 @@ def derived_run(build: BuildInfo, results: list[BenchRecord]) -> RunInfo:
     results is a no-op and different ones make a new run."""
     text = json.dumps([asdict(r) for r in results], sort_keys=True, default=str)
     digest = hashlib.sha256(f"{build.id}\n{text}".encode()).hexdigest()[:20]
-    return RunInfo(
-        id="d" + digest,
-        suite=LEGACY_SUITE,
-        hardware_id=build.hardware_id,
-        date=build.run_date,
-        engine=build.engine,
-        engine_version=build.engine_version,
-        server_config=dict(build.server_config),
-        vram_gb=build.vram_gb,
-        vram_method=build.vram_method,
-        vram_source=build.vram_source,
-    )
+    return RunInfo.of_build(build, "d" + digest, LEGACY_SUITE)
 
 
 def put_run(s: Session, build_id: str, run: RunInfo, results: list[BenchRecord]) -> bool:
