@@ -60,6 +60,7 @@ class BucketTable(TypedDict, total=False):
     max_b: float
     min_exclusive: bool
     max_inclusive: bool
+    params_unknown: bool
 
 
 # Field -> check of validate.CHECKS; the keys are those of the table types above (a test checks).
@@ -99,6 +100,7 @@ BUCKET_SPEC = {
     "max_b": "pos_num",
     "min_exclusive": "bool",
     "max_inclusive": "bool",
+    "params_unknown": "bool",
 }
 
 
@@ -154,6 +156,8 @@ def parse_preset(where: str, raw: object, benches: Mapping[str, Bench]) -> Prese
 def parse_bucket(where: str, raw: object) -> Bucket:
     """One validated bucket with min_b < max_b when both are given."""
     d = cast(BucketTable, check_entry(where, raw, BUCKET_SPEC, BucketTable.__required_keys__))
+    if d.get("params_unknown") and ("min_b" in d or "max_b" in d):
+        raise ArenaError(f"{where} ({d['id']}): params_unknown takes no min_b or max_b")
     if "min_b" in d and "max_b" in d and d["min_b"] >= d["max_b"]:
         raise ArenaError(f"{where} ({d['id']}): min_b = {d['min_b']} must be below max_b")
     return Bucket(**d)

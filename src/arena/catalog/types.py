@@ -106,9 +106,12 @@ class Bucket:
     max_b: float | None = None
     min_exclusive: bool = False
     max_inclusive: bool = False
+    params_unknown: bool = False  # the cohort of builds whose parameter count nobody knows
 
     def contains(self, params_b: float | None) -> bool:
         """True when a build of this size belongs to the cohort."""
+        if self.params_unknown:
+            return params_b is None
         if self.min_b is None and self.max_b is None:
             return True
         if params_b is None:
@@ -135,6 +138,7 @@ class Catalog:
     def size_bucket(self, params_b: float | None) -> str | None:
         """The first bounded bucket that holds this size (the build's own size class)."""
         for bucket in self.buckets.values():
-            if (bucket.min_b is not None or bucket.max_b is not None) and bucket.contains(params_b):
+            bounded = bucket.min_b is not None or bucket.max_b is not None
+            if (bounded or bucket.params_unknown) and bucket.contains(params_b):
                 return bucket.id
         return None

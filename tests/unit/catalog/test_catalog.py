@@ -94,8 +94,10 @@ def test_buckets_by_total_params(tmp_path: Path) -> None:
         "medium",
         "large",
         "large",
-        None,
+        "unknown",
     ]
+    assert cat.buckets["unknown"].contains(None)
+    assert not cat.buckets["unknown"].contains(3.0)
     assert not cat.buckets["large"].contains(40)
     assert cat.buckets["all"].contains(None)
 
