@@ -152,7 +152,7 @@ def test_catalog_endpoints(app: FastAPI) -> None:
     assert len(benches) == 9
     assert benches[0]["id"] == "chat"
     buckets = call(app, "/api/buckets").json()
-    assert [b["id"] for b in buckets] == ["all", "small", "medium", "large"]
+    assert [b["id"] for b in buckets] == ["all", "small", "medium", "large", "unknown"]
     summary = call(app, "/api/summary").json()
     assert summary["builds"] == 23
     assert summary["hardware"][0]["short"] == "DGX Spark"
