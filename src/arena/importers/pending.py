@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -98,12 +99,27 @@ class OneResult:
     record: BenchRecord
     build: BuildSpec
     kind: ImportKind
+    suite: str = "v1"
 
     def write(self, store: Store) -> ImportResult:
-        """The stored build updated by the spec (or a new one), written with this result."""
+        """The stored build updated by the spec (or a new one), written with this result as a
+        run of its own, named by the file's bytes (importing the same file again is a no-op)."""
         build, hardware = ensure_build(store, self.build)
-        store.put_build(build, hardware, [self.record])
-        return ImportResult(self.kind, self.path, (ImportedBuild(build, (self.record,)),))
+        digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
+        key = f"{self.suite}\n{build.id}\n{self.record.bench_id}\n{digest}"
+        run_id = "f" + hashlib.sha256(key.encode()).hexdigest()[:20]
+        run = dataclasses.replace(
+            RunInfo.of_build(build, run_id, self.suite),
+            hardware_id=hardware.id,
+            date=self.record.source.date or build.run_date,
+            tool_versions={self.record.source.tool: self.record.source.tool_version or "?"},
+            source_files={self.path.name: digest},
+            source_dir=str(self.path.resolve().parent),
+            command=self.record.source.command,
+        )
+        new = store.put_build(build, hardware, [self.record], run=run)
+        done = ImportedBuild(build, (self.record,), run=run, new=new)
+        return ImportResult(self.kind, self.path, (done,))
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,25 @@ def check_bench(catalog: Catalog, bench: str, mode: str, tool: str) -> Bench:
     return b
 
 
+def suite_of(catalog: Catalog, bench: str, suite: str | None) -> str:
+    """The suite a single result is stored under: the one named, else the newest with the bench."""
+    if suite is not None:
+        if suite not in catalog.suites:
+            raise ArenaError(
+                f"--suite {suite!r}: unknown suite; expected one of {', '.join(catalog.suites)}"
+            )
+        has = catalog.suites[suite].bench_ids
+        if bench not in has:
+            raise ArenaError(f"--suite {suite!r} has no bench '{bench}'; it has {', '.join(has)}")
+        return suite
+    having = [s.id for s in catalog.suites.values() if bench in s.bench_ids]
+    if not having:
+        raise ArenaError(
+            f"--bench {bench!r}: no suite has it; add one in the config file ([[suite]])"
+        )
+    return having[-1]
+
+
 def read_suite_runs(
     path: Path,
     catalog: Catalog,
@@ -96,9 +115,12 @@ def read_suite_runs(
     return SuiteRuns(path, tuple(runs))
 
 
-def read_llama_benchy(path: Path, bench: str, build: BuildSpec, catalog: Catalog) -> OneResult:
+def read_llama_benchy(
+    path: Path, bench: str, build: BuildSpec, catalog: Catalog, suite: str | None = None
+) -> OneResult:
     """A llama-benchy .md/.log, .json or .csv file as the result of a closed-loop bench."""
     bench_def = check_bench(catalog, bench, "closed", "llama-benchy")
+    in_suite = suite_of(catalog, bench, suite)
     if not path.is_file():
         raise ArenaError(f"{path}: no such file")
     suffix = path.suffix.lower()
@@ -110,14 +132,20 @@ def read_llama_benchy(path: Path, bench: str, build: BuildSpec, catalog: Catalog
         else parse_markdown(path)
     )
     record = to_record(parsed, bench_def, str(path))
-    return OneResult(path, record, build, ImportKind.LLAMA_BENCHY)
+    return OneResult(path, record, build, ImportKind.LLAMA_BENCHY, in_suite)
 
 
 def read_vllm_bench(
-    path: Path, bench: str, build: BuildSpec, catalog: Catalog, force: bool = False
+    path: Path,
+    bench: str,
+    build: BuildSpec,
+    catalog: Catalog,
+    force: bool = False,
+    suite: str | None = None,
 ) -> OneResult:
     """A `vllm bench serve` JSON as an open-loop result; a load unlike the bench's needs force."""
     bench_def = check_bench(catalog, bench, "open", "vllm-bench")
+    in_suite = suite_of(catalog, bench, suite)
     if not path.is_file():
         raise ArenaError(f"{path}: no such file")
     record = parse_vllm_bench(path, bench, source_file=str(path))
@@ -127,7 +155,7 @@ def read_vllm_bench(
     if diff:
         note = "imported with --force: " + "; ".join(diff)
         record = dataclasses.replace(record, notes=[*record.notes, note])
-    return OneResult(path, record, build, ImportKind.VLLM_BENCH)
+    return OneResult(path, record, build, ImportKind.VLLM_BENCH, in_suite)
 
 
 def read_dataset(path: Path) -> DatasetFile:
@@ -154,6 +182,7 @@ def read_path(
     force: bool = False,
     catalog: Catalog | None = None,
     on_run: Callable[[Path], object] | None = None,
+    suite: str | None = None,
 ) -> PendingImport:
     """Everything the path holds, read and checked; nothing written (kind None: detected)."""
     kind = detect_kind(path) if kind is None else kind
@@ -165,8 +194,8 @@ def read_path(
     if bench is None or build is None:
         raise ArenaError(f"{path}: a {kind} file holds one result; give its bench and build")
     if kind is ImportKind.LLAMA_BENCHY:
-        return read_llama_benchy(path, bench, build, cat)
-    return read_vllm_bench(path, bench, build, cat, force)
+        return read_llama_benchy(path, bench, build, cat, suite)
+    return read_vllm_bench(path, bench, build, cat, force, suite)
 
 
 def import_path(
@@ -179,9 +208,18 @@ def import_path(
     force: bool = False,
     catalog: Catalog | None = None,
     on_run: Callable[[Path], object] | None = None,
+    suite: str | None = None,
 ) -> ImportResult:
-    """Read and check everything at `path` first, then write it into the store."""
+    """Read and check everything at `path` first, then write it into the store (a single
+    result as a run of `suite`, default the newest suite that has its bench)."""
     pending = read_path(
-        path, kind, bench=bench, build=build, force=force, catalog=catalog, on_run=on_run
+        path,
+        kind,
+        bench=bench,
+        build=build,
+        force=force,
+        catalog=catalog,
+        on_run=on_run,
+        suite=suite,
     )
     return pending.write(store)

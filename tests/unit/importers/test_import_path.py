@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -157,3 +158,32 @@ def test_suffixes_and_directories_decide_without_reading(tmp_path: Path) -> None
 def test_a_missing_path_is_named(tmp_path: Path) -> None:
     with pytest.raises(ArenaError, match=r"nope: no such file or directory"):
         read_path(tmp_path / "nope", ImportKind.SUITE, catalog=CATALOG)
+
+
+def test_a_single_file_is_a_run_of_the_newest_suite_with_its_bench(empty: Store) -> None:
+    path = FIXTURES / "chat_0.4.json"
+    first = import_path(path, empty, bench="chat", build=BuildSpec("x"), catalog=CATALOG)
+    again = import_path(path, empty, bench="chat", build=BuildSpec("x"), catalog=CATALOG)
+    (a,), (b,) = first.builds, again.builds
+    assert a.run is not None
+    assert b.run is not None
+    assert (a.new, b.new) == (True, False)  # same file, same run: nothing written twice
+    assert a.run.id == b.run.id
+    assert a.run.suite == list(CATALOG.suites)[-1]
+    assert a.run.source_files == {"chat_0.4.json": hashlib.sha256(path.read_bytes()).hexdigest()}
+    old = import_path(path, empty, bench="chat", build=BuildSpec("x"), catalog=CATALOG, suite="v1")
+    (c,) = old.builds
+    assert c.run is not None
+    assert c.run.suite == "v1"
+    assert empty.suites() == sorted({"v1", a.run.suite})
+    assert len(empty.run_ids("x")) == 2
+
+
+def test_a_suite_without_the_bench_is_one_line(empty: Store) -> None:
+    path = FIXTURES / "chat_0.4.json"
+    with pytest.raises(ArenaError, match=r"--suite 'v9': unknown suite; expected one of v1, v2"):
+        read_path(path, bench="chat", build=BuildSpec("x"), catalog=CATALOG, suite="v9")
+    with pytest.raises(ArenaError, match=r"--suite 'v1' has no bench 'concurrency-stress'"):
+        read_path(
+            path, bench="concurrency-stress", build=BuildSpec("x"), catalog=CATALOG, suite="v1"
+        )
