@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from arena.catalog.types import Bench, Bucket, Catalog, Preset, Weights
+from arena.catalog.types import Bench, Bucket, Catalog, Preset, Suite, Weights
 
 if TYPE_CHECKING:
     from arena.catalog.loader import bytes_per_param, estimate_vram_gb, load_catalog
@@ -26,6 +26,7 @@ __all__ = [
     "Bucket",
     "Catalog",
     "Preset",
+    "Suite",
     "Weights",
     "bytes_per_param",
     "estimate_vram_gb",

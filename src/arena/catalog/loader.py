@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Required, TypedDict, cast
 
-from arena.catalog.types import Bench, Bucket, Catalog, Mode, Preset
+from arena.catalog.types import Bench, Bucket, Catalog, Mode, Preset, Suite
 from arena.catalog.validate import check_entry
 from arena.errors import ArenaError
 
@@ -93,6 +93,7 @@ PRESET_SPEC = {
     "benches": "str_list",
     "ttft_bench": "slug",
 }
+SUITE_SPEC = {"id": "slug", "title": "str", "benches": "str_list"}
 BUCKET_SPEC = {
     "id": "slug",
     "title": "str",
@@ -186,7 +187,15 @@ def build_catalog(docs: list[tuple[str, Mapping[str, object]]]) -> Catalog:
     prefer: dict[str, tuple[str, ...]] = {}
     for source, doc in docs:
         prefer.update(parse_quality_prefer(source, doc.get("quality", {})))
-    return Catalog(benches=benches, presets=presets, buckets=buckets, quality_prefer=prefer)
+    suites: dict[str, Suite] = {}
+    for source, doc in docs:
+        for i, raw in enumerate(_entries(doc, "suite", source)):
+            d = check_entry(f"{source}: suite[{i}]", raw, SUITE_SPEC, {"id", "title", "benches"})
+            benches_of = cast(tuple[str, ...], d["benches"])
+            suites[str(d["id"])] = Suite(str(d["id"]), str(d["title"]), benches_of)
+    return Catalog(
+        benches=benches, presets=presets, buckets=buckets, quality_prefer=prefer, suites=suites
+    )
 
 
 QUALITY_KINDS = ("measured", "imported", "artificial-analysis", "model-card")
@@ -219,7 +228,7 @@ def builtin_docs() -> list[tuple[str, Mapping[str, object]]]:
     """The package's own catalog files."""
     pkg = resources.files("arena.catalog")
     docs: list[tuple[str, Mapping[str, object]]] = []
-    for name in ("benches.toml", "presets.toml", "buckets.toml"):
+    for name in ("benches.toml", "suites.toml", "presets.toml", "buckets.toml"):
         docs.append((name, _read_toml(None, pkg.joinpath(name).read_text("utf-8"), name)))
     return docs
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Mode = Literal["closed", "open"]
@@ -44,6 +45,13 @@ class Preset:
     efficiency: float
     benches: tuple[str, ...]
     ttft_bench: str
+    measure: str = "tps_per_user"  # what G ranks: headline tok/s, or e.g. capacity_rps_5s
+
+    def within(self, benches: Collection[str]) -> Preset:
+        """This preset over the benches a suite has (a suite without them leaves none)."""
+        kept = tuple(b for b in self.benches if b in benches)
+        ttft = self.ttft_bench if self.ttft_bench in benches else (kept or (self.ttft_bench,))[0]
+        return replace(self, benches=kept, ttft_bench=ttft)
 
     @property
     def weights(self) -> Weights:
@@ -88,6 +96,20 @@ class Bucket:
 
 
 @dataclass(frozen=True)
+class Suite:
+    """A published set of benches that runs are measured under (v1, v2, or a user's own)."""
+
+    id: str
+    title: str
+    benches: tuple[str, ...]
+
+    @property
+    def bench_ids(self) -> tuple[str, ...]:
+        """The suite's benches in its own order."""
+        return self.benches
+
+
+@dataclass(frozen=True)
 class Catalog:
     """All benches, presets and buckets in effect (built-in plus user config)."""
 
@@ -95,6 +117,7 @@ class Catalog:
     presets: dict[str, Preset] = field(default_factory=dict)
     buckets: dict[str, Bucket] = field(default_factory=dict)
     quality_prefer: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    suites: dict[str, Suite] = field(default_factory=dict)  # oldest first
 
     def size_bucket(self, params_b: float | None) -> str | None:
         """The first bounded bucket that holds this size (the build's own size class)."""

@@ -25,6 +25,7 @@ class Candidate:
     tps: dict[str, float] = field(default_factory=dict)
     ttft_ms: dict[str, float] = field(default_factory=dict)
     verdicts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # bench -> result flags
+    measures: dict[str, float] = field(default_factory=dict)  # e.g. capacity_rps_5s
 
 
 @dataclass(slots=True)
