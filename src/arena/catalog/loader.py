@@ -49,6 +49,7 @@ class PresetTable(TypedDict, total=False):
     efficiency: Required[float]
     benches: Required[tuple[str, ...]]
     ttft_bench: str
+    measure: str
 
 
 class BucketTable(TypedDict, total=False):
@@ -92,6 +93,7 @@ PRESET_SPEC = {
     "efficiency": "fraction",
     "benches": "str_list",
     "ttft_bench": "slug",
+    "measure": "measure",
 }
 SUITE_SPEC = {"id": "slug", "title": "str", "benches": "str_list"}
 BUCKET_SPEC = {

@@ -8,6 +8,9 @@ from typing import TypeGuard
 from arena.errors import ArenaError
 
 Check = Callable[[object], bool]
+# What a preset's G can rank: headline tok/s per user, or a rate sweep's capacity (requests/s
+# offered while p95 TTFT stays within 2, 5 or 10 s).
+MEASURES = ("tps_per_user", "capacity_rps_2s", "capacity_rps_5s", "capacity_rps_10s")
 
 
 def _is_int(v: object) -> TypeGuard[int]:
@@ -30,6 +33,10 @@ CHECKS: dict[str, tuple[Check, str]] = {
         "a slug of letters, digits, '-', '_' or '.'",
     ),
     "mode": (lambda v: v in ("closed", "open"), "'closed' or 'open'"),
+    "measure": (
+        lambda v: v in MEASURES,
+        "'tps_per_user' or a capacity measure: " + ", ".join(sorted(MEASURES)[1:]),
+    ),
     "pos_int": (lambda v: _is_int(v) and v > 0, "a positive integer"),
     "nonneg_int": (lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
     "pos_num": (lambda v: _is_num(v) and v > 0, "a positive number"),

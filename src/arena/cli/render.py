@@ -70,17 +70,41 @@ COLUMNS = [
     "Efficiency tok/s/GB",
     "VRAM GB",
     "TTFT ms",
+    "J/tok",
     "Score",
     "Tier",
     "Pareto",
 ]
+CAPACITY = "Capacity rps @ p95 TTFT 5 s"
 
 
-def cells(row: BoardRow) -> list[str]:
-    """One row's display strings in COLUMNS order."""
-    return [
+def shows_capacity(data: Board) -> bool:
+    """The capacity column: when the preset ranks a capacity, or when some row has one."""
+    return data["measure"] != "tps_per_user" or any(
+        r["capacity_rps_5s"] is not None for r in data["rows"]
+    )
+
+
+def columns(data: Board) -> list[str]:
+    """COLUMNS, with the capacity column after the throughput when shown."""
+    if not shows_capacity(data):
+        return COLUMNS
+    at = COLUMNS.index("Throughput tok/s") + 1
+    return [*COLUMNS[:at], CAPACITY, *COLUMNS[at:]]
+
+
+def model_cell(row: BoardRow) -> str:
+    """The name, with the sanity verdict when the run shown failed its sanity question."""
+    if row["sanity"]["verdict"] != "suspect":
+        return row["name"]
+    return f"{row['name']} [sanity suspect: {row['sanity']['answer'] or 'no answer'}]"
+
+
+def cells(row: BoardRow, capacity: bool = False) -> list[str]:
+    """One row's display strings in `columns` order (COLUMNS, plus capacity when asked)."""
+    out = [
         str(row["rank"]),
-        row["name"],
+        model_cell(row),
         row["precision"],
         row["bucket"] or "–",
         quality_cell(row),
@@ -88,10 +112,14 @@ def cells(row: BoardRow) -> list[str]:
         _num(row["efficiency_raw"], 2),
         vram_cell(row),
         _num(row["ttft_ms"], 0),
+        _num(row["joules_per_token"], 2),
         f"{row['score']:.1f}",
         tier_label(row),
         "frontier" if row["pareto"] else "dominated",
     ]
+    if capacity:
+        out.insert(COLUMNS.index("Throughput tok/s") + 1, _num(row["capacity_rps_5s"], 2))
+    return out
 
 
 def quality_sources(data: Board) -> str:
@@ -103,25 +131,37 @@ def quality_sources(data: Board) -> str:
 def caption(data: Board) -> str:
     """Weights formula, sources and attribution under the table."""
     w = data["weights"]
+    suite = data["suite"] or "–"
     lines = [
         f"score = {w['quality']:.0%}·Quality + {w['throughput']:.0%}·Throughput + "
         f"{w['efficiency']:.0%}·Efficiency  (each 0-100, 100 = best in bucket '{data['bucket']}')",
         "Throughput: measured tok/s per user (llama-benchy / vllm bench serve / arena bench); "
         f"Quality: mean of MMLU-Pro, GPQA, HumanEval/LCB from {quality_sources(data)} "
-        "(sources: arena show ID); VRAM ~ = estimated",
+        "(sources: arena show ID); VRAM ~ = estimated; "
+        "J/tok = mean power x bench duration / output tokens, mean over the preset's benches "
+        "with telemetry",
+        f"Suite {suite}; others with data: "
+        + (", ".join(s["id"] for s in data["suites"] if s["id"] != data["suite"]) or "none")
+        + " (--suite ID)",
     ]
     lines += data["attribution"]
     return "\n".join(lines)
 
 
-COMPACT = ["#", "Build", "Quality", "tok/s", "tok/s/GB", "VRAM GB", "TTFT ms", "Score"]
+COMPACT = ["#", "Build", "Quality", "tok/s", "tok/s/GB", "VRAM GB", "TTFT ms", "J/tok", "Score"]
 NARROW = ("#", "Build", "Quality", "tok/s", "Score")
 
 
 def rich_table(data: Board, title: str, width: int = 200) -> Table:
     """Coloured terminal table; narrower terminals get fewer columns, keyed by build id."""
     compact = width < 140
-    cols = [c for c in COMPACT if width >= 100 or c in NARROW] if compact else COLUMNS
+    capacity = shows_capacity(data)
+    if compact:
+        cols = [c for c in COMPACT if width >= 100 or c in NARROW]
+        if capacity and width >= 100:
+            cols.insert(cols.index("tok/s") + 1, "rps@5s")
+    else:
+        cols = columns(data)
     table = Table(title=title, caption=caption(data), caption_justify="left")
     for col in cols:
         left = col in ("Model", "Build", "Precision", "Tier")
@@ -134,32 +174,31 @@ def rich_table(data: Board, title: str, width: int = 200) -> Table:
     for row in data["rows"]:
         label = tier_label(row)
         style = TIER_STYLE[label]
-        plain = cells(row)
+        by_col: dict[str, str | Text] = dict(zip(columns(data), cells(row, capacity), strict=True))
         tput: str | Text = throughput_cell(row, short=compact)
         if "no-measurement" in row["flags"]:
             tput = Text(NO_MEASUREMENT, style="italic grey50")
+        by_col["Throughput tok/s"] = tput
+        by_col["Score"] = Text(str(by_col["Score"]), style=style)
+        by_col["Tier"] = Text(label, style=style)
         if compact:
             front = "*" if row["pareto"] else " "
-            values: list[str | Text] = [
-                plain[0],
-                f"{front}{row['model']}",
-                plain[4],
-                tput,
-                plain[6],
-                plain[7],
-                plain[8],
-                Text(f"{plain[9]} {label}", style=style),
-            ]
-            table.add_row(*[v for v, c in zip(values, COMPACT, strict=True) if c in cols])
+            suspect = " suspect" if row["sanity"]["verdict"] == "suspect" else ""
+            short: dict[str, str | Text] = {
+                "#": by_col["#"],
+                "Build": f"{front}{row['model']}{suspect}",
+                "Quality": by_col["Quality"],
+                "tok/s": tput,
+                "rps@5s": by_col.get(CAPACITY, ""),
+                "tok/s/GB": by_col["Efficiency tok/s/GB"],
+                "VRAM GB": by_col["VRAM GB"],
+                "TTFT ms": by_col["TTFT ms"],
+                "J/tok": by_col["J/tok"],
+                "Score": Text(f"{row['score']:.1f} {label}", style=style),
+            }
+            table.add_row(*[short[c] for c in cols])
         else:
-            table.add_row(
-                *plain[:5],
-                tput,
-                *plain[6:9],
-                Text(plain[9], style=style),
-                Text(plain[10], style=style),
-                plain[11],
-            )
+            table.add_row(*[by_col[c] for c in cols])
     if compact:
         table.caption = (
             table.caption or ""
@@ -169,16 +208,18 @@ def rich_table(data: Board, title: str, width: int = 200) -> Table:
 
 def markdown(data: Board, title: str) -> str:
     """A GitHub/forum-ready Markdown table with the caption as a footnote."""
+    cols = columns(data)
+    capacity = shows_capacity(data)
     out = [
         f"### {title}",
         "",
-        "| " + " | ".join(COLUMNS) + " |",
+        "| " + " | ".join(cols) + " |",
         "|"
-        + "|".join("---:" if c not in ("Model", "Precision", "Tier") else ":---" for c in COLUMNS)
+        + "|".join("---:" if c not in ("Model", "Precision", "Tier") else ":---" for c in cols)
         + "|",
     ]
     for row in data["rows"]:
-        out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells(row)) + " |")
+        out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells(row, capacity)) + " |")
     out += ["", *[f"_{line}_  " for line in caption(data).splitlines()]]
     return "\n".join(out) + "\n"
 
@@ -206,6 +247,12 @@ CSV_FIELDS = [
     "pareto",
     "flags",
     "attribution",
+    "suite",
+    "run_id",
+    "capacity_rps_5s",
+    "joules_per_token",
+    "energy_benches",
+    "sanity",
 ]
 
 
@@ -215,5 +262,7 @@ def csv_text(data: Board) -> str:
     writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in data["rows"]:
-        writer.writerow({**row, "flags": ";".join(row["flags"])})
+        writer.writerow(
+            {**row, "flags": ";".join(row["flags"]), "sanity": row["sanity"]["verdict"]}
+        )
     return buf.getvalue()

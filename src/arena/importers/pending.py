@@ -10,7 +10,7 @@ from pathlib import Path
 from arena.builds import BuildSpec, ensure_build
 from arena.importers.curated import curated_base
 from arena.importers.params import fill_params
-from arena.records import BenchRecord, BuildInfo, Dataset, QualityRecord, SuiteImport
+from arena.records import BenchRecord, BuildInfo, Dataset, QualityRecord, RunInfo, SuiteImport
 from arena.store import Store
 
 
@@ -30,6 +30,8 @@ class ImportedBuild:
     build: BuildInfo
     results: tuple[BenchRecord, ...]
     warnings: tuple[str, ...] = ()
+    run: RunInfo | None = None  # the run written (suite imports)
+    new: bool = True  # False when that run was stored already (same files)
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,9 @@ class SuiteRuns:
             base = curated_base(store.base_model(b.base_model), b.base_model)
             build, note = fill_params(b, base, b.checkpoint or "", run_dir.resolve().parent.name)
             results = with_dir(str(run_dir.resolve()), imp.results)
-            store.put_build(build, imp.hardware, results, run=imp.run)
+            new = store.put_build(build, imp.hardware, results, run=imp.run)
             warnings = (*imp.warnings, note) if note else tuple(imp.warnings)
-            done.append(ImportedBuild(build, tuple(results), warnings))
+            done.append(ImportedBuild(build, tuple(results), warnings, imp.run, new))
         return ImportResult(self.kind, self.path, tuple(done))
 
 
