@@ -27,6 +27,7 @@ class BuildSpec:
     vram_gb: float | None = None
     hardware: str = "local"
     hardware_name: str | None = None
+    active_b: float | None = None
 
 
 def slug(name: str) -> str:
@@ -73,7 +74,12 @@ def fill_build(
 def ensure_build(store: Store, spec: BuildSpec) -> tuple[BuildInfo, HardwareInfo]:
     """The stored build with the given fields updated, or a new one from the spec (not written)."""
     check_build_id(spec.id)
-    for opt, value in (("--params-b", spec.params_b), ("--vram-gb", spec.vram_gb)):
+    checks = (
+        ("--params-b", spec.params_b),
+        ("--active-b", spec.active_b),
+        ("--vram-gb", spec.vram_gb),
+    )
+    for opt, value in checks:
         if value is not None and not (math.isfinite(value) and value > 0):
             raise ArenaError(f"{opt} {value:g}: expected a number > 0")
     view = store.build(spec.id)
@@ -94,9 +100,28 @@ def ensure_build(store: Store, spec: BuildSpec) -> tuple[BuildInfo, HardwareInfo
         base_model=spec.base_model or b.base_model,
         precision=spec.precision or b.precision,
         params_total_b=spec.params_b if spec.params_b is not None else b.params_total_b,
+        params_active_b=spec.active_b if spec.active_b is not None else b.params_active_b,
     )
+    if spec.params_b is not None and b.vram_method in (None, "estimated"):
+        b = dataclasses.replace(b, vram_gb=None, vram_method=None, vram_source=None)
     if spec.vram_gb is not None:
         b = dataclasses.replace(
             b, vram_gb=spec.vram_gb, vram_method="manual", vram_source="--vram-gb"
         )
     return fill_build(b, None), hw
+
+
+def set_build(store: Store, spec: BuildSpec) -> BuildInfo:
+    """Correct a stored build's facts (name, parameters, VRAM); its runs stay as measured."""
+    if store.build(check_build_id(spec.id)) is None:
+        raise ArenaError(f"build '{spec.id}' is not in the store; `arena leaderboard` lists builds")
+    if spec.params_b is None and spec.active_b is not None:
+        stored = store.build(spec.id)
+        if stored is not None and stored.build.params_total_b is None:
+            raise ArenaError(f"--active-b {spec.active_b:g}: give --params-b too (total unknown)")
+    build, hardware = ensure_build(store, spec)
+    total, active = build.params_total_b, build.params_active_b
+    if total is not None and active is not None and active > total:
+        raise ArenaError(f"--active-b {active:g}: more than the {total:g} B parameters in all")
+    store.put_build(build, hardware)
+    return build

@@ -141,3 +141,32 @@ def test_resume_with_everything_stored_contacts_no_server(
         run_suite(_config(url, build=BuildSpec("other-build")), store)
     assert store.build("other-build") is None  # nothing is written before the server answers
     store.close()
+
+
+def test_a_failed_rerun_leaves_the_good_result_ranked(
+    ref_server: ReferenceServer, template_db: Path, tmp_path: Path
+) -> None:
+    """Every `arena bench` is a new run: one whose requests all fail (HTTP 500) is kept as a
+    failed attempt and the earlier good result stays the one shown and ranked."""
+    from arena.catalog import load_catalog
+    from arena.service import leaderboard
+
+    store = _store(tmp_path, template_db)
+    good = run_suite(_config(ref_server.base_url), store, Recorder())
+    good_tps = {r.bench_id: r.tps_per_user for r in good.records}
+    ref_server.config.fault = "http500"
+    ref_server.config.fault_every = 1
+    bad = run_suite(_config(ref_server.base_url), store, Recorder())
+    assert all(r.tps_per_user is None for r in bad.records)
+    view = store.build("lib-build", suite="v1")
+    assert view is not None
+    assert len(view.runs) == 2
+    newest, older = view.runs
+    assert newest.good == ()
+    assert set(newest.benches) == {"chat", "office-baseline"}
+    assert {b: r.tps_per_user for b, r in view.results.items()} == good_tps
+    assert set(view.result_runs.values()) == {older.run.id}
+    board = leaderboard(store.builds("v1"), load_catalog(), preset="chat")
+    mine = next(r for r in board.ranking.rows if r.model == "lib-build")
+    assert mine.throughput_tps == good_tps["chat"]
+    store.close()

@@ -45,7 +45,7 @@ def test_every_canonical_solution_passes_in_the_sandbox() -> None:
     assert failed == {}
     mean = statistics.mean(r.seconds for r in results)
     print(f"164 canonical: {wall:.1f} s wall with 3 workers, {mean * 1000:.0f} ms mean per problem")
-    assert wall < 60
+    assert wall < 600  # only a hang fails here; the timing figure is benchmarks/eval_figures.py's
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ import typer
 from arena import __version__
 from arena.cli import render
 from arena.cli.bench import bench_cmd
+from arena.cli.build import build_app
 from arena.cli.common import (
     BoardFormat,
     DbOption,
@@ -39,6 +40,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(import_app, name="import")
+app.add_typer(build_app, name="build")
 app.add_typer(quality_app, name="quality")
 app.command("serve")(serve_cmd)
 app.command("bench")(bench_cmd)

@@ -9,13 +9,23 @@ from arena.scoring.quality import quality_parts, quality_raw
 from arena.scoring.types import Candidate, Cohort, Ranking, Row, Tier
 from arena.verdicts import Flag
 
+TPS_PER_USER = "tps_per_user"  # a preset's default measure: headline tok/s per user
+
 # Result flags that mark the row when a bench the preset counts carries them.
 VERDICT_FLAGS = (str(Flag.UNRELIABLE), str(Flag.SUSPECT))
 
 
-def throughput_raw(c: Candidate, benches: Sequence[str]) -> tuple[float, int]:
-    """Mean headline tok/s over the preset's benches (missing = 0) and how many were measured."""
-    measured = [c.tps[b] for b in benches if b in c.tps]
+def throughput_raw(
+    c: Candidate, benches: Sequence[str], measure: str = TPS_PER_USER
+) -> tuple[float, int]:
+    """Mean of the preset's measure over its benches (missing = 0) and how many were measured:
+    headline tok/s per bench, or a named measure (e.g. capacity) that the listed bench yields."""
+    if not benches:
+        return 0.0, 0
+    if measure == TPS_PER_USER:
+        measured = [c.tps[b] for b in benches if b in c.tps]
+    else:
+        measured = [c.measures[measure]] if measure in c.measures else []
     return sum(measured) / len(benches), len(measured)
 
 
@@ -72,7 +82,7 @@ def cohort(
     raw: list[tuple[Candidate, float, float, int, float]] = []
     for c in visible:
         q = quality_raw(c.quality) or 0.0
-        g, k = throughput_raw(c, preset.benches)
+        g, k = throughput_raw(c, preset.benches, preset.measure)
         e = g / c.vram_gb if c.vram_gb else 0.0
         raw.append((c, q, g, k, e))
     q_max = max((r[1] for r in raw), default=0.0)

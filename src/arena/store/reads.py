@@ -102,20 +102,35 @@ def stored_results(s: Session, build_ids: list[str]) -> dict[str, dict[str, Benc
     return by_run
 
 
+MEASURED_VRAM = ("measured", "engine-log")  # methods tied to one run's server
+
+
+def _vram(b: BuildInfo, run: RunInfo) -> tuple[float | None, str | None, str | None]:
+    """A figure the user set; else the run's measured VRAM; else the build's estimate; never a
+    figure measured in another run (a v1 boot log says nothing about a v2 run)."""
+    if b.vram_gb is not None and b.vram_method == "manual":
+        return b.vram_gb, b.vram_method, b.vram_source
+    if run.vram_gb is not None and run.vram_method in MEASURED_VRAM:
+        return run.vram_gb, run.vram_method, run.vram_source
+    if b.vram_gb is not None and b.vram_method == "estimated":
+        return b.vram_gb, b.vram_method, b.vram_source
+    return run.vram_gb, run.vram_method, run.vram_source
+
+
 def _as_of_run(b: BuildInfo, run: RunInfo | None) -> BuildInfo:
     """The build's facts as measured in `run`: engine, config, VRAM and date are the run's."""
     if run is None:
         return b
-    keep_vram = run.vram_gb is None
+    gb, method, source = _vram(b, run)
     return dataclasses.replace(
         b,
         hardware_id=run.hardware_id,
         engine=run.engine or b.engine,
         engine_version=run.engine_version or b.engine_version,
         server_config=dict(run.server_config) or b.server_config,
-        vram_gb=b.vram_gb if keep_vram else run.vram_gb,
-        vram_method=b.vram_method if keep_vram else run.vram_method,
-        vram_source=b.vram_source if keep_vram else run.vram_source,
+        vram_gb=gb,
+        vram_method=method,  # type: ignore[arg-type]
+        vram_source=source,
         run_date=run.date or b.run_date,
     )
 

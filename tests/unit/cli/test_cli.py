@@ -397,3 +397,20 @@ def test_an_80_column_terminal_keeps_headers_and_cells_whole(seeded_db: str) -> 
     assert all(h in header for h in ("Quality", "tok/s", "Score"))
     assert "no measurement" in out
     assert "…" not in out
+
+
+def test_build_set_gives_a_build_its_size_and_estimate(seeded_db: str) -> None:
+    out = run(
+        "build", "set", "qwen-3.5-0.8b-bf16", "--params-b", "0.9", "--active-b", "0.9",
+        "--db", seeded_db,
+    )  # fmt: skip
+    assert "params 0.9 B" in out
+    d = json.loads(run("show", "qwen-3.5-0.8b-bf16", "--format", "json", "--db", seeded_db))
+    assert (d["params_total_b"], d["params_active_b"]) == (0.9, 0.9)
+    assert d["bucket"] == "small"
+    missing = runner.invoke(app, ["build", "set", "nope", "--params-b", "1", "--db", seeded_db])
+    assert missing.exit_code != 0
+    assert "build 'nope' is not in the store" in str(missing.exception)
+    nothing = runner.invoke(app, ["build", "set", "qwen-3.5-0.8b-bf16", "--db", seeded_db])
+    assert nothing.exit_code != 0
+    assert "nothing to set" in nothing.output

@@ -191,21 +191,30 @@ ROUNDED = {
     "mistralai/Ministral-3-8B-Instruct-2512",  # 8.4B
     "nvidia/NVIDIA-Nemotron-3-Nano-4B-BF16",  # 3.97B
     "nvidia/Nemotron-3-Nano-Omni-30B-A3B-Reasoning-BF16",  # 31B
+    "LiquidAI/LFM2.5-2.6B",  # 2.69B
+    "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16",  # 3.5B active
 }
+# MoE names that state no active count; the card gives one.
+NO_ACTIVE_IN_NAME = {"mistralai/Mistral-Small-4-119B-2603"}  # 6.5B active of 119B
 
 
 @needs_both
-def test_v1_names_agree_with_the_curated_table() -> None:
+def test_suite_names_agree_with_the_curated_table() -> None:
     bases, _ = read_base_models(ROOT / "src" / "arena" / "dataset" / "base_models.toml")
     curated = {b.id: b for b in bases}
     checked = set()
-    for checkpoint, _ in _runs(SUITES[0]):
+    for checkpoint, _ in [*_runs(SUITES[0]), *_runs(SUITES[1])]:
         base = curated[base_model(checkpoint)]
         parsed = params_from_name(checkpoint)
         assert parsed is not None
         assert base.params_total_b is not None
         assert base.params_active_b is not None
         name_active = parsed.active_b if parsed.active_b is not None else parsed.total_b
+        if base.id in NO_ACTIVE_IN_NAME:
+            assert parsed.active_b is None
+            assert parsed.total_b == base.params_total_b
+            checked.add(base.id)
+            continue
         if base.id in ROUNDED:
             if parsed.total_b is not None:
                 assert parsed.total_b == pytest.approx(base.params_total_b, rel=0.15)

@@ -262,3 +262,34 @@ def test_a_flagged_bench_marks_the_row_only_where_the_preset_counts_it() -> None
     assert "unreliable" not in rank([flaky], ONE, ALL).rows[0].flags  # chat counts only "a"
     assert "unreliable" in rank([flaky], AGG, ALL).rows[0].flags
     assert "suspect" not in rank([flaky], AGG, ALL).rows[0].flags
+
+
+TEAM = Preset("team", "Team", 0.3, 0.6, 0.1, ("sweep",), "sweep", measure="capacity_rps_5s")
+
+
+def test_a_capacity_preset_ranks_by_that_measure_not_tok_s() -> None:
+    fast = Candidate("fast", "F", "bf16", 4.0, 10.0, tps={"sweep": 900.0}, measures={})
+    busy = Candidate("busy", "B", "bf16", 4.0, 20.0, tps={}, measures={"capacity_rps_5s": 1.0})
+    rows = rank([fast, busy], TEAM, ALL).rows
+    assert [r.model for r in rows] == ["busy", "fast"]
+    assert row(rows, "busy").throughput_tps == 1.0
+    assert row(rows, "busy").efficiency_raw == pytest.approx(1.0 / 20.0)
+    assert "no-measurement" in row(rows, "fast").flags
+
+
+def test_a_preset_within_a_suite_keeps_only_that_suites_benches() -> None:
+    p = Preset("aggregate", "Aggregate", 0.7, 0.2, 0.1, ("a", "stress", "b"), "stress")
+    inside = p.within({"a", "b"})
+    assert inside.benches == ("a", "b")
+    assert inside.ttft_bench == "a"
+    r = rank([cand("x", tps={"a": 10.0, "b": 20.0})], inside, ALL).rows[0]
+    assert r.throughput_tps == 15.0
+    assert r.benches_total == 2
+
+
+def test_a_preset_with_no_bench_in_the_suite_ranks_nothing_as_measured() -> None:
+    none = TEAM.within({"a"})
+    assert none.benches == ()
+    r = rank([cand("x", tps={"a": 10.0})], none, ALL).rows[0]
+    assert r.throughput_tps == 0.0
+    assert "no-measurement" in r.flags

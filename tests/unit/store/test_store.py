@@ -313,3 +313,75 @@ def test_every_run_field_survives_the_store(store: Store) -> None:
     (stored,) = store.runs("my-build")
     assert stored.run == run
     assert stored.results == [REC]
+
+
+def test_upgrade_to_0004_keeps_every_result_as_one_run_per_build(tmp_path: Path) -> None:
+    """A database from before runs: its results, numbers and verdicts survive as v1 runs."""
+    from alembic import command
+
+    from arena.store.db import _alembic_config, make_engine
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+        conn.execute(text("insert into hardware (id, name) values ('hw', 'Old box')"))
+        conn.execute(text("insert into base_model (id) values ('m')"))
+        for build in ("a", "b", "empty"):
+            conn.execute(
+                text(
+                    "insert into build (id, name, base_model_id, precision, hardware_id, "
+                    "server_config, origin, engine_version, run_date, vram_gb, vram_method) "
+                    "values (:b, 'B', 'm', 'bf16', 'hw', '{\"x\": 1}', 'dataset:old', '0.19.1', "
+                    "'2026-04-01', 12.5, 'engine-log')"
+                ),
+                {"b": build},
+            )
+        for build, bench, tps in (("a", "chat", 10.5), ("a", "rag-8k", 7.0), ("b", "chat", 3.0)):
+            conn.execute(
+                text(
+                    "insert into bench_result (build_id, bench_id, tps_per_user, rows, "
+                    "distribution, notes, flags, tool) values (:b, :bench, :tps, "
+                    "'[{\"c\": 1}]', '{\"k\": 2}', '[\"n\"]', '[\"unreliable\"]', 'llama-benchy')"
+                ),
+                {"b": build, "bench": bench, "tps": tps},
+            )
+    engine.dispose()
+    store = Store.open(str(tmp_path / "old.db"))
+    with sqlite3.connect(tmp_path / "old.db") as conn:
+        assert conn.execute("select version_num from alembic_version").fetchone() == ("0004",)
+    a = store.build("a", suite="v1")
+    assert a is not None
+    assert {k: r.tps_per_user for k, r in a.results.items()} == {"chat": 10.5, "rag-8k": 7.0}
+    chat = a.results["chat"]
+    assert (chat.rows, chat.distribution, chat.notes) == ([{"c": 1}], {"k": 2}, ["n"])
+    assert chat.flags == (Flag.UNRELIABLE,)
+    assert a.run is not None
+    assert (a.run.suite, a.run.engine_version, a.run.date) == ("v1", "0.19.1", "2026-04-01")
+    assert (a.run.vram_gb, a.run.origin, a.run.server_config) == (12.5, "dataset:old", {"x": 1})
+    assert len(store.runs("a")) == 1
+    assert len(store.runs("b")) == 1
+    assert store.runs("empty") == []  # no results, no run
+    assert store.build_ids() == ["a", "b", "empty"]
+    store.put_build(a.build, HardwareInfo("hw", "Old box"), [chat], run=RunInfo("new", "v1", "hw"))
+    assert len(store.runs("a")) == 2  # the migrated table takes new runs
+    store.close()
+
+
+def test_vram_measured_in_one_run_never_speaks_for_another(store: Store) -> None:
+    logged = dataclasses.replace(BUILD, vram_gb=20.0, vram_method="engine-log", vram_source="a")
+    v1 = RunInfo("one", "v1", "box", vram_gb=20.0, vram_method="engine-log", vram_source="a")
+    store.put_build(logged, HW, [REC], run=v1)
+    store.put_build(logged, HW, [REC], run=RunInfo("two", "v2", "box"))
+    one, two = store.build("my-build", suite="v1"), store.build("my-build", suite="v2")
+    assert one is not None
+    assert two is not None
+    assert (one.build.vram_gb, one.build.vram_method) == (20.0, "engine-log")
+    assert two.build.vram_gb is None
+    estimated = dataclasses.replace(BUILD, vram_gb=6.0, vram_method="estimated", vram_source="e")
+    store.put_build(estimated, HW)
+    two = store.build("my-build", suite="v2")
+    assert two is not None
+    assert (two.build.vram_gb, two.build.vram_method) == (6.0, "estimated")
