@@ -178,6 +178,7 @@ def rich_table(data: Board, title: str, width: int = 200) -> Table:
         tput: str | Text = throughput_cell(row, short=compact)
         if "no-measurement" in row["flags"]:
             tput = Text(NO_MEASUREMENT, style="italic grey50")
+        by_col["Model"] = Text(str(by_col["Model"]))  # data, never Rich markup
         by_col["Throughput tok/s"] = tput
         by_col["Score"] = Text(str(by_col["Score"]), style=style)
         by_col["Tier"] = Text(label, style=style)
@@ -186,7 +187,7 @@ def rich_table(data: Board, title: str, width: int = 200) -> Table:
             suspect = " suspect" if row["sanity"]["verdict"] == "suspect" else ""
             short: dict[str, str | Text] = {
                 "#": by_col["#"],
-                "Build": f"{front}{row['model']}{suspect}",
+                "Build": Text(f"{front}{row['model']}{suspect}"),
                 "Quality": by_col["Quality"],
                 "tok/s": tput,
                 "rps@5s": by_col.get(CAPACITY, ""),
