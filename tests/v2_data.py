@@ -10,6 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from arena.catalog.types import Catalog, Preset
 from arena.records import BenchRecord, BuildInfo, Energy, HardwareInfo, Provenance, RunInfo, Sanity
 from arena.store import Store
 
@@ -198,3 +199,18 @@ def add_v2_runs(store: Store) -> list[V2Build]:
             results.append(sweep(b.capacity))
         store.put_build(b.build, HW, results, run=b.run)
     return written
+
+
+def team_server(cat: Catalog) -> Catalog:
+    """The catalog plus a preset ranking capacity at p95 TTFT <= 5 s (the issue's weights)."""
+    p = Preset(
+        "team-server",
+        "Team server",
+        0.3,
+        0.6,
+        0.1,
+        ("rate-sweep",),
+        "rate-sweep",
+        "capacity_rps_5s",
+    )
+    return dataclasses.replace(cat, presets={**cat.presets, "team-server": p})

@@ -33,11 +33,11 @@ def _num(x: float | None, nd: int = 1) -> str:
     return fmt_num(x, nd)
 
 
-def throughput_cell(row: BoardRow, short: bool = False) -> str:
-    """tok/s, or 'no measurement', with k/n benches when partial."""
+def throughput_cell(row: BoardRow, short: bool = False, nd: int = 1) -> str:
+    """tok/s (or the preset's capacity), or 'no measurement', with k/n benches when partial."""
     if "no-measurement" in row["flags"]:
         return NO_MEASUREMENT
-    text = _num(row["throughput_tps"])
+    text = _num(row["throughput_tps"], nd)
     if "partial-benches" in row["flags"]:
         unit = "" if short else " benches"
         text += f" ({row['benches_measured']}/{row['benches_total']}{unit})"
@@ -75,22 +75,38 @@ COLUMNS = [
     "Tier",
     "Pareto",
 ]
-CAPACITY = "Capacity rps @ p95 TTFT 5 s"
+CAPACITY = "Capacity rps"  # the rate sweep's capacity at p95 TTFT <= 5 s, beside tok/s
+TPS = "tps_per_user"
 
 
-def shows_capacity(data: Board) -> bool:
-    """The capacity column: when the preset ranks a capacity, or when some row has one."""
-    return data["measure"] != "tps_per_user" or any(
-        r["capacity_rps_5s"] is not None for r in data["rows"]
-    )
+def ranks_capacity(data: Board) -> bool:
+    """The preset's G is a capacity (requests/s at a p95-TTFT limit), not tok/s."""
+    return data["measure"] != TPS
+
+
+def capacity_column(data: Board) -> bool:
+    """A capacity column beside tok/s: when some row has one and G is not the capacity."""
+    return not ranks_capacity(data) and any(r["capacity_rps_5s"] is not None for r in data["rows"])
 
 
 def columns(data: Board) -> list[str]:
-    """COLUMNS, with the capacity column after the throughput when shown."""
-    if not shows_capacity(data):
+    """COLUMNS (ids of the cells), with the capacity column after the throughput when shown."""
+    if not capacity_column(data):
         return COLUMNS
     at = COLUMNS.index("Throughput tok/s") + 1
     return [*COLUMNS[:at], CAPACITY, *COLUMNS[at:]]
+
+
+def headers(data: Board) -> list[str]:
+    """Column titles: G and E say requests/s when the preset ranks a capacity."""
+    if not ranks_capacity(data):
+        return columns(data)
+    limit = data["measure"].removeprefix("capacity_rps_")
+    rename = {
+        "Throughput tok/s": f"Capacity rps @{limit}",
+        "Efficiency tok/s/GB": "Efficiency rps/GB",
+    }
+    return [rename.get(c, c) for c in columns(data)]
 
 
 def model_cell(row: BoardRow) -> str:
@@ -100,16 +116,17 @@ def model_cell(row: BoardRow) -> str:
     return f"{row['name']} [sanity suspect: {row['sanity']['answer'] or 'no answer'}]"
 
 
-def cells(row: BoardRow, capacity: bool = False) -> list[str]:
-    """One row's display strings in `columns` order (COLUMNS, plus capacity when asked)."""
+def cells(row: BoardRow, data: Board | None = None) -> list[str]:
+    """One row's display strings in `columns(data)` order (COLUMNS without a board)."""
+    capacity = data is not None and ranks_capacity(data)
     out = [
         str(row["rank"]),
         model_cell(row),
         row["precision"],
         row["bucket"] or "–",
         quality_cell(row),
-        throughput_cell(row),
-        _num(row["efficiency_raw"], 2),
+        throughput_cell(row, nd=2 if capacity else 1),
+        _num(row["efficiency_raw"], 3 if capacity else 2),
         vram_cell(row),
         _num(row["ttft_ms"], 0),
         _num(row["joules_per_token"], 2),
@@ -117,7 +134,7 @@ def cells(row: BoardRow, capacity: bool = False) -> list[str]:
         tier_label(row),
         "frontier" if row["pareto"] else "dominated",
     ]
-    if capacity:
+    if data is not None and capacity_column(data):
         out.insert(COLUMNS.index("Throughput tok/s") + 1, _num(row["capacity_rps_5s"], 2))
     return out
 
@@ -140,6 +157,11 @@ def caption(data: Board) -> str:
         "(sources: arena show ID); VRAM ~ = estimated; "
         "J/tok = mean power x bench duration / output tokens, mean over the preset's benches "
         "with telemetry",
+        *(
+            ["Capacity rps: requests/s a rate sweep offered while p95 TTFT stayed within the limit"]
+            if ranks_capacity(data) or capacity_column(data)
+            else []
+        ),
         f"Suite {suite}; others with data: "
         + (", ".join(s["id"] for s in data["suites"] if s["id"] != data["suite"]) or "none")
         + " (--suite ID)",
@@ -154,16 +176,21 @@ NARROW = ("#", "Build", "Quality", "tok/s", "Score")
 
 def rich_table(data: Board, title: str, width: int = 200) -> Table:
     """Coloured terminal table; narrower terminals get fewer columns, keyed by build id."""
-    compact = width < 140
-    capacity = shows_capacity(data)
+    extra = capacity_column(data)
+    compact = width < (180 if extra else 140)
     if compact:
         cols = [c for c in COMPACT if width >= 100 or c in NARROW]
-        if capacity and width >= 100:
+        if extra and width >= 100:
             cols.insert(cols.index("tok/s") + 1, "rps@5s")
+        titles = {c: c for c in cols}
+        if ranks_capacity(data):
+            titles.update({"tok/s": "rps", "tok/s/GB": "rps/GB"})
     else:
         cols = columns(data)
+        titles = dict(zip(cols, headers(data), strict=True))
     table = Table(title=title, caption=caption(data), caption_justify="left")
-    for col in cols:
+    for key in cols:
+        col = titles[key]
         left = col in ("Model", "Build", "Precision", "Tier")
         if compact and col == "Build":  # a long id folds; the numbers and headers stay whole
             table.add_column(col, justify="left", overflow="fold")
@@ -174,8 +201,8 @@ def rich_table(data: Board, title: str, width: int = 200) -> Table:
     for row in data["rows"]:
         label = tier_label(row)
         style = TIER_STYLE[label]
-        by_col: dict[str, str | Text] = dict(zip(columns(data), cells(row, capacity), strict=True))
-        tput: str | Text = throughput_cell(row, short=compact)
+        by_col: dict[str, str | Text] = dict(zip(columns(data), cells(row, data), strict=True))
+        tput: str | Text = throughput_cell(row, short=compact, nd=2 if ranks_capacity(data) else 1)
         if "no-measurement" in row["flags"]:
             tput = Text(NO_MEASUREMENT, style="italic grey50")
         by_col["Model"] = Text(str(by_col["Model"]))  # data, never Rich markup
@@ -209,8 +236,7 @@ def rich_table(data: Board, title: str, width: int = 200) -> Table:
 
 def markdown(data: Board, title: str) -> str:
     """A GitHub/forum-ready Markdown table with the caption as a footnote."""
-    cols = columns(data)
-    capacity = shows_capacity(data)
+    cols = headers(data)
     out = [
         f"### {title}",
         "",
@@ -220,7 +246,7 @@ def markdown(data: Board, title: str) -> str:
         + "|",
     ]
     for row in data["rows"]:
-        out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells(row, capacity)) + " |")
+        out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells(row, data)) + " |")
     out += ["", *[f"_{line}_  " for line in caption(data).splitlines()]]
     return "\n".join(out) + "\n"
 

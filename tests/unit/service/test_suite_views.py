@@ -7,11 +7,10 @@ import dataclasses
 import pytest
 
 from arena.catalog import load_catalog
-from arena.catalog.types import Catalog, Preset
 from arena.errors import ArenaError
 from arena.service import board, build_detail, detail, leaderboard_json
 from arena.store import Store
-from tests.v2_data import SHARED, SUSPECT_ANSWER, V2Build, add_v2_runs, joules
+from tests.v2_data import SHARED, SUSPECT_ANSWER, V2Build, add_v2_runs, joules, team_server
 
 CAT = load_catalog()
 
@@ -90,13 +89,6 @@ def test_v1_rows_keep_their_attribution_and_were_not_checked(
     v2_row = next(r for r in leaderboard_json(board(store, CAT))["rows"] if r["model"] == SHARED)
     assert shared["run_id"] != v2_row["run_id"] == "run-v2-shared"
     assert v2_row["attribution"] is None  # the v2 run is the user's own, not the dataset's
-
-
-def team_server(cat: Catalog) -> Catalog:
-    """The catalog with a preset ranking capacity at p95 TTFT <= 5 s (weights of the issue)."""
-    p = Preset("team-server", "Team server", 0.3, 0.6, 0.1, ("rate-sweep",), "rate-sweep")
-    p = dataclasses.replace(p, measure="capacity_rps_5s")
-    return dataclasses.replace(cat, presets={**cat.presets, "team-server": p})
 
 
 def test_a_capacity_preset_says_its_measure_and_ranks_it(store: Store, v2: list[V2Build]) -> None:
