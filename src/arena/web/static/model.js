@@ -138,9 +138,10 @@
     return window.Plotly.newPlot(node, data, layout, { displayModeBar: false, responsive: true });
   }
 
-  function benchSection(id, b, bench, draws) {
+  function benchSection(id, b, bench, draws, suite) {
     const title = bench ? bench.title : id;
-    const parts = [el("h3", { text: `${bench && bench.letter ? bench.letter + " · " : ""}${title}` })];
+    const lettered = bench && bench.letter && suite === "v1";  // the letters name suite v1's files
+    const parts = [el("h3", { text: `${lettered ? bench.letter + " · " : ""}${title}` })];
     if (!b) {
       parts.push(el("p", { class: "nm", text: "no measurement" }));
       return el("section", { class: "bench", "data-bench": id }, parts);
@@ -181,7 +182,7 @@
     quality(d);
     const byId = Object.fromEntries(benches.map((b) => [b.id, b]));
     const draws = [];
-    A.fill($("benches"), Object.entries(d.benches).map(([bid, b]) => benchSection(bid, b, byId[bid], draws)));
+    A.fill($("benches"), Object.entries(d.benches).map(([bid, b]) => benchSection(bid, b, byId[bid], draws, d.suite)));
     $("bench-summary").textContent = "Headline = tok/s per user: closed loop (llama-benchy) at the reference concurrency, open loop (vllm bench serve) = 1000 / median TPOT. A rate sweep has no headline: its capacity is the offered rate at which p95 TTFT stays within each limit. J per output token = mean power × bench duration ÷ output tokens.";
     const ds = summary.datasets[d.origin.replace(/^dataset:/, "")];
     $("attribution").textContent = ds ? ds.attribution : "Data: your own measurements.";
