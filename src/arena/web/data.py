@@ -100,7 +100,7 @@ class BoardData:
     def _suite_data(self, suite: str) -> SuiteData:
         """One suite's builds, loaded once per version of the data."""
         with self._lock:
-            found = self._suites.get(suite)
+            key, found = self._key, self._suites.get(suite)
         if found is not None:
             return found
         views = self.store.builds(suite)
@@ -108,6 +108,8 @@ class BoardData:
             views, {v.build.id: v for v in views}, prepare(views, self.catalog, suite=suite)
         )
         with self._lock:
+            if key != self._key:  # the data changed while loading: use it once, keep nothing
+                return loaded
             return self._suites.setdefault(suite, loaded)
 
     def warm(self) -> None:
