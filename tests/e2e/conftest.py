@@ -13,10 +13,13 @@ import pytest
 import uvicorn
 from playwright.sync_api import ConsoleMessage, Page, Request
 
+from arena.catalog import Catalog, load_catalog
 from arena.dataset import open_store
 from arena.records import BenchRecord, BuildInfo, HardwareInfo, Provenance
 from arena.verdicts import Flag
 from arena.web import create_app
+from arena.web.data import BoardData
+from tests.v2_data import add_v2_runs, team_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -75,13 +78,14 @@ def seed(db: str) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real app on 127.0.0.1:<free port> in a background thread."""
-    db = str(tmp_path_factory.mktemp("e2e") / "a.db")
-    seed(db)
+def serve(db: str, catalog: Catalog | None = None) -> Iterator[str]:
+    """The real app over `db` (and `catalog`, else the built-in one) on 127.0.0.1:<free port>
+    in a background thread, until closed."""
     port = free_port()
-    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
+    app = create_app(db)
+    if catalog is not None:
+        app.state.data = BoardData(app.state.data.store, catalog)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -93,6 +97,23 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over the bundled data plus the XSS probe build."""
+    db = str(tmp_path_factory.mktemp("e2e") / "a.db")
+    seed(db)
+    yield from serve(db)
+
+
+@pytest.fixture(scope="session")
+def v2_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second app: the bundled suite v1 data plus suite v2 runs (tests/v2_data.py), and a
+    Team server preset ranking the rate sweep's capacity."""
+    db = str(tmp_path_factory.mktemp("e2e-v2") / "a.db")
+    add_v2_runs(open_store(db))
+    yield from serve(db, team_server(load_catalog()))
 
 
 @pytest.fixture(scope="session")
@@ -139,6 +160,16 @@ class Watch:
 def watch(page: Page, live_server: str) -> Iterator[Watch]:
     """Every e2e test also asserts: no console errors, no requests off-host, no alert()."""
     w = Watch(page, live_server)
+    yield w
+    assert w.errors == []
+    assert w.off_host == []
+    assert w.dialogs == []
+
+
+@pytest.fixture
+def v2_watch(page: Page, v2_server: str) -> Iterator[Watch]:
+    """The same checks for a page of the v2 server."""
+    w = Watch(page, v2_server)
     yield w
     assert w.errors == []
     assert w.off_host == []

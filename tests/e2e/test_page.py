@@ -200,7 +200,7 @@ def test_a_flagged_bench_marks_its_row(page: Page, watch: Watch) -> None:
     expect(tags.first).to_have_text("unreliable")
     expect(tags.first).to_have_attribute("title", re.compile("More than 10 %"))
     row = page.locator("#tbody tr", has=page.locator(".verdict-tag"))
-    expect(row.locator("th a")).to_have_attribute("href", "/models/xss-probe")
+    expect(row.locator("th a")).to_have_attribute("href", "/models/xss-probe?suite=v1")
 
 
 def test_xss_name_renders_as_text(page: Page, watch: Watch, artifacts: Path) -> None:

@@ -18,9 +18,17 @@ from arena.catalog.types import Weights
 from arena.dataset import open_store
 from arena.records import BenchRecord, BuildInfo, HardwareInfo, Provenance
 from arena.scoring import make_weights
-from arena.service import build_detail, leaderboard, leaderboard_json, leaderboard_text, prepare
+from arena.service import (
+    board,
+    build_detail,
+    leaderboard,
+    leaderboard_json,
+    leaderboard_text,
+    prepare,
+)
 from arena.store import Store
 from arena.web import CSP, create_app
+from tests.v2_data import SHARED, SUSPECT_ANSWER, add_v2_runs
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -54,10 +62,14 @@ def app(db: str) -> FastAPI:
 
 
 def expected_board(
-    db: str, preset: str = "aggregate", bucket: str = "all", w: Weights | None = None
+    db: str,
+    preset: str = "aggregate",
+    bucket: str = "all",
+    w: Weights | None = None,
+    suite: str | None = None,
 ) -> Any:
     store = Store.open(db)
-    lb = leaderboard(store.builds(), load_catalog(), preset, bucket, w, store.datasets())
+    lb = board(store, load_catalog(), preset, bucket, w, suite)
     return json.loads(json.dumps(leaderboard_json(lb)))
 
 
@@ -73,8 +85,8 @@ def test_leaderboard_is_the_cli_json(app: FastAPI, db: str, preset: str, bucket:
 
 def test_reused_row_text_encodes_exactly_like_json_dumps(db: str) -> None:
     store = Store.open(db)
-    views, cat, datasets = store.builds(), load_catalog(), store.datasets()
-    prepared = prepare(views, cat)
+    views, cat, datasets = store.builds("v1"), load_catalog(), store.datasets()
+    prepared = prepare(views, cat, suite="v1")
     heads: dict[tuple[str, str, str], str] = {}
     seen = set()
     for w in (None, make_weights(20, 70, 10), make_weights(0, 0, 100)):
@@ -137,7 +149,7 @@ def test_bad_weights_are_422(app: FastAPI, query: str) -> None:
 def test_model_is_build_detail(app: FastAPI, db: str) -> None:
     res = call(app, "/api/models/qwen-3.5-0.8b-bf16")
     assert res.status_code == 200
-    view = Store.open(db).build("qwen-3.5-0.8b-bf16")
+    view = Store.open(db).build("qwen-3.5-0.8b-bf16", suite="v1")
     assert view is not None
     assert res.json() == json.loads(json.dumps(build_detail(view, load_catalog())))
     assert len(res.json()["benches"]) == 9
@@ -237,3 +249,87 @@ def test_new_build_shows_up_and_name_is_data(tmp_path: Path) -> None:
     assert len(after["rows"]) == len(before["rows"]) + 1
     assert XSS in [r["name"] for r in after["rows"]]
     assert call(app, "/api/models/evil").json()["name"] == XSS
+
+
+@pytest.fixture(scope="module")
+def v2_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The bundled v1 data plus the v2 runs."""
+    path = str(tmp_path_factory.mktemp("api-v2") / "a.db")
+    add_v2_runs(open_store(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def v2_app(v2_db: str) -> FastAPI:
+    """The app over that store."""
+    return create_app(v2_db)
+
+
+def test_leaderboard_per_suite(v2_app: FastAPI, v2_db: str) -> None:
+    newest = call(v2_app, "/api/leaderboard").json()
+    assert newest == expected_board(v2_db)
+    assert newest["suite"] == "v2"
+    assert [(s["id"], s["builds"]) for s in newest["suites"]] == [("v1", 23), ("v2", 4)]
+    old = call(v2_app, "/api/leaderboard?suite=v1&preset=chat").json()
+    assert old == expected_board(v2_db, "chat", suite="v1")
+    assert len(old["rows"]) == 23
+    suspect = next(r for r in newest["rows"] if r["model"] == "v2-suspect")
+    assert suspect["sanity"] == {"verdict": "suspect", "answer": SUSPECT_ANSWER}
+    bad = call(v2_app, "/api/leaderboard?suite=v9")
+    assert bad.status_code == 404
+    assert bad.json() == {"error": "unknown suite 'v9'", "valid": ["v1", "v2"]}
+
+
+def test_model_per_suite_and_run(v2_app: FastAPI, v2_db: str) -> None:
+    newest = call(v2_app, f"/api/models/{SHARED}").json()
+    assert (newest["suite"], newest["run_id"]) == ("v2", "run-v2-shared")
+    assert [r["suite"] for r in newest["runs"]] == ["v2", "v1"]
+    v1_run = newest["runs"][1]["id"]
+    old = call(v2_app, f"/api/models/{SHARED}?suite=v1").json()
+    one = call(v2_app, f"/api/models/{SHARED}?run={v1_run}").json()
+    assert old["run_id"] == one["run_id"] == v1_run
+    assert old["benches"] == one["benches"]
+    view = Store.open(v2_db).build(SHARED, suite="v1")
+    assert view is not None
+    assert old == json.loads(json.dumps(build_detail(view, load_catalog())))
+    sweep = call(v2_app, "/api/models/v2-fast").json()["benches"]["rate-sweep"]
+    assert [c["offered_rps"] for c in sweep["capacity"]] == [None, 0.5, 0.7]
+    assert len(sweep["steps"]) == 4
+    for url, message in (
+        (f"/api/models/{SHARED}?run=nope", f"run 'nope' is not a run of build '{SHARED}'"),
+        ("/api/models/v2-fast?suite=v1", "build 'v2-fast' has no run in suite 'v1'"),
+        ("/api/models/v2-fast?suite=v9", "unknown suite 'v9'"),
+    ):
+        res = call(v2_app, url)
+        assert res.status_code == 404
+        assert res.json()["error"].startswith(message)
+
+
+def test_summary_lists_the_suites_with_data(v2_app: FastAPI) -> None:
+    cat = load_catalog()
+    summary = call(v2_app, "/api/summary").json()
+    assert summary["suite"] == "v2"
+    assert [s["id"] for s in summary["suites"]] == ["v1", "v2"]
+    v1, v2 = summary["suites"]
+    assert v1["benches"] == list(cat.suites["v1"].benches)
+    assert v2["benches"] == list(cat.suites["v2"].benches)
+    assert v2["latest_run"] == "2026-08-13T10:00:00"  # the newest v2 run written
+    assert v1["latest_run"] < v2["latest_run"]
+    assert summary["builds"] == 26
+    v1_benches = call(v2_app, "/api/benches?suite=v1").json()
+    assert [b["id"] for b in v1_benches] == list(cat.suites["v1"].benches)
+    v2_benches = [b["id"] for b in call(v2_app, "/api/benches?suite=v2").json()]
+    assert v2_benches == [b for b in cat.suites["v2"].benches if b in cat.benches]
+    assert call(v2_app, "/api/benches?suite=v9").status_code == 404
+    presets = call(v2_app, "/api/presets").json()
+    assert {p["measure"] for p in presets} == {p.measure for p in cat.presets.values()}
+
+
+def test_a_new_suite_becomes_the_default_view(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    app = create_app(db)
+    assert call(app, "/api/leaderboard").json()["suite"] == "v1"
+    add_v2_runs(Store.open(db))
+    after = call(app, "/api/leaderboard").json()
+    assert after["suite"] == "v2"
+    assert len(after["rows"]) == 4

@@ -15,6 +15,7 @@ from arena.cli.build import build_app
 from arena.cli.common import (
     BoardFormat,
     DbOption,
+    SuiteOption,
     catalog,
     console,
     err_console,
@@ -28,7 +29,7 @@ from arena.cli.serve import serve_cmd
 from arena.cli.show import show_text
 from arena.errors import ArenaError
 from arena.scoring import make_weights
-from arena.service import build_detail, leaderboard, leaderboard_json
+from arena.service import board, build_detail, build_view, leaderboard_json
 
 app = typer.Typer(
     name="arena",
@@ -116,26 +117,33 @@ def leaderboard_cmd(
             "(kinds: measured, imported, artificial-analysis, model-card)."
         ),
     ] = None,
+    suite: SuiteOption = None,
     db: DbOption = None,
 ) -> None:
-    """Rank the builds for a use case (preset) within a size bucket."""
+    """Rank the builds of one suite for a use case (preset) within a size bucket."""
     store = open_store(db)
     w = parse_weights(weights)
     cat = catalog()
-    lb = leaderboard(
-        store.builds(),
+    lb = board(
+        store,
         cat,
         preset,
         bucket,
         make_weights(*w) if w else None,
-        store.datasets(),
+        suite,
         prefer=parse_prefer(prefer or [], cat.quality_prefer),
     )
     data = leaderboard_json(lb)
     n = len(data["rows"])
-    title = f"The Arena · {cat.presets[preset].title} · bucket {bucket} · {n} build{'s' * (n != 1)}"
+    title = (
+        f"The Arena · suite {data['suite'] or '–'} · {cat.presets[preset].title} · "
+        f"bucket {bucket} · {n} build{'s' * (n != 1)}"
+    )
     if n == 0:
-        err_console.print(f"no builds in bucket '{bucket}' (arena import ... or arena bench ...)")
+        err_console.print(
+            f"no builds in bucket '{bucket}' of suite '{data['suite']}' "
+            "(arena import ... or arena bench ...)"
+        )
     if fmt is BoardFormat.json:
         sys.stdout.write(json_text(data))
     elif fmt is BoardFormat.md:
@@ -150,13 +158,21 @@ def leaderboard_cmd(
 def show_cmd(
     build: Annotated[str, typer.Argument(help="Build id, e.g. qwen-3.5-0.8b-bf16.")],
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    suite: Annotated[
+        str | None,
+        typer.Option(help="Suite to show it in (default: the newest one it has a run in)."),
+    ] = None,
+    run: Annotated[
+        str | None, typer.Option("--run", help="Show one stored run (ids: arena show BUILD).")
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """One build: all benches, quality with sources, VRAM and where every number came from."""
+    """One build: its runs, all benches, quality with sources, VRAM and where every number
+    came from."""
     if fmt not in ("text", "json"):
         raise ArenaError(f"--format {fmt!r}: expected 'text' or 'json'")
     store = open_store(db)
-    view = store.build(build)
+    view = build_view(store, catalog(), build, suite, run)
     if view is None:
         ids = store.build_ids()
         near = [i for i in ids if build.lower() in i] or ids
@@ -174,15 +190,19 @@ def export_cmd(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
     ] = None,
+    suite: Annotated[
+        str | None,
+        typer.Option(help="csv/md: one suite's rows (default: every suite); json has all runs."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Export every build and bench result (json is the Arena dataset format)."""
+    """Export every build and bench result (json is the Arena dataset format, every run)."""
     from arena.cli.exporting import export_text
 
     if output is not None and (output.is_dir() or not output.parent.is_dir()):
         problem = "is a directory" if output.is_dir() else "its directory does not exist"
         raise ArenaError(f"-o {output}: {problem}; expected a file path to write")
-    text = export_text(open_store(db), catalog(), fmt)
+    text = export_text(open_store(db), catalog(), fmt, suite)
     if output is None:
         sys.stdout.write(text)
         return

@@ -28,6 +28,15 @@ DbOption = Annotated[
     ),
 ]
 
+SuiteOption = Annotated[
+    str | None,
+    typer.Option(
+        "--suite",
+        help="Suite (v1, v2, ...); default: the newest one with data.",
+        show_default=False,
+    ),
+]
+
 
 class BoardFormat(enum.StrEnum):
     """Output formats of the leaderboard."""

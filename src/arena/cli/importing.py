@@ -9,6 +9,7 @@ import typer
 from rich.progress import Progress
 
 from arena.builds import BuildSpec
+from arena.catalog import Catalog
 from arena.cli.common import (
     BaseModelOpt,
     DbOption,
@@ -24,6 +25,7 @@ from arena.cli.common import (
     open_store,
 )
 from arena.importers import (
+    ImportedBuild,
     ImportResult,
     read_dataset,
     read_llama_benchy,
@@ -53,10 +55,17 @@ def import_suite_cmd(
     for w in result.warnings:
         err_console.print(f"note: {w}", highlight=False)
     for b in result.builds:
-        console.print(
-            f"imported {b.build.id}: {len(b.results)}/{len(cat.benches)} benches",
-            highlight=False,
-        )
+        console.print(run_line(b, cat), highlight=False, markup=False)
+
+
+def run_line(b: ImportedBuild, cat: Catalog) -> str:
+    """One line per run: a new run with its bench count, or one stored already."""
+    run = f"run {b.run.id} (suite {b.run.suite})" if b.run else "run"
+    if not b.new:
+        return f"{b.build.id}: {run} already stored (same files)"
+    suite = cat.suites.get(b.run.suite) if b.run else None
+    total = len(suite.bench_ids) if suite else len(cat.benches)
+    return f"imported {b.build.id}: new {run}, {len(b.results)}/{total} benches"
 
 
 Model = Annotated[

@@ -33,11 +33,11 @@ def _num(x: float | None, nd: int = 1) -> str:
     return fmt_num(x, nd)
 
 
-def throughput_cell(row: BoardRow, short: bool = False) -> str:
-    """tok/s, or 'no measurement', with k/n benches when partial."""
+def throughput_cell(row: BoardRow, short: bool = False, nd: int = 1) -> str:
+    """tok/s (or the preset's capacity), or 'no measurement', with k/n benches when partial."""
     if "no-measurement" in row["flags"]:
         return NO_MEASUREMENT
-    text = _num(row["throughput_tps"])
+    text = _num(row["throughput_tps"], nd)
     if "partial-benches" in row["flags"]:
         unit = "" if short else " benches"
         text += f" ({row['benches_measured']}/{row['benches_total']}{unit})"
@@ -70,28 +70,73 @@ COLUMNS = [
     "Efficiency tok/s/GB",
     "VRAM GB",
     "TTFT ms",
+    "J/tok",
     "Score",
     "Tier",
     "Pareto",
 ]
+CAPACITY = "Capacity rps"  # the rate sweep's capacity at p95 TTFT <= 5 s, beside tok/s
+TPS = "tps_per_user"
 
 
-def cells(row: BoardRow) -> list[str]:
-    """One row's display strings in COLUMNS order."""
-    return [
+def ranks_capacity(data: Board) -> bool:
+    """The preset's G is a capacity (requests/s at a p95-TTFT limit), not tok/s."""
+    return data["measure"] != TPS
+
+
+def capacity_column(data: Board) -> bool:
+    """A capacity column beside tok/s: when some row has one and G is not the capacity."""
+    return not ranks_capacity(data) and any(r["capacity_rps_5s"] is not None for r in data["rows"])
+
+
+def columns(data: Board) -> list[str]:
+    """COLUMNS (ids of the cells), with the capacity column after the throughput when shown."""
+    if not capacity_column(data):
+        return COLUMNS
+    at = COLUMNS.index("Throughput tok/s") + 1
+    return [*COLUMNS[:at], CAPACITY, *COLUMNS[at:]]
+
+
+def headers(data: Board) -> list[str]:
+    """Column titles: G and E say requests/s when the preset ranks a capacity."""
+    if not ranks_capacity(data):
+        return columns(data)
+    limit = data["measure"].removeprefix("capacity_rps_")
+    rename = {
+        "Throughput tok/s": f"Capacity rps @{limit}",
+        "Efficiency tok/s/GB": "Efficiency rps/GB",
+    }
+    return [rename.get(c, c) for c in columns(data)]
+
+
+def model_cell(row: BoardRow) -> str:
+    """The name, with the sanity verdict when the run shown failed its sanity question."""
+    if row["sanity"]["verdict"] != "suspect":
+        return row["name"]
+    return f"{row['name']} [sanity suspect: {row['sanity']['answer'] or 'no answer'}]"
+
+
+def cells(row: BoardRow, data: Board | None = None) -> list[str]:
+    """One row's display strings in `columns(data)` order (COLUMNS without a board)."""
+    capacity = data is not None and ranks_capacity(data)
+    out = [
         str(row["rank"]),
-        row["name"],
+        model_cell(row),
         row["precision"],
         row["bucket"] or "–",
         quality_cell(row),
-        throughput_cell(row),
-        _num(row["efficiency_raw"], 2),
+        throughput_cell(row, nd=2 if capacity else 1),
+        _num(row["efficiency_raw"], 3 if capacity else 2),
         vram_cell(row),
         _num(row["ttft_ms"], 0),
+        _num(row["joules_per_token"], 2),
         f"{row['score']:.1f}",
         tier_label(row),
         "frontier" if row["pareto"] else "dominated",
     ]
+    if data is not None and capacity_column(data):
+        out.insert(COLUMNS.index("Throughput tok/s") + 1, _num(row["capacity_rps_5s"], 2))
+    return out
 
 
 def quality_sources(data: Board) -> str:
@@ -103,27 +148,49 @@ def quality_sources(data: Board) -> str:
 def caption(data: Board) -> str:
     """Weights formula, sources and attribution under the table."""
     w = data["weights"]
+    suite = data["suite"] or "–"
     lines = [
         f"score = {w['quality']:.0%}·Quality + {w['throughput']:.0%}·Throughput + "
         f"{w['efficiency']:.0%}·Efficiency  (each 0-100, 100 = best in bucket '{data['bucket']}')",
         "Throughput: measured tok/s per user (llama-benchy / vllm bench serve / arena bench); "
         f"Quality: mean of MMLU-Pro, GPQA, HumanEval/LCB from {quality_sources(data)} "
-        "(sources: arena show ID); VRAM ~ = estimated",
+        "(sources: arena show ID); VRAM ~ = estimated; "
+        "J/tok = mean power x bench duration / output tokens, mean over the preset's benches "
+        "with telemetry",
+        *(
+            ["Capacity rps: requests/s a rate sweep offered while p95 TTFT stayed within the limit"]
+            if ranks_capacity(data) or capacity_column(data)
+            else []
+        ),
+        f"Suite {suite}; others with data: "
+        + (", ".join(s["id"] for s in data["suites"] if s["id"] != data["suite"]) or "none")
+        + " (--suite ID)",
     ]
     lines += data["attribution"]
     return "\n".join(lines)
 
 
-COMPACT = ["#", "Build", "Quality", "tok/s", "tok/s/GB", "VRAM GB", "TTFT ms", "Score"]
+COMPACT = ["#", "Build", "Quality", "tok/s", "tok/s/GB", "VRAM GB", "TTFT ms", "J/tok", "Score"]
 NARROW = ("#", "Build", "Quality", "tok/s", "Score")
 
 
 def rich_table(data: Board, title: str, width: int = 200) -> Table:
     """Coloured terminal table; narrower terminals get fewer columns, keyed by build id."""
-    compact = width < 140
-    cols = [c for c in COMPACT if width >= 100 or c in NARROW] if compact else COLUMNS
+    extra = capacity_column(data)
+    compact = width < (180 if extra else 140)
+    if compact:
+        cols = [c for c in COMPACT if width >= 100 or c in NARROW]
+        if extra and width >= 100:
+            cols.insert(cols.index("tok/s") + 1, "rps@5s")
+        titles = {c: c for c in cols}
+        if ranks_capacity(data):
+            titles.update({"tok/s": "rps", "tok/s/GB": "rps/GB"})
+    else:
+        cols = columns(data)
+        titles = dict(zip(cols, headers(data), strict=True))
     table = Table(title=title, caption=caption(data), caption_justify="left")
-    for col in cols:
+    for key in cols:
+        col = titles[key]
         left = col in ("Model", "Build", "Precision", "Tier")
         if compact and col == "Build":  # a long id folds; the numbers and headers stay whole
             table.add_column(col, justify="left", overflow="fold")
@@ -134,32 +201,32 @@ def rich_table(data: Board, title: str, width: int = 200) -> Table:
     for row in data["rows"]:
         label = tier_label(row)
         style = TIER_STYLE[label]
-        plain = cells(row)
-        tput: str | Text = throughput_cell(row, short=compact)
+        by_col: dict[str, str | Text] = dict(zip(columns(data), cells(row, data), strict=True))
+        tput: str | Text = throughput_cell(row, short=compact, nd=2 if ranks_capacity(data) else 1)
         if "no-measurement" in row["flags"]:
             tput = Text(NO_MEASUREMENT, style="italic grey50")
+        by_col["Model"] = Text(str(by_col["Model"]))  # data, never Rich markup
+        by_col["Throughput tok/s"] = tput
+        by_col["Score"] = Text(str(by_col["Score"]), style=style)
+        by_col["Tier"] = Text(label, style=style)
         if compact:
             front = "*" if row["pareto"] else " "
-            values: list[str | Text] = [
-                plain[0],
-                f"{front}{row['model']}",
-                plain[4],
-                tput,
-                plain[6],
-                plain[7],
-                plain[8],
-                Text(f"{plain[9]} {label}", style=style),
-            ]
-            table.add_row(*[v for v, c in zip(values, COMPACT, strict=True) if c in cols])
+            suspect = " suspect" if row["sanity"]["verdict"] == "suspect" else ""
+            short: dict[str, str | Text] = {
+                "#": by_col["#"],
+                "Build": Text(f"{front}{row['model']}{suspect}"),
+                "Quality": by_col["Quality"],
+                "tok/s": tput,
+                "rps@5s": by_col.get(CAPACITY, ""),
+                "tok/s/GB": by_col["Efficiency tok/s/GB"],
+                "VRAM GB": by_col["VRAM GB"],
+                "TTFT ms": by_col["TTFT ms"],
+                "J/tok": by_col["J/tok"],
+                "Score": Text(f"{row['score']:.1f} {label}", style=style),
+            }
+            table.add_row(*[short[c] for c in cols])
         else:
-            table.add_row(
-                *plain[:5],
-                tput,
-                *plain[6:9],
-                Text(plain[9], style=style),
-                Text(plain[10], style=style),
-                plain[11],
-            )
+            table.add_row(*[by_col[c] for c in cols])
     if compact:
         table.caption = (
             table.caption or ""
@@ -169,16 +236,17 @@ def rich_table(data: Board, title: str, width: int = 200) -> Table:
 
 def markdown(data: Board, title: str) -> str:
     """A GitHub/forum-ready Markdown table with the caption as a footnote."""
+    cols = headers(data)
     out = [
         f"### {title}",
         "",
-        "| " + " | ".join(COLUMNS) + " |",
+        "| " + " | ".join(cols) + " |",
         "|"
-        + "|".join("---:" if c not in ("Model", "Precision", "Tier") else ":---" for c in COLUMNS)
+        + "|".join("---:" if c not in ("Model", "Precision", "Tier") else ":---" for c in cols)
         + "|",
     ]
     for row in data["rows"]:
-        out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells(row)) + " |")
+        out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells(row, data)) + " |")
     out += ["", *[f"_{line}_  " for line in caption(data).splitlines()]]
     return "\n".join(out) + "\n"
 
@@ -206,6 +274,12 @@ CSV_FIELDS = [
     "pareto",
     "flags",
     "attribution",
+    "suite",
+    "run_id",
+    "capacity_rps_5s",
+    "joules_per_token",
+    "energy_benches",
+    "sanity",
 ]
 
 
@@ -215,5 +289,7 @@ def csv_text(data: Board) -> str:
     writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in data["rows"]:
-        writer.writerow({**row, "flags": ";".join(row["flags"])})
+        writer.writerow(
+            {**row, "flags": ";".join(row["flags"]), "sanity": row["sanity"]["verdict"]}
+        )
     return buf.getvalue()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rich.table import Table
+from rich.text import Text
 
 from arena.catalog import Catalog
 from arena.cli.common import console, fmt_num
-from arena.service import BuildDetail
+from arena.service import BenchDetail, BuildDetail
+from arena.service.shapes import SanityDetail
 from arena.store.views import DatasetInfo
 
 METRIC_TITLES = {
@@ -47,6 +49,11 @@ def show_text(d: BuildDetail, cat: Catalog, datasets: Mapping[str, DatasetInfo])
         f"{', from ' + d['vram_source'] if d['vram_source'] else ''})",
         highlight=False,
     )
+    console.print(
+        f"suite {d['suite'] or '–'} · run {d['run_id'] or '–'} · {sanity_text(d['sanity'])}",
+        highlight=False,
+        markup=False,
+    )
     qt = Table(title="Quality (0-100)", title_justify="left")
     for col in ("Metric", "Value", "Kind", "Source", "Date", "Note"):
         qt.add_column(col)
@@ -63,8 +70,10 @@ def show_text(d: BuildDetail, cat: Catalog, datasets: Mapping[str, DatasetInfo])
     if not d["quality"]:
         qt.add_row("–", "no quality data", "", "", "")
     console.print(qt)
+    console.print(runs_table(d))
     bt = Table(
-        title=f"Benches ({d['benches_measured']}/{len(cat.benches)} measured)", title_justify="left"
+        title=f"Benches ({d['benches_measured']}/{d['benches_total']} measured)",
+        title_justify="left",
     )
     wide = console.width >= 140
     cols = [
@@ -75,6 +84,8 @@ def show_text(d: BuildDetail, cat: Catalog, datasets: Mapping[str, DatasetInfo])
         "TTFT p50",
         "TTFT p95",
         "TTFT mean",
+        "W mean/peak",
+        "J/tok",
         "Tool",
     ] + (["File"] if wide else [])
     for col in cols:
@@ -96,13 +107,87 @@ def show_text(d: BuildDetail, cat: Catalog, datasets: Mapping[str, DatasetInfo])
             _n(b["ttft_p50_ms"], 0),
             _n(b["ttft_p95_ms"], 0),
             _n(b["ttft_mean_ms"], 0),
+            power_text(b),
+            _n(b["energy"]["joules_per_output_token"], 2) if b["energy"] else "–",
             f"{src['tool']} {src['tool_version'] or ''}",
             *([src["file"] or ""] if wide else []),
         )
     console.print(bt)
+    for bench_id, b in d["benches"].items():
+        if b is not None and (b["capacity"] is not None or b["steps"] is not None):
+            console.print(sweep_table(bench_id, b))
     origin = d["origin"].removeprefix("dataset:")
     if origin in datasets:
         console.print(str(datasets[origin]["attribution"]), highlight=False)
+
+
+def sanity_text(s: SanityDetail) -> str:
+    """'sanity ok', 'sanity not checked', or a badge-like 'suspect: <answer>'."""
+    if s["verdict"] == "suspect":
+        return f"suspect: {s['answer'] or 'no answer'}" + (
+            f" ({s['reason']})" if s["reason"] else ""
+        )
+    return "sanity not checked" if s["verdict"] == "not-checked" else f"sanity {s['verdict']}"
+
+
+def runs_table(d: BuildDetail) -> Table:
+    """Every stored run of the build, newest first; the one shown marked."""
+    rt = Table(title=f"Runs ({len(d['runs'])}, newest first)", title_justify="left")
+    for col in ("", "Run", "Suite", "Date", "Engine", "Benches", "Sanity", "Origin"):
+        rt.add_column(col)
+    for r in d["runs"]:
+        rt.add_row(
+            "*" if r["id"] == d["run_id"] else "",
+            r["id"],
+            r["suite"],
+            r["date"] or r["recorded_at"][:10],
+            f"{r['engine'] or '?'} {r['engine_version'] or ''}".strip(),
+            f"{len(r['good'])}/{len(r['benches'])}",
+            Text(sanity_text(r["sanity"])),
+            r["origin"],
+        )
+    return rt
+
+
+def power_text(b: BenchDetail) -> str:
+    """Mean and peak power while the bench ran, or '–' without telemetry."""
+    e = b["energy"]
+    return "–" if e is None else f"{_n(e['mean_power_w'], 0)}/{_n(e['peak_power_w'], 0)}"
+
+
+def sweep_table(bench_id: str, b: BenchDetail) -> Table:
+    """A rate sweep: capacity per p95-TTFT limit, then every offered rate."""
+    st = Table(title=f"{bench_id}: capacity and steps", title_justify="left")
+    for col in ("p95 TTFT limit s", "capacity rps", "achieved rps", "p95 TTFT ms"):
+        st.add_column(col, justify="right")
+    for c in b["capacity"] or []:
+        limit = c["ttft_p95_limit_ms"]
+        st.add_row(
+            _n(None if limit is None else limit / 1000, 0),
+            "no step meets it" if c["offered_rps"] is None else _n(c["offered_rps"], 2),
+            _n(c["achieved_rps"], 2),
+            _n(c["ttft_p95_ms"], 0),
+        )
+    steps = Table(show_header=True, box=None)
+    cols = ("offered rps", "achieved rps", "done/total", "TTFT p50", "p95", "p99", "out tok/s")
+    for col in (*cols, "peak conc."):
+        steps.add_column(col, justify="right")
+    for s in b["steps"] or []:
+        steps.add_row(
+            _n(s["offered_rps"], 2),
+            _n(s["achieved_rps"], 2),
+            f"{s['completed'] if s['completed'] is not None else '–'}/"
+            f"{s['total'] if s['total'] is not None else '–'}",
+            _n(s["ttft_p50_ms"], 0),
+            _n(s["ttft_p95_ms"], 0),
+            _n(s["ttft_p99_ms"], 0),
+            _n(s["output_tps"], 1),
+            "–" if s["peak_concurrency"] is None else str(s["peak_concurrency"]),
+        )
+    outer = Table.grid()
+    outer.add_row(st)
+    outer.add_row(steps)
+    return outer
 
 
 def show_catalog(cat: Catalog) -> None:

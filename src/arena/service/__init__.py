@@ -1,14 +1,9 @@
 """Glue between store and scoring, shared by the CLI and the web page."""
 
+from arena.service.board import leaderboard_json, leaderboard_text
 from arena.service.detail import build_detail
-from arena.service.leaderboard import (
-    Leaderboard,
-    Prepared,
-    leaderboard,
-    leaderboard_json,
-    leaderboard_text,
-    prepare,
-)
+from arena.service.leaderboard import Leaderboard, Prepared, leaderboard, prepare
+from arena.service.queries import board, build_view, detail
 from arena.service.shapes import (
     BenchDetail,
     Board,
@@ -18,7 +13,10 @@ from arena.service.shapes import (
     QualityEntry,
     RowHead,
     RowTail,
+    RunEntry,
+    SanityShape,
 )
+from arena.service.suites import SuiteEntry, resolve_suite, suite_entries
 
 __all__ = [
     "BenchDetail",
@@ -31,9 +29,17 @@ __all__ = [
     "QualityEntry",
     "RowHead",
     "RowTail",
+    "RunEntry",
+    "SanityShape",
+    "SuiteEntry",
+    "board",
     "build_detail",
+    "build_view",
+    "detail",
     "leaderboard",
     "leaderboard_json",
     "leaderboard_text",
     "prepare",
+    "resolve_suite",
+    "suite_entries",
 ]

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from arena.catalog.types import Catalog, Weights
+from arena.catalog.types import Catalog, Preset, Weights
 from arena.errors import ArenaError
 from arena.records import BenchRecord
-from arena.scoring import Candidate, Cohort, QualityValue, Ranking, Row, cohort, order, pick_quality
+from arena.scoring import Candidate, Cohort, QualityValue, Ranking, cohort, order, pick_quality
 from arena.scoring.quality import DEFAULT_PREFERENCE
-from arena.service.shapes import Board, BoardEnvelope, BoardRow, RowHead, RowTail
+from arena.service.shapes import SanityShape
+from arena.service.suites import SuiteEntry, suite_benches
 from arena.store.views import BuildView, DatasetInfo
 
-INF = float("inf")
-_json_str = json.encoder.encode_basestring_ascii  # what json.dumps uses for str (C)
+RATE_SWEEP = "rate-sweep"  # the bench whose steps give a capacity per p95-TTFT limit
+CAPACITY_MEASURES = {"capacity_rps_2s": 2000, "capacity_rps_5s": 5000, "capacity_rps_10s": 10000}
+NOT_CHECKED: SanityShape = {"verdict": "not-checked", "answer": None}
+
+
+@dataclass(frozen=True)
+class RowFacts:
+    """What a row says beyond its scores: the run it shows, sanity, capacity and energy."""
+
+    run_id: str | None
+    sanity: SanityShape
+    capacity_rps_5s: float | None
+    joules_per_token: float | None
+    energy_benches: int
+
+
+NO_FACTS = RowFacts(None, NOT_CHECKED, None, None, 0)
 
 
 @dataclass(frozen=True)
@@ -31,6 +46,11 @@ class Leaderboard:
     quality_kinds: dict[str, dict[str, str]]
     ttft_bench: str
     row_attribution: dict[str, str | None]
+    suite: str | None = None
+    suites: list[SuiteEntry] = field(default_factory=list)
+    measure: str = "tps_per_user"
+    benches: tuple[str, ...] = ()  # the preset's benches that the suite has
+    facts: dict[str, RowFacts] = field(default_factory=dict)
 
 
 def ttft_of(rec: BenchRecord) -> float | None:
@@ -50,8 +70,26 @@ def chosen_quality(
     )
 
 
+def capacity_measures(rec: BenchRecord | None) -> dict[str, float]:
+    """Offered requests/s at each p95-TTFT limit a rate sweep met (a limit no step met is
+    absent): its `distribution["capacity"]` entry per limit."""
+    if rec is None:
+        return {}
+    by_limit = {
+        c.get("ttft_p95_limit_ms"): c.get("offered_rps")
+        for c in rec.distribution.get("capacity") or []
+        if isinstance(c, dict)
+    }
+    return {
+        name: float(rps)
+        for name, limit in CAPACITY_MEASURES.items()
+        if isinstance(rps := by_limit.get(limit), int | float)
+    }
+
+
 def candidate(view: BuildView, chosen: Mapping[str, QualityValue]) -> Candidate:
-    """The scoring inputs of one build: chosen quality per metric, headline tok/s per bench."""
+    """The scoring inputs of one build: chosen quality per metric, headline tok/s per bench,
+    and the rate sweep's capacities."""
     tps = {b: r.tps_per_user for b, r in view.results.items() if r.tps_per_user is not None}
     ttft = {b: t for b, r in view.results.items() if (t := ttft_of(r)) is not None}
     return Candidate(
@@ -64,7 +102,23 @@ def candidate(view: BuildView, chosen: Mapping[str, QualityValue]) -> Candidate:
         tps=tps,
         ttft_ms=ttft,
         verdicts={b: tuple(str(f) for f in r.flags) for b, r in view.results.items() if r.flags},
+        measures=capacity_measures(view.results.get(RATE_SWEEP)),
     )
+
+
+def sanity_of(view: BuildView) -> SanityShape:
+    """The sanity verdict of the run the view mostly shows; no check recorded = not checked."""
+    s = view.run.sanity if view.run else None
+    return NOT_CHECKED if s is None else {"verdict": s.verdict, "answer": s.answer}
+
+
+def joules_of(view: BuildView) -> dict[str, float]:
+    """Energy per output token per bench, where telemetry gave it."""
+    return {
+        b: j
+        for b, r in view.results.items()
+        if r.energy is not None and (j := r.energy.joules_per_output_token) is not None
+    }
 
 
 @dataclass(frozen=True)
@@ -77,25 +131,45 @@ class Prepared:
     methods: dict[str, str | None]
     origins: dict[str, str]
     dates: dict[str, str | None]
+    suite: str | None = None
+    run_ids: dict[str, str | None] = field(default_factory=dict)
+    sanity: dict[str, SanityShape] = field(default_factory=dict)
+    joules: dict[str, dict[str, float]] = field(default_factory=dict)
     cohorts: dict[tuple[str, str], Cohort] = field(default_factory=dict, repr=False)
+
+    def preset(self, catalog: Catalog, preset: str) -> Preset:
+        """The preset over the benches of the suite in view (all of its own for a suite the
+        catalog does not define)."""
+        p = catalog.presets[preset]
+        benches = suite_benches(catalog, self.suite)
+        return p if benches is None else p.within(benches)
 
     def cohort(self, catalog: Catalog, preset: str, bucket: str) -> Cohort:
         """The weight-independent ranking of one preset x bucket, computed once."""
         found = self.cohorts.get((preset, bucket))
         if found is None:
             found = cohort(
-                self.candidates, catalog.presets[preset], catalog.buckets[bucket], self.sizes
+                self.candidates,
+                self.preset(catalog, preset),
+                catalog.buckets[bucket],
+                self.sizes,
             )
             self.cohorts[(preset, bucket)] = found
         return found
 
 
 def prepare(
-    views: list[BuildView], catalog: Catalog, prefer: Mapping[str, Sequence[str]] | None = None
+    views: list[BuildView],
+    catalog: Catalog,
+    prefer: Mapping[str, Sequence[str]] | None = None,
+    suite: str | None = None,
 ) -> Prepared:
-    """Everything about the builds that does not depend on preset, bucket or weights."""
+    """Everything about the builds of one suite (the views' own when None) that does not
+    depend on preset, bucket or weights."""
     merged = {**catalog.quality_prefer, **(prefer or {})}
     chosen = [chosen_quality(v, merged) for v in views]
+    if suite is None:
+        suite = next((v.suite for v in views if v.suite is not None), None)
     return Prepared(
         candidates=[candidate(v, c) for v, c in zip(views, chosen, strict=True)],
         sizes={v.build.id: catalog.size_bucket(v.build.params_total_b) for v in views},
@@ -106,6 +180,10 @@ def prepare(
         methods={v.build.id: v.build.vram_method for v in views},
         origins={v.build.id: v.origin.removeprefix("dataset:") for v in views},
         dates={v.build.id: v.build.run_date for v in views},
+        suite=suite,
+        run_ids={v.build.id: v.run.id if v.run else None for v in views},
+        sanity={v.build.id: sanity_of(v) for v in views},
+        joules={v.build.id: joules_of(v) for v in views},
     )
 
 
@@ -118,8 +196,11 @@ def leaderboard(
     datasets: Mapping[str, DatasetInfo] | None = None,
     prefer: Mapping[str, Sequence[str]] | None = None,
     prepared: Prepared | None = None,
+    suite: str | None = None,
+    suites: Sequence[SuiteEntry] = (),
 ) -> Leaderboard:
-    """Rank stored builds; unknown preset or bucket is an error naming the valid ids."""
+    """Rank the stored builds of one suite (views from `Store.builds(suite)`); unknown preset
+    or bucket is an error naming the valid ids."""
     if preset not in catalog.presets:
         raise ArenaError(
             f"unknown preset '{preset}'; expected one of: {', '.join(catalog.presets)}"
@@ -128,8 +209,12 @@ def leaderboard(
         raise ArenaError(
             f"unknown bucket '{bucket}'; expected one of: {', '.join(catalog.buckets)}"
         )
-    p = prepared or prepare(views, catalog, prefer)
+    known = [*catalog.suites, *[e["id"] for e in suites if e["id"] not in catalog.suites]]
+    if suite is not None and suite not in known:
+        raise ArenaError(f"unknown suite '{suite}'; expected one of: {', '.join(known)}")
+    p = prepared or prepare(views, catalog, prefer, suite)
     ranking = order(p.cohort(catalog, preset, bucket), weights)
+    shown = p.preset(catalog, preset)
     visible = {r.model for r in ranking.rows}
     origins = {p.origins[m] for m in visible}
     by_dataset = {
@@ -140,6 +225,7 @@ def leaderboard(
     attributions = [text for name, text in sorted(by_dataset.items()) if name in origins]
     dates = [d for m in visible if (d := p.dates[m])]
     latest = max(dates) if dates else None
+    by_id = {c.id: c for c in p.candidates}
     return Leaderboard(
         preset,
         bucket,
@@ -148,96 +234,24 @@ def leaderboard(
         latest,
         p.methods,
         p.kinds,
-        catalog.presets[preset].ttft_bench,
+        shown.ttft_bench,
         {m: by_dataset.get(p.origins[m]) for m in visible},
+        suite=p.suite,
+        suites=list(suites),
+        measure=shown.measure,
+        benches=shown.benches,
+        facts={m: row_facts(p, by_id[m], shown.benches) for m in visible},
     )
 
 
-def _r(x: float | None, nd: int = 2) -> float | None:
-    return None if x is None else round(x, nd)
-
-
-def _row_head(lb: Leaderboard, r: Row) -> RowHead:
-    """The fields of a row that do not depend on the weights (everything but rank and score)."""
-    return {
-        "model": r.model,
-        "name": r.name,
-        "precision": r.precision,
-        "bucket": r.bucket,
-        "quality_raw": _r(r.quality_raw),
-        "quality_parts": {k: _r(v) for k, v in r.quality_parts.items()},
-        "quality_kinds": {k: lb.quality_kinds.get(r.model, {}).get(k) for k in r.quality_parts},
-        "throughput_tps": _r(r.throughput_tps),
-        "benches_measured": r.benches_measured,
-        "benches_total": r.benches_total,
-        "vram_gb": _r(r.vram_gb),
-        "vram_method": lb.vram_methods.get(r.model),
-        "efficiency_raw": _r(r.efficiency_raw, 3),
-        "ttft_ms": _r(r.ttft_ms, 1),
-        "Q": _r(r.Q),
-        "G": _r(r.G),
-        "E": _r(r.E),
-        "attribution": lb.row_attribution.get(r.model),
-    }
-
-
-def _row_tail(r: Row) -> RowTail:
-    """The fields of a row that the weights set."""
-    return {
-        "score": _r(r.score),
-        "norm": _r(r.norm, 4),
-        "tier": r.tier,
-        "pareto": r.pareto,
-        "flags": list(r.flags),
-    }
-
-
-def _tail_text(r: Row) -> str:
-    """`json.dumps(_row_tail(r))` without its braces, from json's own scalar encoders: one
-    dumps call per row cost 7 ms of a 1,000-row re-weighting (a test checks the equality)."""
-    text = _json_str
-    score, norm = _r(r.score), _r(r.norm, 4)
-    flags = ", ".join(text(f) for f in r.flags)
-    return (
-        f'"score": {_json_num(score)}, "norm": {_json_num(norm)}, "tier": {text(r.tier)}, '
-        f'"pareto": {"true" if r.pareto else "false"}, "flags": [{flags}]'
+def row_facts(p: Prepared, c: Candidate, benches: Sequence[str]) -> RowFacts:
+    """A row's run, sanity, capacity at p95 TTFT <= 5 s and mean J/token over the counted
+    benches that have energy."""
+    joules = [j for b in benches if (j := p.joules[c.id].get(b)) is not None]
+    return RowFacts(
+        run_id=p.run_ids[c.id],
+        sanity=p.sanity[c.id],
+        capacity_rps_5s=c.measures.get("capacity_rps_5s"),
+        joules_per_token=sum(joules) / len(joules) if joules else None,
+        energy_benches=len(joules),
     )
-
-
-def _json_num(x: float | None) -> str:
-    return "null" if x is None else json.dumps(x) if x != x or x in (INF, -INF) else repr(x)
-
-
-def _envelope(lb: Leaderboard) -> BoardEnvelope:
-    w = lb.ranking.weights
-    return {
-        "preset": lb.preset,
-        "bucket": lb.bucket,
-        "ttft_bench": lb.ttft_bench,
-        "weights": {"quality": w.quality, "throughput": w.throughput, "efficiency": w.efficiency},
-        "frontier": lb.ranking.frontier,
-        "attribution": lb.attributions,
-        "latest_run": lb.latest_run,
-    }
-
-
-def leaderboard_json(lb: Leaderboard) -> Board:
-    """The documented JSON shape of `arena leaderboard --format json` and /api/leaderboard."""
-    rows: list[BoardRow] = [
-        {"rank": r.rank, **_row_head(lb, r), **_row_tail(r)} for r in lb.ranking.rows
-    ]
-    return {**_envelope(lb), "rows": rows}
-
-
-def leaderboard_text(lb: Leaderboard, heads: dict[tuple[str, str, str], str]) -> str:
-    """`json.dumps(leaderboard_json(lb))`, reusing each row's weight-independent text in `heads`
-    (keyed preset, bucket, model; valid for one Prepared), so re-weighting skips re-encoding."""
-    parts: list[str] = []
-    for r in lb.ranking.rows:
-        key = (lb.preset, lb.bucket, r.model)
-        head = heads.get(key)
-        if head is None:
-            head = heads[key] = json.dumps(_row_head(lb, r), ensure_ascii=False)[1:-1]
-        parts.append(f'{{"rank": {r.rank}, {head}, {_tail_text(r)}}}')
-    envelope = json.dumps(_envelope(lb), ensure_ascii=False)[:-1]
-    return f'{envelope}, "rows": [{", ".join(parts)}]}}'

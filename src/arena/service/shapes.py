@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 # pydantic (FastAPI response models) accepts only typing_extensions.TypedDict before Python 3.12.
 from typing_extensions import TypedDict
 
+from arena.service.suites import SuiteEntry
+
 
 class WeightsShape(TypedDict):
     """The three weights of a ranking, fractions that sum to 1."""
@@ -17,6 +19,13 @@ class WeightsShape(TypedDict):
     quality: float
     throughput: float
     efficiency: float
+
+
+class SanityShape(TypedDict):
+    """The sanity check of the run shown: ok, suspect (with the model's answer) or not-checked."""
+
+    verdict: str
+    answer: str | None
 
 
 class RowHead(TypedDict):
@@ -40,6 +49,12 @@ class RowHead(TypedDict):
     G: float | None
     E: float | None
     attribution: str | None
+    suite: str | None
+    run_id: str | None
+    capacity_rps_5s: float | None
+    joules_per_token: float | None
+    energy_benches: int
+    sanity: SanityShape
 
 
 class RowTail(TypedDict):
@@ -68,6 +83,10 @@ class BoardEnvelope(TypedDict):
     frontier: list[str]
     attribution: list[str]
     latest_run: str | None
+    suite: str | None
+    suites: list[SuiteEntry]
+    measure: str
+    benches: list[str]
 
 
 class Board(BoardEnvelope):
@@ -86,6 +105,44 @@ class SourceShape(TypedDict):
     date: str | None
 
 
+class EnergyShape(TypedDict):
+    """Power while a bench ran and the energy per output token it implies."""
+
+    mean_power_w: float
+    peak_power_w: float
+    joules_per_output_token: float | None
+    source: str
+    samples: int
+    peak_temp_c: float | None
+    duration_s: float | None
+    duration_source: str | None
+    output_tokens: int | None
+    tokens_per_watt: float | None
+
+
+class CapacityShape(TypedDict):
+    """A rate sweep's capacity at one p95-TTFT limit: offered_rps None when no step met it."""
+
+    ttft_p95_limit_ms: float | None
+    offered_rps: float | None
+    achieved_rps: float | None
+    ttft_p95_ms: float | None
+
+
+class StepShape(TypedDict):
+    """One offered rate of a rate sweep."""
+
+    offered_rps: float | None
+    achieved_rps: float | None
+    completed: int | None
+    total: int | None
+    ttft_p50_ms: float | None
+    ttft_p95_ms: float | None
+    ttft_p99_ms: float | None
+    output_tps: float | None
+    peak_concurrency: int | None
+
+
 class BenchDetail(TypedDict):
     """One bench result of a build; `rows` and `distribution` are the tool's own fields."""
 
@@ -102,6 +159,11 @@ class BenchDetail(TypedDict):
     distribution: Mapping[str, object]
     notes: list[str]
     source: SourceShape
+    run_id: str | None
+    flags: list[str]
+    energy: EnergyShape | None
+    capacity: list[CapacityShape] | None
+    steps: list[StepShape] | None
 
 
 class QualityEntry(TypedDict):
@@ -114,6 +176,33 @@ class QualityEntry(TypedDict):
     note: str | None
     details: Mapping[str, object] | None
     build_specific: bool
+
+
+class SanityDetail(SanityShape):
+    """A run's sanity check with why it was judged so and the file it came from."""
+
+    reason: str | None
+    source: str | None
+
+
+class RunEntry(TypedDict):
+    """One stored run of a build (of any suite)."""
+
+    id: str
+    suite: str
+    date: str | None
+    engine_version: str | None
+    engine: str | None
+    hardware_id: str
+    recorded_at: str
+    origin: str
+    benches: list[str]
+    good: list[str]
+    command: str | None
+    source_dir: str | None
+    tool_versions: Mapping[str, str]
+    environment: Mapping[str, str]
+    sanity: SanityDetail
 
 
 class HardwareRef(TypedDict):
@@ -147,5 +236,10 @@ class BuildDetail(TypedDict):
     origin: str
     card_url: str | None
     quality: dict[str, list[QualityEntry]]
+    suite: str | None
+    run_id: str | None
+    sanity: SanityDetail
+    runs: list[RunEntry]
+    benches_total: int
     benches_measured: int
     benches: dict[str, BenchDetail | None]

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, distinct, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -176,6 +176,14 @@ class Store:
         """Every suite some stored run belongs to, sorted."""
         with Session(self.engine) as s:
             return sorted(s.scalars(select(RunRow.suite).distinct()))
+
+    def suite_sizes(self) -> dict[str, int]:
+        """How many builds have a run in each suite."""
+        with Session(self.engine) as s:
+            query = select(RunRow.suite, func.count(distinct(RunRow.build_id))).group_by(
+                RunRow.suite
+            )
+            return {suite: int(n) for suite, n in s.execute(query)}
 
     def run_ids(self, build_id: str | None = None) -> list[str]:
         """Ids of the stored runs (of one build), sorted."""

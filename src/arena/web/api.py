@@ -62,6 +62,16 @@ def check_choice(kind: str, value: str, valid: list[str]) -> None:
 WeightQuery = Annotated[
     float | None, Query(description="Custom weight in percent (sum 100) or fraction (sum 1).")
 ]
+SuiteQuery = Annotated[
+    str | None,
+    Query(description="Suite id, see /api/summary (default: the newest suite with data)."),
+]
+
+
+def check_suite(data: BoardData, suite: str | None) -> None:
+    """404 naming the valid ids when a suite is unknown."""
+    if suite is not None:
+        check_choice("suite", suite, data.suite_ids())
 
 
 @router.get(
@@ -76,21 +86,35 @@ def get_leaderboard(
     wq: WeightQuery = None,
     wg: WeightQuery = None,
     we: WeightQuery = None,
+    suite: SuiteQuery = None,
 ) -> Response:
-    """Rank the builds of one bucket for one preset, optionally with custom weights."""
+    """Rank the builds of one suite and bucket for one preset, optionally with custom weights."""
     data = board_data(request)
     check_choice("preset", preset, list(data.catalog.presets))
     check_choice("bucket", bucket, list(data.catalog.buckets))
+    check_suite(data, suite)
     weights = parse_weights(wq, wg, we)
-    body = data.board_bytes(preset, bucket, weights)
+    body = data.board_bytes(preset, bucket, weights, suite)
     return Response(body, media_type="application/json")
 
 
 @router.get("/models/{build_id}", summary="One build (same JSON as `arena show --format json`)")
-def get_model(request: Request, build_id: str) -> BuildDetail:
-    """Every bench with provenance, quality with sources, VRAM with method."""
+def get_model(
+    request: Request,
+    build_id: str,
+    suite: Annotated[
+        str | None,
+        Query(description="Suite id (default: the newest suite this build has a run in)."),
+    ] = None,
+    run: Annotated[str | None, Query(description="One run of the build, see `runs`.")] = None,
+) -> BuildDetail:
+    """Runs, every bench with provenance and energy, quality with sources, VRAM with method."""
     data = board_data(request)
-    detail = data.detail(build_id)
+    check_suite(data, suite)
+    try:
+        detail = data.detail(build_id, suite, run)
+    except ArenaError as exc:  # a suite or run this build does not have
+        raise ApiError(404, str(exc)) from exc
     if detail is None:
         raise ApiError(404, f"unknown model '{build_id}'", data.build_ids())
     return detail
@@ -102,10 +126,15 @@ def get_presets(request: Request) -> list[PresetInfo]:
     return board_data(request).presets()
 
 
-@router.get("/benches", summary="The benches of the suite")
-def get_benches(request: Request) -> list[BenchInfo]:
+@router.get("/benches", summary="The benches: all, or those of one suite in its order")
+def get_benches(
+    request: Request,
+    suite: Annotated[str | None, Query(description="Suite id; all benches when absent.")] = None,
+) -> list[BenchInfo]:
     """Bench definitions as data."""
-    return board_data(request).benches()
+    data = board_data(request)
+    check_suite(data, suite)
+    return data.benches(suite)
 
 
 @router.get("/buckets", summary="Size buckets (cohorts)")
@@ -114,7 +143,9 @@ def get_buckets(request: Request) -> list[BucketInfo]:
     return board_data(request).buckets()
 
 
-@router.get("/summary", summary="Headline facts: counts, hardware, datasets, latest run")
+@router.get(
+    "/summary", summary="Headline facts: counts, hardware, datasets, latest run, suites with data"
+)
 def get_summary(request: Request) -> Summary:
     """What the page headline and footer show."""
     return board_data(request).summary()

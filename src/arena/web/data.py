@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass, field
 
 from arena.catalog import Catalog, load_catalog
 from arena.catalog.types import Bench, Bucket, Weights
@@ -14,33 +15,47 @@ from arena.service import (
     BuildDetail,
     Prepared,
     build_detail,
+    detail,
     leaderboard,
     leaderboard_text,
     prepare,
+    resolve_suite,
+    suite_entries,
 )
+from arena.service.suites import bench_order, suite_order
 from arena.store import BuildView, Store
 from arena.store.views import DatasetInfo
-from arena.web.shapes import BenchInfo, BucketInfo, PresetInfo, Summary
+from arena.web.shapes import BenchInfo, BucketInfo, PresetInfo, SuiteSummary, Summary
 
 log = logging.getLogger(__name__)
 TTL_S = 5.0  # non-SQLite databases: re-read at most this often
 MAX_BOARDS = 64
 
 
+@dataclass
+class SuiteData:
+    """One suite's builds and their scoring inputs, loaded on first use."""
+
+    views: list[BuildView]
+    by_id: dict[str, BuildView]
+    prepared: Prepared
+    heads: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+
 class BoardData:
-    """Builds, rankings and catalog for the web app; reloaded when the database file changes."""
+    """Builds, rankings and catalog for the web app, per suite; reloaded when the database
+    file changes."""
 
     def __init__(self, store: Store, catalog: Catalog | None = None) -> None:
         self.store = store
         self.catalog = catalog or load_catalog()
         self._lock = threading.Lock()
         self._key: tuple[object, ...] | None = None
-        self._views: list[BuildView] = []
-        self._by_id: dict[str, BuildView] = {}
+        self._sizes: dict[str, int] = {}
+        self._ids: list[str] = []
+        self._suites: dict[str, SuiteData] = {}
         self._datasets: dict[str, DatasetInfo] = {}
         self._boards: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-        self._prepared: Prepared | None = None
-        self._heads: dict[tuple[str, str, str], str] = {}
 
     def _fingerprint(self) -> tuple[object, ...]:
         """Cheap change detector: SQLite file stats, else a time slot."""
@@ -58,82 +73,143 @@ class BoardData:
         return (int(time.monotonic() // TTL_S),)
 
     def refresh(self) -> None:
-        """Reload builds when the database changed since the last request."""
+        """Forget every suite's builds when the database changed since the last request."""
         key = self._fingerprint()
         if key == self._key:
             return
         with self._lock:
             if key == self._key:
                 return
-            views = self.store.builds()
-            self._views = views
-            self._by_id = {v.build.id: v for v in views}
+            self._sizes = self.store.suite_sizes()
+            self._ids = self.store.build_ids()
             self._datasets = self.store.datasets()
-            self._prepared = prepare(views, self.catalog)
-            self._heads = {}
+            self._suites = {}
             self._boards.clear()
             self._key = key
 
+    def suite(self, suite: str | None) -> str | None:
+        """The suite asked for, else the newest catalog suite with data; unknown is an error."""
+        self.refresh()
+        return resolve_suite(self.catalog, self._sizes, suite)
+
+    def suite_ids(self) -> list[str]:
+        """Every suite a request may name: the catalog's and those only the store has."""
+        self.refresh()
+        return suite_order(self.catalog, self._sizes)
+
+    def _suite_data(self, suite: str) -> SuiteData:
+        """One suite's builds, loaded once per version of the data."""
+        with self._lock:
+            key, found = self._key, self._suites.get(suite)
+        if found is not None:
+            return found
+        views = self.store.builds(suite)
+        loaded = SuiteData(
+            views, {v.build.id: v for v in views}, prepare(views, self.catalog, suite=suite)
+        )
+        with self._lock:
+            if key != self._key:  # the data changed while loading: use it once, keep nothing
+                return loaded
+            return self._suites.setdefault(suite, loaded)
+
     def warm(self) -> None:
-        """Load the builds and rank every preset x bucket once, so first visits are cached."""
+        """Load the builds and rank every suite x preset x bucket once, so first visits are
+        cached."""
         try:
-            for preset in self.catalog.presets:
-                for bucket in self.catalog.buckets:
-                    self.board_bytes(preset, bucket, None)
+            self.refresh()
+            for suite in [s for s in self.suite_ids() if self._sizes.get(s)]:
+                for preset in self.catalog.presets:
+                    for bucket in self.catalog.buckets:
+                        self.board_bytes(preset, bucket, None, suite)
         except Exception as exc:  # a failed warm-up only costs speed; requests report errors
             log.warning("cache warm-up failed: %s", exc)
 
-    def views(self) -> list[BuildView]:
-        """Every build, current."""
-        self.refresh()
-        return self._views
+    def views(self, suite: str | None = None) -> list[BuildView]:
+        """Every build of a suite (default: the newest with data), current."""
+        chosen = self.suite(suite)
+        return [] if chosen is None else self._suite_data(chosen).views
 
-    def board_bytes(self, preset: str, bucket: str, weights: Weights | None) -> bytes:
-        """`leaderboard_json` as UTF-8 JSON, memoised per view of the current data."""
-        self.refresh()
+    def board_bytes(
+        self, preset: str, bucket: str, weights: Weights | None, suite: str | None = None
+    ) -> bytes:
+        """`leaderboard_json` of one suite as UTF-8 JSON, memoised per view of the current data."""
+        chosen = self.suite(suite)
         wkey = None if weights is None else astuple3(weights)
         with self._lock:
-            data_key, views, datasets = self._key, self._views, self._datasets
-            prepared, heads = self._prepared, self._heads
-            key = (data_key, preset, bucket, wkey)
+            data_key, datasets, sizes = self._key, self._datasets, self._sizes
+            key = (data_key, chosen, preset, bucket, wkey)
             cached = self._boards.get(key)
             if cached is not None:
                 self._boards.move_to_end(key)
                 return cached
-        lb = leaderboard(views, self.catalog, preset, bucket, weights, datasets, prepared=prepared)
-        body = leaderboard_text(lb, heads).encode("utf-8")
+        data = self._suite_data(chosen) if chosen is not None else None
+        lb = leaderboard(
+            data.views if data else [],
+            self.catalog,
+            preset,
+            bucket,
+            weights,
+            datasets,
+            prepared=data.prepared if data else None,
+            suite=chosen,
+            suites=suite_entries(self.catalog, sizes),
+        )
+        body = leaderboard_text(lb, data.heads if data else {}).encode("utf-8")
         with self._lock:
             self._boards[key] = body
             while len(self._boards) > MAX_BOARDS:
                 self._boards.popitem(last=False)
         return body
 
-    def detail(self, build_id: str) -> BuildDetail | None:
-        """`build_detail` of one build, or None when unknown."""
+    def detail(
+        self, build_id: str, suite: str | None = None, run: str | None = None
+    ) -> BuildDetail | None:
+        """`build_detail` of one build in a suite or run, or None when unknown."""
         self.refresh()
-        view = self._by_id.get(build_id)
-        return None if view is None else build_detail(view, self.catalog)
+        if build_id not in self._ids:
+            return None
+        if run is None and suite is not None and self._sizes.get(suite):
+            view = self._suite_data(suite).by_id.get(build_id)
+            if view is not None:
+                return build_detail(view, self.catalog)
+        return detail(self.store, self.catalog, build_id, suite, run)
 
     def build_ids(self) -> list[str]:
         """All build ids, sorted."""
         self.refresh()
-        return sorted(self._by_id)
+        return self._ids
 
     def summary(self) -> Summary:
-        """Headline facts: counts, hardware, datasets, latest run."""
-        views = self.views()
-        hardware: dict[str, str] = {v.hardware.id: v.hardware.name for v in views}
-        dates = [v.build.run_date for v in views if v.build.run_date]
+        """Headline facts: counts, hardware, datasets, the suites with data and the default."""
+        default = self.suite(None)
+        suites: list[SuiteSummary] = []
+        hardware: dict[str, str] = {}
+        models: set[str] = set()
+        for entry in suite_entries(self.catalog, self._sizes):
+            views = self._suite_data(entry["id"]).views
+            hardware.update({v.hardware.id: v.hardware.name for v in views})
+            models.update(v.build.base_model for v in views)
+            dates = [v.build.run_date for v in views if v.build.run_date]
+            suites.append(
+                {
+                    **entry,
+                    "benches": bench_order(self.catalog, entry["id"], ()),
+                    "latest_run": max(dates) if dates else None,
+                }
+            )
+        latest = [s["latest_run"] for s in suites if s["latest_run"]]
         return {
-            "builds": len(views),
-            "base_models": len({v.build.base_model for v in views}),
+            "builds": len(self._ids),
+            "base_models": len(models),
             "hardware": [
                 {"id": k, "name": name, "short": name.split(" · ")[0]}
                 for k, name in sorted(hardware.items())
             ],
             "benches_total": len(self.catalog.benches),
-            "latest_run": max(dates) if dates else None,
+            "latest_run": max(latest) if latest else None,
             "datasets": self._datasets,
+            "suite": default,
+            "suites": suites,
         }
 
     def presets(self) -> list[PresetInfo]:
@@ -149,13 +225,19 @@ class BoardData:
                 },
                 "benches": list(p.benches),
                 "ttft_bench": p.ttft_bench,
+                "measure": p.measure,
             }
             for p in self.catalog.presets.values()
         ]
 
-    def benches(self) -> list[BenchInfo]:
-        """Bench definitions as data."""
-        return [bench_info(b) for b in self.catalog.benches.values()]
+    def benches(self, suite: str | None = None) -> list[BenchInfo]:
+        """Bench definitions as data: all, or one suite's in its order (those the catalog
+        defines)."""
+        if suite is None:
+            return [bench_info(b) for b in self.catalog.benches.values()]
+        self.suite(suite)  # an unknown id is an error
+        ids = bench_order(self.catalog, suite, ())
+        return [bench_info(self.catalog.benches[b]) for b in ids if b in self.catalog.benches]
 
     def buckets(self) -> list[BucketInfo]:
         """Buckets (cohorts) as data."""

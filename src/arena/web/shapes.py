@@ -29,8 +29,19 @@ class HardwareSummary(TypedDict):
     short: str
 
 
+class SuiteSummary(TypedDict):
+    """A suite with data: its benches in order and its newest run date."""
+
+    id: str
+    title: str
+    builds: int
+    benches: list[str]
+    latest_run: str | None
+
+
 class Summary(TypedDict):
-    """Headline facts: counts, hardware, datasets, latest run."""
+    """Headline facts: counts, hardware, datasets, latest run, and the suites with data
+    (`suite` is the one shown by default: the newest catalog suite with data)."""
 
     builds: int
     base_models: int
@@ -38,6 +49,8 @@ class Summary(TypedDict):
     benches_total: int
     latest_run: str | None
     datasets: dict[str, DatasetInfo]
+    suite: str | None
+    suites: list[SuiteSummary]
 
 
 class PresetWeights(TypedDict):
@@ -56,6 +69,7 @@ class PresetInfo(TypedDict):
     weights: PresetWeights
     benches: list[str]
     ttft_bench: str
+    measure: str
 
 
 class BenchInfo(TypedDict):

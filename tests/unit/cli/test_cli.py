@@ -105,7 +105,7 @@ def test_markdown_and_csv_formats(seeded_db: str) -> None:
     md = run(
         "leaderboard", "--preset", "batch", "--bucket", "small", "--format", "md", "--db", seeded_db
     )
-    assert md.startswith("### The Arena · Batch / RAG offline · bucket small")
+    assert md.startswith("### The Arena · suite v1 · Batch / RAG offline · bucket small")
     assert "| # | Model |" in md
     assert "CC-BY-4.0" in md
     rows = list(
@@ -114,6 +114,7 @@ def test_markdown_and_csv_formats(seeded_db: str) -> None:
     assert len(rows) == 23
     assert rows[0]["rank"] == "1"
     assert all("CC-BY-4.0" in r["attribution"] for r in rows)  # every bundled row credits it
+    assert {r["suite"] for r in rows} == {"v1"}
 
 
 def test_table_format_renders_tiers(seeded_db: str) -> None:

@@ -2,16 +2,19 @@
 "use strict";
 (function (A) {
   const $ = (id) => document.getElementById(id);
-  const S = { preset: "aggregate", bucket: "all", custom: null, presets: [], buckets: [], summary: null, board: null };
+  const S = { suite: null, preset: "aggregate", bucket: "all", custom: null, presets: [], buckets: [], benches: [], summary: null, board: null };
   let seq = 0, controller = null, timer = null;
 
   const presetOf = (id) => S.presets.find((p) => p.id === id);
+  const suiteOf = (id) => S.summary.suites.find((s) => s.id === id);
   const bucketOf = (id) => S.buckets.find((b) => b.id === id);
   const presetPct = (p) => [p.weights.quality, p.weights.throughput, p.weights.efficiency].map((w) => Math.round(w * 100));
 
-  /** Read ?preset=&bucket=&wq=&wg=&we= ; unknown values fall back with a visible note. */
+  /** Read ?suite=&preset=&bucket=&wq=&wg=&we= ; unknown values fall back with a visible note. */
   function readUrl() {
     const q = new URLSearchParams(location.search), notes = [];
+    S.suite = q.get("suite") || S.summary.suite;
+    if (S.suite !== S.summary.suite && !suiteOf(S.suite)) { notes.push(`unknown suite "${S.suite}"`); S.suite = S.summary.suite; }
     S.preset = q.get("preset") || "aggregate";
     S.bucket = q.get("bucket") || "all";
     if (!presetOf(S.preset)) { notes.push(`unknown preset "${S.preset}"`); S.preset = "aggregate"; }
@@ -27,6 +30,7 @@
 
   function writeUrl(push) {
     const q = new URLSearchParams();
+    if (S.suite !== S.summary.suite) q.set("suite", S.suite);
     if (S.preset !== "aggregate") q.set("preset", S.preset);
     if (S.bucket !== "all") q.set("bucket", S.bucket);
     if (S.custom) ["wq", "wg", "we"].forEach((k, i) => q.set(k, String(S.custom[i])));
@@ -36,16 +40,19 @@
 
   function apiUrl() {
     const q = new URLSearchParams({ preset: S.preset, bucket: S.bucket });
+    if (S.suite) q.set("suite", S.suite);
     if (S.custom) ["wq", "wg", "we"].forEach((k, i) => q.set(k, String(S.custom[i])));
     return "/api/leaderboard?" + q;
   }
 
   function pills(node, items, current, pick) {
     A.fill(node, items.map((it) => A.el("button", { type: "button", class: "pill", "aria-pressed": it.id === current ? "true" : "false",
-      "data-id": it.id, text: it.title, onclick: () => pick(it.id) })));
+      "data-id": it.id, text: it.title, title: it.tip, onclick: () => pick(it.id) })));
   }
 
   function renderSwitches() {
+    pills($("suites"), S.summary.suites.map((s) => ({ id: s.id, title: `${s.id} · ${s.builds} ${s.builds === 1 ? "build" : "builds"}`, tip: s.title })), S.suite,
+      (id) => { S.suite = id; writeUrl(true); update(); });
     pills($("presets"), S.presets, S.preset, (id) => { S.preset = id; S.custom = null; writeUrl(true); update(); });
     pills($("buckets"), S.buckets, S.bucket, (id) => { S.bucket = id; writeUrl(true); update(); });
   }
@@ -70,15 +77,21 @@
     $("hl-hw").textContent = hw.length === 1 ? `1 ${hw[0].short}.` : `${hw.length} boxes.`;
     $("hl-hw").title = hw.map((h) => h.name).join("; ");
     A.fill($("attribution"), board.attribution.length ? board.attribution.join(" · ") : "Data: your own measurements.");
-    $("freshness").textContent = `Data freshness: latest run ${A.day(board.latest_run)} · ${S.summary.builds} builds in the store · ${S.summary.benches_total} benches per build.`;
+    const suite = suiteOf(board.suite);
+    const nBench = suite ? suite.benches.length : S.summary.benches_total;
+    $("freshness").textContent = `Data freshness: latest run ${A.day(board.latest_run)} in ${suite ? suite.title : "this view"} · ${S.summary.builds} builds in the store · ${nBench} benches per build.`;
     $("json-link").href = apiUrl();
     const b = bucketOf(S.bucket), p = presetOf(S.preset);
-    $("table-caption").textContent = `${p.title} · ${b.title} · 100 = best in this bucket`;
+    $("table-caption").textContent = `${suite ? suite.title + " · " : ""}${p.title} · ${b.title} · 100 = best in this bucket`;
   }
 
   function viewInfo(board) {
+    const suite = suiteOf(board.suite);
+    const byId = Object.fromEntries(S.benches.map((b) => [b.id, b]));
+    const ids = suite ? suite.benches : S.benches.map((b) => b.id);
     return { board, preset: S.preset, custom: !!S.custom, presetTitle: presetOf(S.preset).title,
-      bucketTitle: bucketOf(S.bucket).title, benchesTotal: S.summary.benches_total };
+      bucketTitle: bucketOf(S.bucket).title, benchesTotal: ids.length,
+      suite: suite || null, suiteBenches: ids.map((id) => ({ id, title: byId[id] ? byId[id].title : id })) };
   }
 
   /** Fetch the ranking for the current state and redraw everything (no page reload). */
@@ -98,10 +111,10 @@
     const p = presetOf(S.preset);
     renderWeights(board.weights, p);
     renderHead(board);
-    A.table.draw(board.rows, board.ttft_bench);
+    A.table.draw(board.rows, board.ttft_bench, { capacity: board.measure !== "tps_per_user", suite: board.suite });
     if (!performance.getEntriesByName("table-drawn").length) performance.mark("table-drawn");
     A.methodology.render(S.presets, viewInfo(board));
-    $("status").textContent = board.rows.length ? `${board.rows.length} builds ranked for ${p.title}, bucket ${bucketOf(S.bucket).title}.` : "No builds in this bucket.";
+    $("status").textContent = board.rows.length ? `${board.rows.length} builds ranked for ${p.title}, bucket ${bucketOf(S.bucket).title}, suite ${board.suite}.` : "No builds in this bucket.";
     await A.chart.draw(board, benchLabel(p));
     if (mine === seq) document.body.dataset.ready = String(mine);
     if (!performance.getEntriesByName("chart-drawn").length) performance.mark("chart-drawn");
@@ -135,7 +148,7 @@
     ["wq", "wg", "we"].forEach((k, i) => $(k).addEventListener("input", () => slide(i)));
     $("reset-weights").addEventListener("click", () => { S.custom = null; writeUrl(false); update(); });
     try {
-      [S.presets, S.buckets, S.summary] = await Promise.all([A.getJSON("/api/presets"), A.getJSON("/api/buckets"), A.getJSON("/api/summary")]);
+      [S.presets, S.buckets, S.summary, S.benches] = await Promise.all([A.getJSON("/api/presets"), A.getJSON("/api/buckets"), A.getJSON("/api/summary"), A.getJSON("/api/benches")]);
     } catch (err) { $("status").textContent = `Could not load: ${err.message}`; return; }
     const notes = readUrl();
     if (S.custom) $("custom").open = true;

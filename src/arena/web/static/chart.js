@@ -19,7 +19,9 @@
       `Efficiency ${A.num(r.efficiency_raw, 2)} tok/s per GB · E ${A.num(r.E)}`,
       `Score ${A.num(r.score)} · rank ${r.rank} · ${A.esc(A.tierLabel(r))}`,
       `TTFT (p50, else mean) ${r.ttft_ms === null ? "–" : A.num(r.ttft_ms, 0) + " ms"}`,
+      `Energy ${r.joules_per_token === null ? "no telemetry" : A.num(r.joules_per_token, 2) + " J per output token"}`,
     ];
+    if (r.sanity && r.sanity.verdict === "suspect") lines.push(`Sanity suspect: ${A.esc(r.sanity.answer === null ? "no answer" : r.sanity.answer)}`);
     return lines.join("<br>");
   }
 

@@ -83,6 +83,12 @@ window.Arena = window.Arena || {};
     return t;
   };
 
+  /** A badge for a build whose run failed the sanity question: "suspect: <its answer>" as text. */
+  A.sanityTag = function (sanity) {
+    const answer = sanity.answer === null || sanity.answer === undefined ? "no answer" : String(sanity.answer);
+    return A.el("span", { class: "sanity-tag", title: `Sanity question failed; the model answered: ${answer}`, text: `suspect: ${answer}` });
+  };
+
   /** Only http(s) links from data become hrefs (no javascript: URLs). */
   A.safeHref = function (url) {
     return /^https?:\/\//i.test(String(url || "")) ? String(url) : null;

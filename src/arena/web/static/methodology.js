@@ -37,13 +37,26 @@
     ]);
   }
 
+  /** The preset's benches that the suite in view has. */
+  function aggIn(p, view) {
+    const ids = view.suiteBenches.map((b) => b.id);
+    return p.benches.filter((b) => ids.includes(b));
+  }
+
+  function benchCell(p, view) {
+    const kept = aggIn(p, view);
+    const what = p.measure && p.measure !== "tps_per_user" ? `${p.measure} of ` : "";
+    if (!kept.length) return `${what}${p.benches.join(", ")} (not in this suite)`;
+    return kept.length > 1 ? `${what}mean over ${kept.length}` : what + kept[0];
+  }
+
   function presetTable(presets, view) {
     const head = A.el("tr", {}, ["Preset", "Q", "G", "E", "Bench"].map((h) => A.el("th", { scope: "col", text: h })));
     const rows = presets.map((p) => A.el("tr", { class: p.id === view.preset ? "current" : null }, [
       A.el("th", { scope: "row", text: p.title + (p.id === view.preset ? " (shown)" : "") }),
       A.el("td", { text: A.pct(p.weights.quality) }), A.el("td", { text: A.pct(p.weights.throughput) }),
       A.el("td", { text: A.pct(p.weights.efficiency) }),
-      A.el("td", { text: p.benches.length > 1 ? `mean over ${p.benches.length}` : p.benches[0] }),
+      A.el("td", { text: benchCell(p, view) }),
     ]));
     if (view.custom) {
       const w = view.board.weights;
@@ -83,9 +96,11 @@
       A.el("h3", { text: "The three dimensions" }),
       dimension("Q", "Quality", "MMLU-Pro · GPQA · HumanEval/LCB (HumanEval, or LiveCodeBench where a card has no HumanEval), averaged. Normalised to cohort peak.",
         ["model cards", ["Artificial Analysis", "https://artificialanalysis.ai/"], "arena eval on your server; each number's source is linked on the model's page"]),
-      dimension("G", "Throughput", `tokens/sec per user on the preset bench (or mean over all ${nBench} for ${agg.title}; a missing bench counts 0). Normalised to cohort peak.`,
+      dimension("G", "Throughput", `tokens/sec per user on the preset bench (or mean over the ${aggIn(agg, view).length} of this suite for ${agg.title}; a missing bench counts 0); a capacity preset ranks requests/s at a p95 TTFT limit instead. Normalised to cohort peak.`,
         [["vllm bench serve", "https://docs.vllm.ai/en/latest/cli/bench/serve.html"], ["llama-benchy", "https://github.com/eugr/llama-benchy"], "measured on the box"]),
       dimension("E", "Efficiency", "Throughput ÷ VRAM. Tokens per second per GB. Normalised to cohort peak.", ["derived · per cohort"]),
+      A.el("h3", { text: view.suite ? `Benches of ${view.suite.title} (shown)` : "Benches" }),
+      A.el("ol", { class: "m-benches" }, view.suiteBenches.map((b) => A.el("li", {}, [A.el("code", { text: b.id }), ` · ${b.title}`]))),
       A.el("h3", { text: "Weights per preset" }),
       presetTable(presets, view),
       A.el("h3", { text: `Example: ${agg.title}` }),
@@ -103,7 +118,8 @@
       A.el("h3", { text: "Worth knowing" }),
       A.el("ul", {}, [
         A.el("li", {}, [A.el("strong", { text: "Cohort = bucket. " }), (bucketTitle === "All" ? `With "All", 100 is the best of every build; filter on a size bucket such as "Small (< 8B)" and 100 becomes the best in that bucket, not the global max. Score numbers between buckets are therefore not directly comparable.` : `Filter on "${bucketTitle}" and "100" is the best model in that bucket, not the global max. Score numbers between buckets are therefore not directly comparable.`)]),
-        A.el("li", {}, [A.el("strong", { text: "No measurement → tps 0. " }), "Models without benchmark data stay visible with \"no measurement\" in the Throughput column: they score 0 on throughput and efficiency, rank below every measured model (their score is still shown), and are never on the Pareto frontier. Partly measured builds show \"k/9 benches\" (a missing bench counts as 0 tok/s)."]),
+        A.el("li", {}, [A.el("strong", { text: "No measurement → tps 0. " }), `Models without benchmark data stay visible with "no measurement" in the Throughput column: they score 0 on throughput and efficiency, rank below every measured model (their score is still shown), and are never on the Pareto frontier. Partly measured builds show "k/${nBench} benches" (a missing bench counts as 0 tok/s).`]),
+        A.el("li", {}, [A.el("strong", { text: "Suites never mix. " }), "Each suite (v1, v2, …) is ranked on its own: a build's row shows, per bench, the newest result with a headline from that suite's runs. J/tok = mean power × bench duration ÷ output tokens, from the power telemetry of the run. A \"suspect\" badge carries the model's answer to the sanity question before the suite."]),
         A.el("li", {}, [A.el("strong", { text: "No latency gates. " }), "A slow model stays on the list, just near the bottom. No hidden SLA filter or quality-floor multiplier."]),
       ]),
     );

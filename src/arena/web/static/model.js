@@ -15,6 +15,36 @@
     return href ? el("a", { href, rel: "noopener noreferrer", target: "_blank", text: text || url }) : el("span", { text: text || url || "–" });
   }
 
+  /** "ok", "not checked", or the suspect badge with the model's answer (as text). */
+  function sanityNode(s) {
+    if (s.verdict === "suspect") return el("span", {}, [A.sanityTag(s), s.reason ? ` ${s.reason}` : null]);
+    return el("span", { text: s.verdict === "not-checked" ? "not checked" : s.verdict });
+  }
+
+  /** A link to this build's page in a suite or one run. */
+  function pageLink(key, value, text) {
+    return el("a", { href: `${location.pathname}?${new URLSearchParams({ [key]: value })}`, text });
+  }
+
+  function runs(d) {
+    const head = el("tr", {}, ["Run", "Suite", "Date", "Engine", "Benches", "Sanity", "Origin", "Tools", "Environment"].map((h) => el("th", { scope: "col", text: h })));
+    const kv = (o) => Object.entries(o || {}).map(([k, v]) => `${k} ${v}`).join(", ") || "–";
+    const rows = d.runs.map((r) => el("tr", { class: r.id === d.run_id ? "current" : null, "data-run": r.id }, [
+      el("th", { scope: "row" }, [pageLink("run", r.id, r.id), r.id === d.run_id ? " (shown)" : null]),
+      el("td", {}, pageLink("suite", r.suite, r.suite)),
+      el("td", { text: A.day(r.date || r.recorded_at) }),
+      el("td", { text: `${r.engine || "?"} ${r.engine_version || ""}` }),
+      el("td", { class: "num", text: `${r.good.length}/${r.benches.length}`, title: "benches with a headline / benches stored" }),
+      el("td", {}, sanityNode(r.sanity)),
+      el("td", { text: r.origin }),
+      el("td", { text: kv(r.tool_versions) }),
+      el("td", { text: kv(r.environment) }),
+    ]));
+    A.fill($("runs"), [el("thead", {}, head), el("tbody", {}, rows)]);
+    $("runs-note").textContent = `${d.runs.length} ${d.runs.length === 1 ? "run" : "runs"}, newest first. Shown: suite ${d.suite || "–"}` +
+      (new URLSearchParams(location.search).has("run") ? `, run ${d.run_id} only.` : ", per bench the newest result with a headline.");
+  }
+
   function facts(d) {
     const params = d.params_total_b === null ? "unknown" : `${A.num(d.params_total_b)}B total / ${A.num(d.params_active_b)}B active`;
     const vram = d.vram_gb === null ? "unknown" : `${A.num(d.vram_gb, 2)} GB`;
@@ -22,7 +52,8 @@
       ["Id", d.id], ["Base model", d.card_url ? link(d.card_url, d.base_model) : d.base_model], ["Checkpoint", d.checkpoint || "–"],
       ["Vendor", d.vendor || "–"], ["Architecture", d.architecture || "–"], ["Parameters", params], ["Precision", d.precision],
       ["Bucket", d.bucket || "–"], ["Engine", `${d.engine || "?"} ${d.engine_version || ""}`], ["Hardware", d.hardware.name],
-      ["Run date", d.run_date || "–"], ["Origin", d.origin],
+      ["Run date", d.run_date || "–"], ["Origin", d.origin], ["Suite", d.suite || "–"], ["Run", d.run_id || "–"],
+      ["Sanity", sanityNode(d.sanity)],
       ["VRAM", `${vram} · method: ${d.vram_method || "unknown"}${d.vram_source ? " · " + d.vram_source : ""}`],
       ["Server config", Object.entries(d.server_config).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ") || "–"],
     ];
@@ -44,6 +75,40 @@
     const cells = [["tok/s per user", A.num(b.tps_per_user)], ["± std over runs", A.num(b.std, 2)], ["tok/s total", A.num(b.tps_total)],
       ["TTFT p50 ms", A.num(b.ttft_p50_ms, 0)], ["TTFT p95 ms", A.num(b.ttft_p95_ms, 0)], ["TTFT mean ms", A.num(b.ttft_mean_ms, 0)]];
     return el("dl", { class: "facts" }, cells.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+  }
+
+  function energy(e) {
+    const cells = [["mean power W", A.num(e.mean_power_w, 1)], ["peak power W", A.num(e.peak_power_w, 1)],
+      ["J per output token", A.num(e.joules_per_output_token, 3)], ["tok/s per W", A.num(e.tokens_per_watt, 3)],
+      ["peak temperature °C", A.num(e.peak_temp_c, 0)],
+      ["duration s", `${A.num(e.duration_s, 1)}${e.duration_source ? " (" + e.duration_source + ")" : ""}`],
+      ["output tokens", A.num(e.output_tokens, 0)], ["telemetry", `${e.samples} samples · ${e.source}`]];
+    return el("dl", { class: "facts energy" }, cells.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+  }
+
+  function sweep(b) {
+    const parts = [];
+    if (b.capacity) {
+      const head = el("tr", {}, ["p95 TTFT limit", "capacity (offered rps)", "achieved rps", "p95 TTFT ms"].map((h) => el("th", { scope: "col", text: h })));
+      const rows = b.capacity.map((c) => el("tr", {}, [
+        el("th", { scope: "row", text: c.ttft_p95_limit_ms === null ? "–" : `${A.num(c.ttft_p95_limit_ms / 1000, 0)} s` }),
+        el("td", { class: "num", text: c.offered_rps === null ? "no step meets this limit" : A.num(c.offered_rps, 2) }),
+        el("td", { class: "num", text: A.num(c.achieved_rps, 2) }), el("td", { class: "num", text: A.num(c.ttft_p95_ms, 0) }),
+      ]));
+      parts.push(el("table", { class: "sweep capacity" }, [el("caption", { text: "Capacity per p95 TTFT limit" }), el("thead", {}, head), el("tbody", {}, rows)]));
+    }
+    if (b.steps) {
+      const head = el("tr", {}, ["offered rps", "achieved rps", "completed / total", "TTFT p50 ms", "p95", "p99", "output tok/s", "peak concurrency"].map((h) => el("th", { scope: "col", text: h })));
+      const rows = b.steps.map((s) => el("tr", {}, [
+        el("th", { scope: "row", text: A.num(s.offered_rps, 2) }), el("td", { class: "num", text: A.num(s.achieved_rps, 2) }),
+        el("td", { class: "num", text: `${s.completed ?? "–"} / ${s.total ?? "–"}` }),
+        el("td", { class: "num", text: A.num(s.ttft_p50_ms, 0) }), el("td", { class: "num", text: A.num(s.ttft_p95_ms, 0) }),
+        el("td", { class: "num", text: A.num(s.ttft_p99_ms, 0) }), el("td", { class: "num", text: A.num(s.output_tps, 1) }),
+        el("td", { class: "num", text: s.peak_concurrency ?? "–" }),
+      ]));
+      parts.push(el("table", { class: "sweep steps" }, [el("caption", { text: "Steps" }), el("thead", {}, head), el("tbody", {}, rows)]));
+    }
+    return el("div", { class: "table-wrap", tabindex: "0", "aria-label": "Rate sweep, scrolls sideways" }, parts);
   }
 
   function provenance(s) {
@@ -73,9 +138,10 @@
     return window.Plotly.newPlot(node, data, layout, { displayModeBar: false, responsive: true });
   }
 
-  function benchSection(id, b, bench, draws) {
+  function benchSection(id, b, bench, draws, suite) {
     const title = bench ? bench.title : id;
-    const parts = [el("h3", { text: `${bench && bench.letter ? bench.letter + " · " : ""}${title}` })];
+    const lettered = bench && bench.letter && suite === "v1";  // the letters name suite v1's files
+    const parts = [el("h3", { text: `${lettered ? bench.letter + " · " : ""}${title}` })];
     if (!b) {
       parts.push(el("p", { class: "nm", text: "no measurement" }));
       return el("section", { class: "bench", "data-bench": id }, parts);
@@ -89,27 +155,35 @@
     }
     const dist = OPEN_KEYS.filter(([k]) => b.distribution[k] !== undefined && b.distribution[k] !== null);
     if (dist.length) parts.push(el("dl", { class: "facts" }, dist.flatMap(([k, label, nd]) => [el("dt", { text: label }), el("dd", { text: A.num(b.distribution[k], nd) })])));
+    if (b.capacity || b.steps) parts.push(sweep(b));
+    if (b.energy) parts.push(energy(b.energy));
+    if (b.flags.length) parts.push(el("p", {}, b.flags.map((f) => el("span", { class: "verdict-tag", text: f }))));
     if (b.notes.length) parts.push(el("ul", { class: "prov" }, b.notes.map((n) => el("li", { text: n }))));
     parts.push(provenance(b.source));
+    if (b.run_id) parts.push(el("p", { class: "prov", text: `Run ${b.run_id}` }));
     return el("section", { class: "bench", "data-bench": id }, parts);
   }
 
   async function start() {
     const id = decodeURIComponent(location.pathname.split("/").pop());
-    $("json-link").href = "/api/models/" + encodeURIComponent(id);
+    const q = new URLSearchParams(location.search), ask = new URLSearchParams();
+    for (const k of ["suite", "run"]) if (q.get(k)) ask.set(k, q.get(k));
+    const api = "/api/models/" + encodeURIComponent(id) + (ask.toString() ? "?" + ask : "");
+    $("json-link").href = api;
     let d, benches, summary;
     try {
-      [d, benches, summary] = await Promise.all([A.getJSON("/api/models/" + encodeURIComponent(id)), A.getJSON("/api/benches"), A.getJSON("/api/summary")]);
+      [d, benches, summary] = await Promise.all([A.getJSON(api), A.getJSON("/api/benches"), A.getJSON("/api/summary")]);
     } catch (err) { $("status").textContent = `Could not load: ${err.message}`; return; }
     document.title = `${d.name} · The Arena`;
     $("name").textContent = d.name;
-    $("subtitle").textContent = `${d.precision} · ${d.bucket || "no bucket"} · ${d.hardware.name} · ${d.benches_measured}/${benches.length} benches measured`;
+    $("subtitle").textContent = `${d.precision} · ${d.bucket || "no bucket"} · ${d.hardware.name} · suite ${d.suite || "–"} · ${d.benches_measured}/${d.benches_total} benches measured`;
     facts(d);
+    runs(d);
     quality(d);
     const byId = Object.fromEntries(benches.map((b) => [b.id, b]));
     const draws = [];
-    A.fill($("benches"), Object.entries(d.benches).map(([bid, b]) => benchSection(bid, b, byId[bid], draws)));
-    $("bench-summary").textContent = "Headline = tok/s per user: closed loop (llama-benchy) at the reference concurrency, open loop (vllm bench serve) = 1000 / median TPOT.";
+    A.fill($("benches"), Object.entries(d.benches).map(([bid, b]) => benchSection(bid, b, byId[bid], draws, d.suite)));
+    $("bench-summary").textContent = "Headline = tok/s per user: closed loop (llama-benchy) at the reference concurrency, open loop (vllm bench serve) = 1000 / median TPOT. A rate sweep has no headline: its capacity is the offered rate at which p95 TTFT stays within each limit. J per output token = mean power × bench duration ÷ output tokens.";
     const ds = summary.datasets[d.origin.replace(/^dataset:/, "")];
     $("attribution").textContent = ds ? ds.attribution : "Data: your own measurements.";
     await A.plotly;

@@ -1,7 +1,7 @@
 // The sortable leaderboard table; tier shown by colour and by a text label.
 "use strict";
 (function (A) {
-  const COLS = [
+  const ALL = [
     { key: "rank", label: "#", num: true },
     { key: "name", label: "Model" },
     { key: "precision", label: "Precision" },
@@ -11,9 +11,12 @@
     { key: "efficiency_raw", label: "Efficiency tok/s/GB", num: true, title: "Throughput ÷ VRAM" },
     { key: "vram_gb", label: "VRAM GB", num: true, title: "~ = estimated from parameters × bytes per parameter" },
     { key: "ttft_ms", label: "TTFT ms", num: true, title: "Time to first token: p50 where the tool reports it, else the mean (llama-benchy)" },
+    { key: "joules_per_token", label: "J/tok", num: true, title: "Energy per output token (mean power × bench duration ÷ output tokens), mean over the preset's benches with power telemetry" },
     { key: "score", label: "Score", num: true, title: "wq·Q + wg·G + we·E, coloured by tier" },
   ];
-  let rows = [], sortKey = "rank", sortDir = 1, selected = null, onSelect = null, thead = null, tbody = null;
+  const CAPACITY = { key: "capacity_rps_5s", label: "Capacity rps", num: true, title: "Requests per second offered while p95 time to first token stays within 5 s (rate sweep); – = no step met the limit" };
+  const COLS = ALL.slice();
+  let rows = [], sortKey = "rank", sortDir = 1, selected = null, onSelect = null, thead = null, tbody = null, suite = null;
 
   function cmp(a, b) {
     const x = a[sortKey], y = b[sortKey];
@@ -36,7 +39,7 @@
 
   function sortBy(key) {
     if (key === sortKey) sortDir = -sortDir;
-    else { sortKey = key; sortDir = ["quality_raw", "throughput_tps", "efficiency_raw", "score"].includes(key) ? -1 : 1; }
+    else { sortKey = key; sortDir = ["quality_raw", "throughput_tps", "efficiency_raw", "capacity_rps_5s", "score"].includes(key) ? -1 : 1; }
     render();
     const btn = thead.querySelector(`button[data-key="${key}"]`);
     if (btn) btn.focus();
@@ -48,12 +51,17 @@
     const nm = r.flags.includes("no-measurement");
     const tput = A.el("td", { class: "num" + (nm ? " nm" : "") }, [A.el("span", { class: "raw", text: A.throughputText(r) }), nm ? null : rel("G", r.G)]);
     const vram = r.vram_gb === null ? "unknown" : (r.vram_method === "estimated" ? "~" : "") + A.num(r.vram_gb);
-    return [
+    const suspect = r.sanity && r.sanity.verdict === "suspect";
+    const href = `/models/${encodeURIComponent(r.model)}` + (suite ? `?suite=${encodeURIComponent(suite)}` : "");
+    const jt = A.el("td", { class: "num", text: A.num(r.joules_per_token, 2),
+      title: r.joules_per_token === null ? "no power telemetry" : `mean over ${r.energy_benches} ${r.energy_benches === 1 ? "bench" : "benches"} with telemetry` });
+    const out = [
       A.el("td", { class: "num", text: r.rank }),
       A.el("th", { scope: "row", class: "model" }, [
-        A.el("a", { href: `/models/${encodeURIComponent(r.model)}`, text: r.name }),
+        A.el("a", { href, text: r.name }),
         r.pareto ? A.el("span", { class: "front-tag", title: "On the Pareto frontier", text: "frontier" }) : null,
-        ...A.VERDICTS.filter((v) => r.flags.includes(v.flag)).map((v) => A.el("span", { class: "verdict-tag", title: v.title, text: v.flag })),
+        ...A.VERDICTS.filter((v) => r.flags.includes(v.flag) && !(suspect && v.flag === "suspect")).map((v) => A.el("span", { class: "verdict-tag", title: v.title, text: v.flag })),
+        suspect ? A.sanityTag(r.sanity) : null,
       ]),
       A.el("td", { text: r.precision }),
       A.el("td", { text: r.bucket || "–" }),
@@ -62,11 +70,14 @@
       A.el("td", { class: "num" }, [A.el("span", { class: "raw", text: A.num(r.efficiency_raw, 2) }), rel("E", r.E)]),
       A.el("td", { class: "num", text: vram }),
       A.el("td", { class: "num", text: A.num(r.ttft_ms, 0) }),
+      jt,
       A.el("td", { class: `num score tier-${tier}` }, [
         A.el("span", { class: "score-n", text: A.num(r.score) }),
         A.el("span", { class: "tier-label", text: tier }),
       ]),
     ];
+    if (COLS.includes(CAPACITY)) out.splice(COLS.indexOf(CAPACITY), 0, A.el("td", { class: "num", text: A.num(r.capacity_rps_5s, 2) }));
+    return out;
   }
 
   function render() {
@@ -85,7 +96,12 @@
 
   A.table = {
     init(theadRow, body, select) { thead = theadRow; tbody = body; onSelect = select; },
-    draw(newRows, ttftBench) {
+    /** Redraw; opts.capacity adds the capacity column, opts.suite goes into each model link. */
+    draw(newRows, ttftBench, opts) {
+      suite = (opts && opts.suite) || null;
+      COLS.splice(0, COLS.length, ...ALL);
+      if (opts && opts.capacity) COLS.splice(COLS.findIndex((c) => c.key === "throughput_tps") + 1, 0, CAPACITY);
+      if (!COLS.some((c) => c.key === sortKey)) { sortKey = "rank"; sortDir = 1; }
       const ttft = COLS.find((c) => c.key === "ttft_ms");
       ttft.label = ttftBench ? `TTFT ms (${ttftBench})` : "TTFT ms";
       ttft.title = `Time to first token on the ${ttftBench || "preset's"} bench: p50 where the tool reports it, else the mean (llama-benchy)`;

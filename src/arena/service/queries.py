@@ -1,0 +1,77 @@
+"""The leaderboard and one build read from a store for the suite asked (or the default one)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from arena.catalog.types import Catalog, Weights
+from arena.errors import ArenaError
+from arena.service.detail import build_detail
+from arena.service.leaderboard import Leaderboard, leaderboard
+from arena.service.shapes import BuildDetail
+from arena.service.suites import resolve_suite, suite_counts, suite_entries
+from arena.store import BuildView, Store
+
+
+def board(
+    store: Store,
+    catalog: Catalog,
+    preset: str = "aggregate",
+    bucket: str = "all",
+    weights: Weights | None = None,
+    suite: str | None = None,
+    prefer: Mapping[str, Sequence[str]] | None = None,
+) -> Leaderboard:
+    """Rank the builds of one suite; None = the newest catalog suite that has data."""
+    counts = store.suite_sizes()
+    chosen = resolve_suite(catalog, counts, suite)
+    views = store.builds(chosen) if chosen is not None else []
+    return leaderboard(
+        views,
+        catalog,
+        preset,
+        bucket,
+        weights,
+        store.datasets(),
+        prefer=prefer,
+        suite=chosen,
+        suites=suite_entries(catalog, counts),
+    )
+
+
+def build_view(
+    store: Store, catalog: Catalog, build_id: str, suite: str | None = None, run: str | None = None
+) -> BuildView | None:
+    """One build as seen in a suite (default: the newest catalog suite it has a run in) or in
+    one of its runs; None for an unknown build, an error for a suite or run it does not have."""
+    every = store.build(build_id)
+    if every is None:
+        return None
+    runs = {rv.run.id: rv.run.suite for rv in every.runs}
+    if run is not None:
+        if run not in runs:
+            raise ArenaError(
+                f"run '{run}' is not a run of build '{build_id}'; its runs: "
+                f"{', '.join(runs) or 'none'}"
+            )
+        if suite is not None and runs[run] != suite:
+            raise ArenaError(f"run '{run}' is in suite '{runs[run]}', not '{suite}'")
+        return store.build(build_id, run=run)
+    counts = suite_counts([every])
+    if suite is not None:
+        resolve_suite(catalog, store.suite_sizes(), suite)  # an unknown id is an error
+        if suite not in counts:
+            raise ArenaError(
+                f"build '{build_id}' has no run in suite '{suite}'; its suites: "
+                f"{', '.join(sorted(counts)) or 'none'}"
+            )
+    chosen = resolve_suite(catalog, counts, suite)
+    return store.build(build_id, suite=chosen) if chosen is not None else every
+
+
+def detail(
+    store: Store, catalog: Catalog, build_id: str, suite: str | None = None, run: str | None = None
+) -> BuildDetail | None:
+    """`build_detail` of `build_view`; None for an unknown build."""
+    view = build_view(store, catalog, build_id, suite, run)
+    return None if view is None else build_detail(view, catalog)
