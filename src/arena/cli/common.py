@@ -57,6 +57,14 @@ def catalog() -> Catalog:
     return load_catalog()
 
 
+def answer_text(answer: str | None, limit: int = 48) -> str:
+    """A model's sanity answer on one line, cut to `limit` characters (the JSON has it whole)."""
+    if not answer:
+        return "no answer"
+    flat = " ".join(answer.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def fmt_num(x: float | None, nd: int = 1) -> str:
     """Decimal half-up rounding with thousands separators, as the web page shows numbers."""
     if x is None or x != x:

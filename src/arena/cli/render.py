@@ -8,7 +8,7 @@ import io
 from rich.table import Table
 from rich.text import Text
 
-from arena.cli.common import fmt_num
+from arena.cli.common import answer_text, fmt_num
 from arena.service import Board, BoardRow
 
 TIER_STYLE = {
@@ -113,7 +113,7 @@ def model_cell(row: BoardRow) -> str:
     """The name, with the sanity verdict when the run shown failed its sanity question."""
     if row["sanity"]["verdict"] != "suspect":
         return row["name"]
-    return f"{row['name']} [sanity suspect: {row['sanity']['answer'] or 'no answer'}]"
+    return f"{row['name']} [sanity suspect: {answer_text(row['sanity']['answer'], 24)}]"
 
 
 def cells(row: BoardRow, data: Board | None = None) -> list[str]:

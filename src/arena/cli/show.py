@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from arena.catalog import Catalog
-from arena.cli.common import console, fmt_num
+from arena.cli.common import answer_text, console, fmt_num
 from arena.service import BenchDetail, BuildDetail
 from arena.service.shapes import SanityDetail
 from arena.store.views import DatasetInfo
@@ -124,7 +124,7 @@ def show_text(d: BuildDetail, cat: Catalog, datasets: Mapping[str, DatasetInfo])
 def sanity_text(s: SanityDetail) -> str:
     """'sanity ok', 'sanity not checked', or a badge-like 'suspect: <answer>'."""
     if s["verdict"] == "suspect":
-        return f"suspect: {s['answer'] or 'no answer'}" + (
+        return f"suspect: {answer_text(s['answer'])}" + (
             f" ({s['reason']})" if s["reason"] else ""
         )
     return "sanity not checked" if s["verdict"] == "not-checked" else f"sanity {s['verdict']}"

@@ -71,20 +71,26 @@ def chosen_quality(
 
 
 def capacity_measures(rec: BenchRecord | None) -> dict[str, float]:
-    """Offered requests/s at each p95-TTFT limit a rate sweep met (a limit no step met is
-    absent): its `distribution["capacity"]` entry per limit."""
+    """Offered requests/s at each p95-TTFT limit of a rate sweep's `distribution["capacity"]`:
+    0 where the sweep ran but even its lowest rate missed the limit (measured, not absent)."""
     if rec is None:
         return {}
     by_limit = {
-        c.get("ttft_p95_limit_ms"): c.get("offered_rps")
+        c.get("ttft_p95_limit_ms"): c
         for c in rec.distribution.get("capacity") or []
         if isinstance(c, dict)
     }
-    return {
-        name: float(rps)
-        for name, limit in CAPACITY_MEASURES.items()
-        if isinstance(rps := by_limit.get(limit), int | float)
-    }
+    out: dict[str, float] = {}
+    for name, limit in CAPACITY_MEASURES.items():
+        entry = by_limit.get(limit)
+        if entry is None:
+            continue
+        rps = entry.get("offered_rps")
+        if isinstance(rps, int | float):
+            out[name] = float(rps)
+        elif entry.get("met") is False and rec.distribution.get("steps"):
+            out[name] = 0.0
+    return out
 
 
 def candidate(view: BuildView, chosen: Mapping[str, QualityValue]) -> Candidate:

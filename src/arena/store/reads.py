@@ -213,11 +213,9 @@ def build_views(
 
 
 def _has_capacity(r: BenchRecord) -> bool:
-    """A rate sweep has no per-user headline; it counts when some step met a TTFT limit."""
-    capacity = r.distribution.get("capacity")
-    return isinstance(capacity, list) and any(
-        isinstance(c, dict) and c.get("offered_rps") is not None for c in capacity
-    )
+    """A rate sweep has no per-user headline; it counts when it measured some step."""
+    steps = r.distribution.get("steps")
+    return isinstance(steps, list) and len(steps) > 0
 
 
 def bench_record(r: BenchResult) -> BenchRecord:

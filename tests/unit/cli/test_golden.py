@@ -13,6 +13,11 @@ from arena.cli.app import app
 
 GOLDEN = Path(__file__).with_name("golden.json")
 PRESETS = ("aggregate", "chat", "agent", "batch", "reasoning")
+V2_BUILDS = (
+    "qwen-3.5-0.8b-bf16",
+    "ministral-3-3b-instruct-bf16",
+    "nemotron-3-super-120b-a12b-nvfp4",
+)
 BUILDS = (
     "qwen-3.5-0.8b-bf16",
     "qwen-3.6-35b-a3b-fp8",
@@ -23,14 +28,23 @@ BUILDS = (
 
 
 def _commands() -> list[list[str]]:
+    # suite v1 as pinned before runs and suites existed, then suite v2 (the default view)
     cmds: list[list[str]] = []
     for preset in PRESETS:
         for fmt in ("table", "md", "csv", "json"):
-            cmds.append(["leaderboard", "--preset", preset, "--format", fmt])
+            cmds.append(["leaderboard", "--preset", preset, "--format", fmt, "--suite", "v1"])
     for bucket in ("small", "medium", "large"):
-        cmds.append(["leaderboard", "--bucket", bucket, "--format", "json"])
-    cmds.append(["leaderboard", "--weights", "50,40,10", "--format", "csv"])
+        cmds.append(["leaderboard", "--bucket", bucket, "--format", "json", "--suite", "v1"])
+    cmds.append(["leaderboard", "--weights", "50,40,10", "--format", "csv", "--suite", "v1"])
     for build in BUILDS:
+        cmds.append(["show", build, "--suite", "v1"])
+        cmds.append(["show", build, "--format", "json", "--suite", "v1"])
+    for preset in (*PRESETS, "team-server"):
+        for fmt in ("table", "json"):
+            cmds.append(["leaderboard", "--preset", preset, "--format", fmt])
+    for bucket in ("small", "medium", "large", "unknown"):
+        cmds.append(["leaderboard", "--bucket", bucket, "--format", "json"])
+    for build in V2_BUILDS:
         cmds.append(["show", build])
         cmds.append(["show", build, "--format", "json"])
     for fmt in ("json", "csv", "md"):
