@@ -79,6 +79,14 @@ Params = ParamsOpt
 Vram = VramOpt
 Hw = HardwareOpt
 HwName = HardwareNameOpt
+InSuite = Annotated[
+    str | None,
+    typer.Option(
+        "--suite",
+        help="Suite the result's run is stored under; default: the newest suite with the bench.",
+        show_default=False,
+    ),
+]
 
 
 def _print_one(result: ImportResult) -> None:
@@ -86,8 +94,13 @@ def _print_one(result: ImportResult) -> None:
     (b,) = result.builds
     (rec,) = b.results
     tps = "no headline" if rec.tps_per_user is None else f"{rec.tps_per_user:.2f} tok/s per user"
+    run = f"run {b.run.id} (suite {b.run.suite})" if b.run else "run"
+    if not b.new:
+        console.print(f"{b.build.id}: {run} already stored (same file)", highlight=False)
+        return
     console.print(
-        f"imported {rec.bench_id} for {b.build.id}: {tps} ({rec.source.file})", highlight=False
+        f"imported {rec.bench_id} for {b.build.id}: {tps} ({rec.source.file}); new {run}",
+        highlight=False,
     )
 
 
@@ -105,11 +118,12 @@ def import_llama_benchy(
     vram_gb: Vram = None,
     hardware: Hw = "local",
     hardware_name: HwName = None,
+    suite: InSuite = None,
     db: DbOption = None,
 ) -> None:
     """Import one closed-loop result (llama-benchy 0.3 markdown, 0.4 json or csv)."""
     spec = BuildSpec(model, name, base_model, precision, params_b, vram_gb, hardware, hardware_name)
-    pending = read_llama_benchy(file, bench, spec, catalog())
+    pending = read_llama_benchy(file, bench, spec, catalog(), suite)
     _print_one(pending.write(open_store(db)))
 
 
@@ -128,11 +142,12 @@ def import_vllm_bench(
     force: Annotated[
         bool, typer.Option(help="Import even when the file's load differs from the bench's.")
     ] = False,
+    suite: InSuite = None,
     db: DbOption = None,
 ) -> None:
     """Import one open-loop result (vllm bench serve --save-result JSON)."""
     spec = BuildSpec(model, name, base_model, precision, params_b, vram_gb, hardware, hardware_name)
-    pending = read_vllm_bench(file, bench, spec, catalog(), force=force)
+    pending = read_vllm_bench(file, bench, spec, catalog(), force=force, suite=suite)
     _print_one(pending.write(open_store(db)))
 
 
