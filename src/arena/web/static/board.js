@@ -63,7 +63,7 @@
     const item = (wt, title, sub) => A.el("li", {}, [A.el("span", { class: "w-pct", text: A.pct(wt) }), A.el("span", { class: "w-title", text: title }), A.el("span", { class: "w-sub", text: sub })]);
     A.fill($("weights-strip"), [
       item(w.quality, "Quality", "MMLU · GPQA · HumanEval"),
-      item(w.throughput, "Throughput", `tokens/sec, % cohort-max · ${benchLabel(p)}`),
+      item(w.throughput, A.view.capacity ? "Capacity" : "Throughput", `${A.view.sub} · ${benchLabel(p)}`),
       item(w.efficiency, "Efficiency", "throughput ÷ VRAM, % cohort-max"),
     ]);
     $("formula").textContent = `score = ${A.pct(w.quality)}·Quality + ${A.pct(w.throughput)}·Throughput + ${A.pct(w.efficiency)}·Efficiency` + (S.custom ? " (custom)" : "");
@@ -108,10 +108,11 @@
     }
     if (mine !== seq) return;
     S.board = board;
+    A.view = A.measureInfo(board.measure);
     const p = presetOf(S.preset);
     renderWeights(board.weights, p);
     renderHead(board);
-    A.table.draw(board.rows, board.ttft_bench, { capacity: board.measure !== "tps_per_user", suite: board.suite });
+    A.table.draw(board.rows, board.ttft_bench, { measure: board.measure, suite: board.suite });
     if (!performance.getEntriesByName("table-drawn").length) performance.mark("table-drawn");
     A.methodology.render(S.presets, viewInfo(board));
     $("status").textContent = board.rows.length ? `${board.rows.length} builds ranked for ${p.title}, bucket ${bucketOf(S.bucket).title}, suite ${board.suite}.` : "No builds in this bucket.";

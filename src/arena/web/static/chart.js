@@ -8,15 +8,15 @@
   function hoverText(r, bench) {
     const parts = Object.entries(r.quality_parts).map(([m, v]) => `${A.METRICS[m] || m} ${A.num(v)}`);
     const q = r.flags.includes("no-quality") ? "no quality data" : `${A.num(r.quality_raw)} (${parts.join(" · ")}) · Q ${A.num(r.Q)}`;
-    const g = r.flags.includes("no-measurement") ? "no measurement (drawn at x = 0)" : `${A.throughputText(r)} tok/s · G ${A.num(r.G)}`;
+    const g = r.flags.includes("no-measurement") ? "no measurement (drawn at x = 0)" : `${A.throughputText(r)} ${A.view.unit} · G ${A.num(r.G)}`;
     const vram = r.vram_gb === null ? "unknown" : `${A.num(r.vram_gb)} GB (${r.vram_method || "method unknown"})`;
     const lines = [
       `<b>${A.esc(r.name)}</b>`,
       `${A.esc(r.precision)} · ${A.esc(r.bucket || "no bucket")} · ${r.pareto ? "on the Pareto frontier" : "dominated"}`,
       `Quality ${A.esc(q)}`,
-      `Throughput ${A.esc(g)} · ${A.esc(bench)}`,
+      `${A.view.capacity ? "Capacity" : "Throughput"} ${A.esc(g)} · ${A.esc(bench)}`,
       `VRAM ${A.esc(vram)}`,
-      `Efficiency ${A.num(r.efficiency_raw, 2)} tok/s per GB · E ${A.num(r.E)}`,
+      `Efficiency ${A.num(r.efficiency_raw, 3)} ${A.view.unit} per GB · E ${A.num(r.E)}`,
       `Score ${A.num(r.score)} · rank ${r.rank} · ${A.esc(A.tierLabel(r))}`,
       `TTFT (p50, else mean) ${r.ttft_ms === null ? "–" : A.num(r.ttft_ms, 0) + " ms"}`,
       `Energy ${r.joules_per_token === null ? "no telemetry" : A.num(r.joules_per_token, 2) + " J per output token"}`,
@@ -74,7 +74,7 @@
         margin: { l: 52, r: 12, t: 10, b: narrow ? 96 : 48 }, height: narrow ? 380 : 440,
         paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", hovermode: "closest",
         font: { family: "system-ui, sans-serif", size: 12, color: "#1d2430" },
-        xaxis: { title: { text: narrow ? "Throughput, tok/s per user" : `Throughput, tok/s per user (${A.esc(benchLabel)})` }, range: [-maxX * 0.04, maxX * 1.08], zeroline: true, gridcolor: "#e6e8eb" },
+        xaxis: { title: { text: narrow ? A.view.axis : `${A.view.axis} (${A.esc(benchLabel)})` }, range: [-maxX * 0.04, maxX * 1.08], zeroline: true, gridcolor: "#e6e8eb" },
         yaxis: { title: { text: "Quality (0–100)" }, gridcolor: "#e6e8eb" },
         legend: { orientation: "h", x: 0, y: narrow ? -0.3 : 1.08, yanchor: narrow ? "top" : "bottom" },
         hoverlabel: { bgcolor: "#ffffff", bordercolor: "#1d2430", font: { color: "#1d2430", size: 12 }, align: "left" },

@@ -75,10 +75,21 @@ window.Arena = window.Arena || {};
     { flag: "suspect", title: "The model failed the sanity question before a bench this view counts" },
   ];
 
+  /** How a preset's G reads: headline tok/s per user, or a rate sweep's capacity in requests/s. */
+  A.measureInfo = function (measure) {
+    const m = /^capacity_rps_(\d+)s$/.exec(measure || "");
+    if (m) return { capacity: true, unit: "rps", nd: 2, axis: `Capacity, requests/s with p95 TTFT ≤ ${m[1]} s`,
+      g: `Capacity rps @${m[1]}s`, e: "Efficiency rps/GB", sub: `requests/s at p95 TTFT ≤ ${m[1]} s, % cohort-max` };
+    return { capacity: false, unit: "tok/s", nd: 1, axis: "Throughput, tok/s per user",
+      g: "Throughput tok/s", e: "Efficiency tok/s/GB", sub: "tokens/sec, % cohort-max" };
+  };
+
+  A.view = A.measureInfo(null);  // what G reads as on the board in view; set per leaderboard
+
   /** Throughput cell text: tok/s, "no measurement", or "k/9 benches" when partial. */
   A.throughputText = function (row) {
     if (row.flags.includes("no-measurement")) return A.NO_MEASUREMENT;
-    let t = A.num(row.throughput_tps);
+    let t = A.num(row.throughput_tps, A.view ? A.view.nd : 1);
     if (row.flags.includes("partial-benches")) t += ` (${row.benches_measured}/${row.benches_total} benches)`;
     return t;
   };

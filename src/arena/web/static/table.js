@@ -14,7 +14,6 @@
     { key: "joules_per_token", label: "J/tok", num: true, title: "Energy per output token (mean power × bench duration ÷ output tokens), mean over the preset's benches with power telemetry" },
     { key: "score", label: "Score", num: true, title: "wq·Q + wg·G + we·E, coloured by tier" },
   ];
-  const CAPACITY = { key: "capacity_rps_5s", label: "Capacity rps", num: true, title: "Requests per second offered while p95 time to first token stays within 5 s (rate sweep); – = no step met the limit" };
   const COLS = ALL.slice();
   let rows = [], sortKey = "rank", sortDir = 1, selected = null, onSelect = null, thead = null, tbody = null, suite = null;
 
@@ -39,7 +38,7 @@
 
   function sortBy(key) {
     if (key === sortKey) sortDir = -sortDir;
-    else { sortKey = key; sortDir = ["quality_raw", "throughput_tps", "efficiency_raw", "capacity_rps_5s", "score"].includes(key) ? -1 : 1; }
+    else { sortKey = key; sortDir = ["quality_raw", "throughput_tps", "efficiency_raw", "score"].includes(key) ? -1 : 1; }
     render();
     const btn = thead.querySelector(`button[data-key="${key}"]`);
     if (btn) btn.focus();
@@ -76,7 +75,6 @@
         A.el("span", { class: "tier-label", text: tier }),
       ]),
     ];
-    if (COLS.includes(CAPACITY)) out.splice(COLS.indexOf(CAPACITY), 0, A.el("td", { class: "num", text: A.num(r.capacity_rps_5s, 2) }));
     return out;
   }
 
@@ -96,11 +94,14 @@
 
   A.table = {
     init(theadRow, body, select) { thead = theadRow; tbody = body; onSelect = select; },
-    /** Redraw; opts.capacity adds the capacity column, opts.suite goes into each model link. */
+    /** Redraw; opts.measure names what G ranks (columns say its unit), opts.suite goes into
+     * each model link. */
     draw(newRows, ttftBench, opts) {
       suite = (opts && opts.suite) || null;
-      COLS.splice(0, COLS.length, ...ALL);
-      if (opts && opts.capacity) COLS.splice(COLS.findIndex((c) => c.key === "throughput_tps") + 1, 0, CAPACITY);
+      const m = A.measureInfo(opts && opts.measure);
+      COLS.splice(0, COLS.length, ...ALL.map((c) => (
+        c.key === "throughput_tps" ? { ...c, label: m.g, title: m.capacity ? "Requests per second a rate sweep offered while p95 time to first token stayed within the limit (0 = even its lowest rate missed it)" : c.title }
+        : c.key === "efficiency_raw" ? { ...c, label: m.e } : c)));
       if (!COLS.some((c) => c.key === sortKey)) { sortKey = "rank"; sortDir = 1; }
       const ttft = COLS.find((c) => c.key === "ttft_ms");
       ttft.label = ttftBench ? `TTFT ms (${ttftBench})` : "TTFT ms";
