@@ -1,8 +1,9 @@
 """Suite v2 runs written through the store's own API, for the tests of the suite-aware views.
 
-Until the v2 importer lands the bundled data holds suite v1 only; these runs carry what v2
-measures (power telemetry, a rate sweep's steps and capacity, a sanity verdict) with figures
-chosen here, and each test derives what it expects from these inputs, not from our code."""
+These runs carry what v2 measures (power telemetry, a rate sweep's steps and capacity, a sanity
+verdict) with figures chosen here, and each test derives what it expects from these inputs, not
+from our code. Their build ids are not in the bundled v2 dataset, so written next to it they are
+each build's only v2 run; `v1_only` gives a store where they are the only v2 data at all."""
 
 from __future__ import annotations
 
@@ -10,12 +11,21 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from arena.catalog.types import Catalog, Preset
-from arena.records import BenchRecord, BuildInfo, Energy, HardwareInfo, Provenance, RunInfo, Sanity
+from arena.dataset import BUNDLED, load_bundled
+from arena.records import (
+    BenchRecord,
+    BuildInfo,
+    Dataset,
+    Energy,
+    HardwareInfo,
+    Provenance,
+    RunInfo,
+    Sanity,
+)
 from arena.store import Store
 
 HW = HardwareInfo("dgx-spark", "DGX Spark · GB10 · 128 GB unified")
-SHARED = "qwen-3.5-0.8b-bf16"  # a bundled v1 build that also gets a v2 run
+SHARED = "mistral-small-3.2-24b-it-nvfp4"  # a bundled v1 build the bundled v2 data lacks
 SUSPECT_ANSWER = "<img src=x onerror=alert(2)> Paris is a river"
 
 
@@ -201,16 +211,13 @@ def add_v2_runs(store: Store) -> list[V2Build]:
     return written
 
 
-def team_server(cat: Catalog) -> Catalog:
-    """The catalog plus a preset ranking capacity at p95 TTFT <= 5 s (the issue's weights)."""
-    p = Preset(
-        "team-server",
-        "Team server",
-        0.3,
-        0.6,
-        0.1,
-        ("rate-sweep",),
-        "rate-sweep",
-        "capacity_rps_5s",
-    )
-    return dataclasses.replace(cat, presets={**cat.presets, "team-server": p})
+def bundled(suite: str) -> Dataset:
+    """The bundled dataset of suite `suite` ("v1" or "v2"), as the package ships it."""
+    return load_bundled(BUNDLED[f"dgx-spark-benchmarks-{suite}"])
+
+
+def v1_only(path: str) -> Store:
+    """A new store on `path` holding the bundled v1 dataset alone (no bundled v2 runs)."""
+    store = Store.open(path)
+    store.load(bundled("v1"))
+    return store

@@ -13,13 +13,11 @@ import pytest
 import uvicorn
 from playwright.sync_api import ConsoleMessage, Page, Request
 
-from arena.catalog import Catalog, load_catalog
 from arena.dataset import open_store
 from arena.records import BenchRecord, BuildInfo, HardwareInfo, Provenance
 from arena.verdicts import Flag
 from arena.web import create_app
-from arena.web.data import BoardData
-from tests.v2_data import add_v2_runs, team_server
+from tests.v2_data import add_v2_runs
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -78,13 +76,10 @@ def seed(db: str) -> None:
     )
 
 
-def serve(db: str, catalog: Catalog | None = None) -> Iterator[str]:
-    """The real app over `db` (and `catalog`, else the built-in one) on 127.0.0.1:<free port>
-    in a background thread, until closed."""
+def serve(db: str) -> Iterator[str]:
+    """The real app over `db` on 127.0.0.1:<free port> in a background thread, until closed."""
     port = free_port()
     app = create_app(db)
-    if catalog is not None:
-        app.state.data = BoardData(app.state.data.store, catalog)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -109,11 +104,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def v2_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A second app: the bundled suite v1 data plus suite v2 runs (tests/v2_data.py), and a
-    Team server preset ranking the rate sweep's capacity."""
+    """A second app: the bundled v1 and v2 data plus the suite v2 runs of tests/v2_data.py
+    (power, a rate sweep, a suspect answer holding HTML)."""
     db = str(tmp_path_factory.mktemp("e2e-v2") / "a.db")
     add_v2_runs(open_store(db))
-    yield from serve(db, team_server(load_catalog()))
+    yield from serve(db)
 
 
 @pytest.fixture(scope="session")

@@ -175,25 +175,27 @@ def test_methodology_dialog_esc_and_focus(page: Page, watch: Watch, artifacts: P
 
 
 def test_no_measurement_rows(page: Page, watch: Watch) -> None:
-    page.goto("/?preset=reasoning")
+    page.goto("/?suite=v1&preset=reasoning")  # suite v1: 9 builds ran no reasoning bench
     page.wait_for_selector(READY)
     missing = [
-        r for r in board(page, "?preset=reasoning")["rows"] if "no-measurement" in r["flags"]
+        r
+        for r in board(page, "?suite=v1&preset=reasoning")["rows"]
+        if "no-measurement" in r["flags"]
     ]
     assert len(missing) >= 9
     cells = page.locator("#tbody td.nm")
     expect(cells).to_have_count(len(missing))
     expect(cells.first).to_have_text("no measurement")
-    page.goto("/")
+    page.goto("/?suite=v1")
     page.wait_for_selector(READY)
     expect(page.locator("#tbody").get_by_text("(8/9 benches)").first).to_be_visible()
 
 
 def test_a_flagged_bench_marks_its_row(page: Page, watch: Watch) -> None:
-    rows = board(page, "?preset=chat")["rows"]
+    rows = board(page, "?suite=v1&preset=chat")["rows"]  # the probe's run is in suite v1
     flagged = [r["model"] for r in rows if "unreliable" in r["flags"]]
     assert flagged == ["xss-probe"]
-    page.goto("/?preset=chat")
+    page.goto("/?suite=v1&preset=chat")
     page.wait_for_selector(READY)
     tags = page.locator("#tbody .verdict-tag")
     expect(tags).to_have_count(1)
@@ -204,7 +206,7 @@ def test_a_flagged_bench_marks_its_row(page: Page, watch: Watch) -> None:
 
 
 def test_xss_name_renders_as_text(page: Page, watch: Watch, artifacts: Path) -> None:
-    page.goto("/?preset=chat&wq=0&wg=100&we=0")  # throughput only: the probe build leads
+    page.goto("/?suite=v1&preset=chat&wq=0&wg=100&we=0")  # throughput only: the probe leads
     page.wait_for_selector(READY)
     expect(page.locator("#tbody tr").first.locator("th a")).to_have_text(XSS)
     hover_last_frontier_point(page)
@@ -221,7 +223,7 @@ def test_xss_name_renders_as_text(page: Page, watch: Watch, artifacts: Path) -> 
 
 
 def test_model_page(page: Page, watch: Watch, artifacts: Path) -> None:
-    page.goto("/models/qwen-3.6-35b-a3b-fp8")
+    page.goto("/models/qwen-3.6-35b-a3b-fp8?suite=v1")
     page.wait_for_selector(READY)
     expect(page.locator("section.bench")).to_have_count(9)
     expect(page.locator("section.bench[data-bench=reasoning]")).to_contain_text("no measurement")

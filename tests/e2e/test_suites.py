@@ -4,6 +4,7 @@ and a build's runs, energy and rate sweep."""
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from arena.catalog import load_catalog
 from tests.e2e.conftest import Watch
-from tests.v2_data import SHARED, SUSPECT_ANSWER
+from tests.v2_data import SHARED, SUSPECT_ANSWER, bundled
 
 READY = "body[data-ready]"
 CAT = load_catalog()
@@ -25,8 +26,11 @@ def api(page: Page, url: str) -> Any:
 
 
 def num2(x: float | None) -> str:
-    """A number as the page writes it with two decimals."""
-    return "–" if x is None else f"{x:,.2f}"
+    """A number as the page writes it with two decimals: the API's decimal value rounded half
+    up (toLocaleString), not the nearest binary float (3.355 -> 3.36)."""
+    if x is None:
+        return "–"
+    return f"{Decimal(str(x)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
 
 
 def test_suite_switch(page: Page, v2_server: str, v2_watch: Watch, artifacts: Path) -> None:
@@ -35,7 +39,9 @@ def test_suite_switch(page: Page, v2_server: str, v2_watch: Watch, artifacts: Pa
     page.goto(f"{v2_server}/")
     page.wait_for_selector(READY)
     pills = page.locator("#suites button")
-    expect(pills).to_have_text(["v1 · 23 builds", "v2 · 4 builds"])
+    v2_builds = {r["model"] for r in newest["rows"]}
+    assert {b.id for b in bundled("v2").builds} < v2_builds  # the bundled v2 data and ours
+    expect(pills).to_have_text(["v1 · 23 builds", f"v2 · {len(v2_builds)} builds"])
     expect(pills.nth(1)).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#tbody tr")).to_have_count(len(newest["rows"]))
     expect(page.locator("h1")).to_contain_text(f"{len(newest['rows'])} models.")
@@ -47,7 +53,7 @@ def test_suite_switch(page: Page, v2_server: str, v2_watch: Watch, artifacts: Pa
         expect(row.locator("th a")).to_have_attribute("href", f"/models/{r['model']}?suite=v2")
     page.get_by_role("button", name="Methodology").click()
     items = page.locator("#m-body ol.m-benches li")
-    expect(items).to_have_count(len(CAT.suites["v2"].benches))
+    expect(items).to_have_count(len(CAT.suites["v2"].bench_ids))
     page.keyboard.press("Escape")
     page.screenshot(path=str(artifacts / "suite-v2.png"), full_page=True)
 
@@ -61,7 +67,7 @@ def test_suite_switch(page: Page, v2_server: str, v2_watch: Watch, artifacts: Pa
     expect(page.locator("#freshness")).to_contain_text(old["latest_run"][:10])
     expect(page.locator("#table-caption")).to_contain_text("Suite v1")
     page.get_by_role("button", name="Methodology").click()
-    expect(items).to_have_count(len(CAT.suites["v1"].benches))
+    expect(items).to_have_count(len(CAT.suites["v1"].bench_ids))
     page.keyboard.press("Escape")
     assert page.evaluate("window.__same_document") is True
     page.go_back()
@@ -75,14 +81,19 @@ def test_suite_switch(page: Page, v2_server: str, v2_watch: Watch, artifacts: Pa
 def test_sanity_badge_shows_the_answer_as_text(
     page: Page, v2_server: str, v2_watch: Watch, artifacts: Path
 ) -> None:
+    rows = api(page, f"{v2_server}/api/leaderboard")["rows"]
+    suspect = {
+        r["model"]: r["sanity"]["answer"] for r in rows if r["sanity"]["verdict"] == "suspect"
+    }
+    assert suspect["v2-suspect"] == SUSPECT_ANSWER
+    assert set(suspect["ministral-3-3b-instruct-bf16"]) == {"#"}  # the bundled v2 data's own
     page.goto(f"{v2_server}/")
     page.wait_for_selector(READY)
-    badges = page.locator("#tbody .sanity-tag")
-    expect(badges).to_have_count(1)
-    expect(badges.first).to_have_text(f"suspect: {SUSPECT_ANSWER}")
-    expect(badges.first).to_have_attribute("title", re.compile("the model answered"))
-    row = page.locator("#tbody tr", has=page.locator(".sanity-tag"))
-    expect(row).to_have_attribute("data-model", "v2-suspect")
+    expect(page.locator("#tbody .sanity-tag")).to_have_count(len(suspect))
+    for model, answer in suspect.items():
+        badge = page.locator(f"#tbody tr[data-model='{model}'] .sanity-tag")
+        expect(badge).to_have_text(f"suspect: {answer}")
+        expect(badge).to_have_attribute("title", re.compile("the model answered"))
     assert page.locator("img").count() == 0  # the answer's <img> stayed text
     page.screenshot(path=str(artifacts / "sanity-badge.png"))
     page.goto(f"{v2_server}/models/v2-suspect")
@@ -141,5 +152,5 @@ def test_model_page_runs_energy_and_rate_sweep(
     page.wait_for_selector(READY)
     expect(page).to_have_url(re.compile(rf"\?run={v1_run}$"))
     expect(page.locator("#subtitle")).to_contain_text("suite v1")
-    expect(page.locator("section.bench")).to_have_count(len(CAT.suites["v1"].benches))
+    expect(page.locator("section.bench")).to_have_count(len(CAT.suites["v1"].bench_ids))
     expect(page.locator(f"#runs tr[data-run='{v1_run}']")).to_have_class("current")

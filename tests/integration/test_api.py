@@ -28,7 +28,7 @@ from arena.service import (
 )
 from arena.store import Store
 from arena.web import CSP, create_app
-from tests.v2_data import SHARED, SUSPECT_ANSWER, add_v2_runs
+from tests.v2_data import SHARED, SUSPECT_ANSWER, V2Build, add_v2_runs, bundled, v1_only
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -146,27 +146,37 @@ def test_bad_weights_are_422(app: FastAPI, query: str) -> None:
     assert call(app, f"/api/leaderboard?{query}").status_code == 422
 
 
-def test_model_is_build_detail(app: FastAPI, db: str) -> None:
-    res = call(app, "/api/models/qwen-3.5-0.8b-bf16")
+@pytest.mark.parametrize(("query", "suite"), [("", "v2"), ("?suite=v1", "v1")])
+def test_model_is_build_detail(app: FastAPI, db: str, query: str, suite: str) -> None:
+    res = call(app, f"/api/models/qwen-3.5-0.8b-bf16{query}")  # default: its newest suite
     assert res.status_code == 200
-    view = Store.open(db).build("qwen-3.5-0.8b-bf16", suite="v1")
+    view = Store.open(db).build("qwen-3.5-0.8b-bf16", suite=suite)
     assert view is not None
     assert res.json() == json.loads(json.dumps(build_detail(view, load_catalog())))
-    assert len(res.json()["benches"]) == 9
+    assert res.json()["suite"] == suite
+    assert list(res.json()["benches"]) == list(load_catalog().suites[suite].bench_ids)
 
 
 def test_catalog_endpoints(app: FastAPI) -> None:
+    cat = load_catalog()
     presets = call(app, "/api/presets").json()
-    assert [p["id"] for p in presets] == ["aggregate", "chat", "agent", "batch", "reasoning"]
+    assert [p["id"] for p in presets] == [
+        "aggregate", "chat", "agent", "batch", "reasoning", "team-server",
+    ]  # fmt: skip
     assert presets[3]["weights"] == {"quality": 0.2, "throughput": 0.7, "efficiency": 0.1}
-    assert len(presets[0]["benches"]) == 9
+    assert presets[5]["weights"] == {"quality": 0.3, "throughput": 0.6, "efficiency": 0.1}
+    assert presets[5]["measure"] == "capacity_rps_5s"
+    assert presets[0]["benches"] == list(cat.presets["aggregate"].benches)
     benches = call(app, "/api/benches").json()
-    assert len(benches) == 9
+    assert [b["id"] for b in benches] == list(cat.benches)
     assert benches[0]["id"] == "chat"
     buckets = call(app, "/api/buckets").json()
     assert [b["id"] for b in buckets] == ["all", "small", "medium", "large", "unknown"]
+    assert [b["params_unknown"] for b in buckets] == [False, False, False, False, True]
     summary = call(app, "/api/summary").json()
-    assert summary["builds"] == 23
+    assert summary["suite"] == "v2"
+    assert summary["builds"] == 32  # 23 v1 and 30 v2 builds, 21 of them in both
+    assert [(s["id"], s["builds"]) for s in summary["suites"]] == [("v1", 23), ("v2", 30)]
     assert summary["hardware"][0]["short"] == "DGX Spark"
 
 
@@ -231,7 +241,7 @@ def test_new_build_shows_up_and_name_is_data(tmp_path: Path) -> None:
     db = str(tmp_path / "a.db")
     store = Store.open(db)
     app = create_app(db)
-    before = call(app, "/api/leaderboard").json()
+    before = call(app, "/api/leaderboard?suite=v1").json()
     store.put_build(
         BuildInfo(
             id="evil",
@@ -244,19 +254,30 @@ def test_new_build_shows_up_and_name_is_data(tmp_path: Path) -> None:
         ),
         HardwareInfo("dgx-spark", "DGX Spark · GB10 · 128 GB unified"),
         [BenchRecord("chat", 50.0, 100.0, None, None, 120.0, 1.0, Provenance("test"))],
-    )
-    after = call(app, "/api/leaderboard?preset=chat").json()
+    )  # results written without a run land in suite v1
+    after = call(app, "/api/leaderboard?preset=chat&suite=v1").json()
     assert len(after["rows"]) == len(before["rows"]) + 1
     assert XSS in [r["name"] for r in after["rows"]]
     assert call(app, "/api/models/evil").json()["name"] == XSS
 
 
 @pytest.fixture(scope="module")
-def v2_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The bundled v1 data plus the v2 runs."""
+def written_v2(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[V2Build]]:
+    """The bundled v1 and v2 data plus the v2 runs of tests/v2_data.py, and those runs."""
     path = str(tmp_path_factory.mktemp("api-v2") / "a.db")
-    add_v2_runs(open_store(path))
-    return path
+    return path, add_v2_runs(open_store(path))
+
+
+@pytest.fixture(scope="module")
+def v2_db(written_v2: tuple[str, list[V2Build]]) -> str:
+    """That store's path."""
+    return written_v2[0]
+
+
+@pytest.fixture(scope="module")
+def v2_builds(written_v2: tuple[str, list[V2Build]]) -> set[str]:
+    """The ids of every build with a v2 run in that store."""
+    return {b.id for b in bundled("v2").builds} | {b.build.id for b in written_v2[1]}
 
 
 @pytest.fixture(scope="module")
@@ -265,11 +286,15 @@ def v2_app(v2_db: str) -> FastAPI:
     return create_app(v2_db)
 
 
-def test_leaderboard_per_suite(v2_app: FastAPI, v2_db: str) -> None:
+def test_leaderboard_per_suite(v2_app: FastAPI, v2_db: str, v2_builds: set[str]) -> None:
     newest = call(v2_app, "/api/leaderboard").json()
     assert newest == expected_board(v2_db)
     assert newest["suite"] == "v2"
-    assert [(s["id"], s["builds"]) for s in newest["suites"]] == [("v1", 23), ("v2", 4)]
+    assert [(s["id"], s["builds"]) for s in newest["suites"]] == [
+        ("v1", 23),
+        ("v2", len(v2_builds)),
+    ]
+    assert {r["model"] for r in newest["rows"]} == v2_builds
     old = call(v2_app, "/api/leaderboard?suite=v1&preset=chat").json()
     assert old == expected_board(v2_db, "chat", suite="v1")
     assert len(old["rows"]) == 23
@@ -305,31 +330,32 @@ def test_model_per_suite_and_run(v2_app: FastAPI, v2_db: str) -> None:
         assert res.json()["error"].startswith(message)
 
 
-def test_summary_lists_the_suites_with_data(v2_app: FastAPI) -> None:
+def test_summary_lists_the_suites_with_data(v2_app: FastAPI, v2_builds: set[str]) -> None:
     cat = load_catalog()
     summary = call(v2_app, "/api/summary").json()
     assert summary["suite"] == "v2"
     assert [s["id"] for s in summary["suites"]] == ["v1", "v2"]
     v1, v2 = summary["suites"]
-    assert v1["benches"] == list(cat.suites["v1"].benches)
-    assert v2["benches"] == list(cat.suites["v2"].benches)
-    assert v2["latest_run"] == "2026-08-13T10:00:00"  # the newest v2 run written
+    assert v1["benches"] == list(cat.suites["v1"].bench_ids)
+    assert v2["benches"] == list(cat.suites["v2"].bench_ids)
+    newest = max(r.run.date for r in bundled("v2").runs)  # later than the runs written here
+    assert v2["latest_run"] == newest == "2026-08-17T05:44:25+02:00"
     assert v1["latest_run"] < v2["latest_run"]
-    assert summary["builds"] == 26
+    assert summary["builds"] == len({b.id for b in bundled("v1").builds} | v2_builds)
     v1_benches = call(v2_app, "/api/benches?suite=v1").json()
-    assert [b["id"] for b in v1_benches] == list(cat.suites["v1"].benches)
+    assert [b["id"] for b in v1_benches] == list(cat.suites["v1"].bench_ids)
     v2_benches = [b["id"] for b in call(v2_app, "/api/benches?suite=v2").json()]
-    assert v2_benches == [b for b in cat.suites["v2"].benches if b in cat.benches]
+    assert v2_benches == [b for b in cat.suites["v2"].bench_ids if b in cat.benches]
     assert call(v2_app, "/api/benches?suite=v9").status_code == 404
     presets = call(v2_app, "/api/presets").json()
     assert {p["measure"] for p in presets} == {p.measure for p in cat.presets.values()}
 
 
 def test_a_new_suite_becomes_the_default_view(tmp_path: Path) -> None:
-    db = str(tmp_path / "a.db")
-    app = create_app(db)
+    store = v1_only(str(tmp_path / "a.db"))  # the app seeds nothing into a store it is given
+    app = create_app(store=store)
     assert call(app, "/api/leaderboard").json()["suite"] == "v1"
-    add_v2_runs(Store.open(db))
+    written = add_v2_runs(store)
     after = call(app, "/api/leaderboard").json()
     assert after["suite"] == "v2"
-    assert len(after["rows"]) == 4
+    assert {r["model"] for r in after["rows"]} == {b.build.id for b in written}

@@ -283,4 +283,5 @@ def bucket_info(b: Bucket) -> BucketInfo:
         "max_b": b.max_b,
         "min_exclusive": b.min_exclusive,
         "max_inclusive": b.max_inclusive,
+        "params_unknown": b.params_unknown,
     }

@@ -105,3 +105,4 @@ class BucketInfo(TypedDict):
     max_b: int | float | None
     min_exclusive: bool
     max_inclusive: bool
+    params_unknown: bool

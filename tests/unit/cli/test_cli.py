@@ -49,11 +49,14 @@ def test_help_lists_every_command() -> None:
 
 
 def test_leaderboard_json_shape(seeded_db: str) -> None:
-    data = board(seeded_db)
+    data = board(seeded_db)  # the default: the newest suite with data, v2 (30 bundled runs)
     assert data["preset"] == "aggregate"
     assert data["bucket"] == "all"
     assert data["weights"] == {"quality": 0.7, "throughput": 0.2, "efficiency": 0.1}
-    assert len(data["rows"]) == 23
+    assert data["suite"] == "v2"
+    assert [(s["id"], s["builds"]) for s in data["suites"]] == [("v1", 23), ("v2", 30)]
+    assert len(data["rows"]) == 30
+    assert {r["suite"] for r in data["rows"]} == {"v2"}
     keys = {
         "rank",
         "model",
@@ -72,18 +75,28 @@ def test_leaderboard_json_shape(seeded_db: str) -> None:
         "tier",
         "pareto",
         "flags",
+        "suite",
+        "run_id",
+        "capacity_rps_5s",
+        "joules_per_token",
+        "sanity",
     }
     assert keys <= set(data["rows"][0])
-    assert [r["rank"] for r in data["rows"]] == list(range(1, 24))
+    assert [r["rank"] for r in data["rows"]] == list(range(1, 31))
     assert data["attribution"] == ["Data: Django de Vreng, djangodevreng.nl, CC-BY-4.0"]
+    v1 = board(seeded_db, "--suite", "v1")
+    assert (v1["suite"], len(v1["rows"])) == ("v1", 23)
+    assert [r["rank"] for r in v1["rows"]] == list(range(1, 24))
 
 
 def test_reasoning_preset_shows_no_measurement_for_builds_without_it(seeded_db: str) -> None:
-    rows = board(seeded_db, "--preset", "reasoning")["rows"]
+    rows = board(seeded_db, "--preset", "reasoning", "--suite", "v1")["rows"]
     missing = [r["model"] for r in rows if "no-measurement" in r["flags"]]
     assert len(missing) == 9
     assert all(r["throughput_tps"] == 0 for r in rows if r["model"] in missing)
-    md = run("leaderboard", "--preset", "reasoning", "--format", "md", "--db", seeded_db)
+    md = run(
+        "leaderboard", "--preset", "reasoning", "--suite", "v1", "--format", "md", "--db", seeded_db
+    )
     assert md.count("no measurement") == 9
 
 
@@ -103,14 +116,14 @@ def test_custom_weights_change_the_weights_used(seeded_db: str) -> None:
 
 def test_markdown_and_csv_formats(seeded_db: str) -> None:
     md = run(
-        "leaderboard", "--preset", "batch", "--bucket", "small", "--format", "md", "--db", seeded_db
-    )
+        "leaderboard", "--preset", "batch", "--bucket", "small", "--format", "md",
+        "--suite", "v1", "--db", seeded_db,
+    )  # fmt: skip
     assert md.startswith("### The Arena · suite v1 · Batch / RAG offline · bucket small")
     assert "| # | Model |" in md
     assert "CC-BY-4.0" in md
-    rows = list(
-        csv.DictReader(io.StringIO(run("leaderboard", "--format", "csv", "--db", seeded_db)))
-    )
+    csv_v1 = run("leaderboard", "--format", "csv", "--suite", "v1", "--db", seeded_db)
+    rows = list(csv.DictReader(io.StringIO(csv_v1)))
     assert len(rows) == 23
     assert rows[0]["rank"] == "1"
     assert all("CC-BY-4.0" in r["attribution"] for r in rows)  # every bundled row credits it
@@ -125,7 +138,9 @@ def test_table_format_renders_tiers(seeded_db: str) -> None:
 
 
 def test_show_json_has_benches_quality_and_provenance(seeded_db: str) -> None:
-    d = json.loads(run("show", "qwen-3.5-0.8b-bf16", "--format", "json", "--db", seeded_db))
+    d = json.loads(
+        run("show", "qwen-3.5-0.8b-bf16", "--format", "json", "--suite", "v1", "--db", seeded_db)
+    )
     assert d["precision"] == "bf16"
     assert d["base_model"] == "Qwen/Qwen3.5-0.8B"
     assert set(d["benches"]) >= {"chat", "reasoning", "monday-peak"}
@@ -388,7 +403,7 @@ def test_an_80_column_terminal_keeps_headers_and_cells_whole(seeded_db: str) -> 
     width = common.console.width
     common.console.width = 80  # what Rich reads from COLUMNS=80 when the CLI starts
     try:
-        out = run("leaderboard", "--preset", "reasoning", "--db", seeded_db)
+        out = run("leaderboard", "--preset", "reasoning", "--suite", "v1", "--db", seeded_db)
     finally:
         common.console.width = width
     lines = out.splitlines()

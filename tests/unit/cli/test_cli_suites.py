@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -16,7 +18,7 @@ from arena.cli.app import app
 from arena.service import board, leaderboard_json
 from arena.store import Store
 from tests.conftest import RUN_QWEN_08, Outcome
-from tests.v2_data import SHARED, SUSPECT_ANSWER, add_v2_runs, team_server
+from tests.v2_data import SHARED, SUSPECT_ANSWER, V2Build, add_v2_runs, bundled
 
 runner = CliRunner()
 
@@ -34,21 +36,31 @@ def run(*args: str, width: int = 160) -> str:
 
 
 @pytest.fixture
-def v2_db(seeded_db: str) -> str:
-    """The bundled v1 data plus the v2 runs."""
+def written(seeded_db: str) -> list[V2Build]:
+    """The v2 runs of tests/v2_data.py, written next to the bundled v1 and v2 data."""
     store = Store.open(seeded_db)
-    add_v2_runs(store)
+    out = add_v2_runs(store)
     store.close()
+    return out
+
+
+@pytest.fixture
+def v2_db(seeded_db: str, written: list[V2Build]) -> str:
+    """The bundled v1 and v2 data plus the v2 runs of tests/v2_data.py."""
     return seeded_db
 
 
-def test_leaderboard_shows_the_suite_asked_or_the_newest(v2_db: str) -> None:
+def test_leaderboard_shows_the_suite_asked_or_the_newest(
+    v2_db: str, written: list[V2Build]
+) -> None:
     newest = json.loads(run("leaderboard", "--format", "json", "--db", v2_db))
     assert newest["suite"] == "v2"
+    builds = {b.id for b in bundled("v2").builds} | {b.build.id for b in written}
+    assert sorted(r["model"] for r in newest["rows"]) == sorted(builds)
     old = json.loads(run("leaderboard", "--format", "json", "--suite", "v1", "--db", v2_db))
     assert (old["suite"], len(old["rows"])) == ("v1", 23)
     table = run("leaderboard", "--db", v2_db, width=200)
-    assert "The Arena · suite v2 · Aggregate · bucket all · 4 builds" in table
+    assert f"The Arena · suite v2 · Aggregate · bucket all · {len(builds)} builds" in table
     assert "J/tok" in table
     assert "Capacity rps" in table  # v2 rows carry a capacity
     assert "[sanity suspect: <img" in table  # the answer as text, not eaten as Rich markup
@@ -131,18 +143,32 @@ def test_export_rows_carry_suite_and_run(v2_db: str) -> None:
     assert "| suite | run |" in md
 
 
-def test_import_suite_says_new_run_or_already_stored(seeded_db: str) -> None:
-    first = run("import", "suite", str(RUN_QWEN_08), "--db", seeded_db)
+def test_import_suite_says_new_run_or_already_stored(seeded_db: str, tmp_path: Path) -> None:
+    bundled_run = next(r.run for r in bundled("v1").runs if r.build_id == "qwen-3.5-0.8b-bf16")
+    same = run("import", "suite", str(RUN_QWEN_08), "--db", seeded_db)
+    assert f"qwen-3.5-0.8b-bf16: run {bundled_run.id} (suite v1) " in same
+    assert same.rstrip().endswith("already stored (same files)")
+    changed = tmp_path / RUN_QWEN_08.parent.name / RUN_QWEN_08.name
+    shutil.copytree(RUN_QWEN_08, changed)
+    md = changed / "C_output-throughput.md"
+    md.chmod(0o644)
+    md.write_text(md.read_text() + "\n")
+    first = run("import", "suite", str(changed), "--db", seeded_db)
     assert "imported qwen-3.5-0.8b-bf16: new run" in first
     assert "9/9 benches" in first
-    again = run("import", "suite", str(RUN_QWEN_08), "--db", seeded_db)
-    assert "qwen-3.5-0.8b-bf16: run " in again
+    new_id = first.split("new run ", 1)[1].split()[0]
+    assert new_id != bundled_run.id
+    again = run("import", "suite", str(changed), "--db", seeded_db)
+    assert f"qwen-3.5-0.8b-bf16: run {new_id} (suite v1) " in again
     assert again.rstrip().endswith("already stored (same files)")
+    shown = json.loads(run("show", "qwen-3.5-0.8b-bf16", "--format", "json", "--db", seeded_db))
+    v1_runs = {r["id"] for r in shown["runs"] if r["suite"] == "v1"}
+    assert v1_runs == {bundled_run.id, new_id}  # the new run is kept next to the bundled one
 
 
 def test_a_capacity_preset_titles_g_and_e_in_requests_per_second(v2_db: str) -> None:
     store = Store.open(v2_db)
-    data = leaderboard_json(board(store, team_server(load_catalog()), "team-server"))
+    data = leaderboard_json(board(store, load_catalog(), "team-server"))
     md = render.markdown(data, "Team server")
     head = md.splitlines()[2]
     assert "| Capacity rps @5s | Efficiency rps/GB |" in head
