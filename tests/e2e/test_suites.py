@@ -108,12 +108,17 @@ def test_team_server_shows_capacity(page: Page, v2_server: str, v2_watch: Watch)
     page.goto(f"{v2_server}/?preset=team-server")
     page.wait_for_selector(READY)
     header = page.locator("#thead th")
-    expect(header.nth(6)).to_contain_text("Capacity rps")
+    expect(header.nth(5)).to_contain_text("Capacity rps @5s")  # G is the capacity, in rps
+    expect(header.nth(6)).to_contain_text("Efficiency rps/GB")
+    expect(page.locator("#chart .xtitle")).to_contain_text("requests/s with p95 TTFT ≤ 5 s")
     for r in data["rows"]:
-        cell = page.locator(f"#tbody tr[data-model='{r['model']}'] td").nth(5)
-        expect(cell).to_have_text(num2(r["capacity_rps_5s"]))
+        cell = page.locator(f"#tbody tr[data-model='{r['model']}'] td .raw").nth(1)
+        if r["capacity_rps_5s"] is not None:
+            assert r["throughput_tps"] == r["capacity_rps_5s"]
+            expect(cell).to_have_text(num2(r["capacity_rps_5s"]))
     page.get_by_role("button", name="Aggregate").click()
     expect(page.locator("#thead")).not_to_contain_text("Capacity rps")
+    expect(header.nth(5)).to_contain_text("Throughput tok/s")
 
 
 def test_model_page_runs_energy_and_rate_sweep(

@@ -124,9 +124,7 @@ def show_text(d: BuildDetail, cat: Catalog, datasets: Mapping[str, DatasetInfo])
 def sanity_text(s: SanityDetail) -> str:
     """'sanity ok', 'sanity not checked', or a badge-like 'suspect: <answer>'."""
     if s["verdict"] == "suspect":
-        return f"suspect: {answer_text(s['answer'])}" + (
-            f" ({s['reason']})" if s["reason"] else ""
-        )
+        return f"suspect: {answer_text(s['answer'])}" + (f" ({s['reason']})" if s["reason"] else "")
     return "sanity not checked" if s["verdict"] == "not-checked" else f"sanity {s['verdict']}"
 
 

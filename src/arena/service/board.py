@@ -41,7 +41,7 @@ def _row_head(lb: Leaderboard, r: Row) -> RowHead:
         "suite": lb.suite,
         "run_id": facts.run_id,
         "capacity_rps_5s": _r(facts.capacity_rps_5s, 3),
-        "joules_per_token": _r(facts.joules_per_token, 3),
+        "joules_per_token": _r(facts.joules_per_token, 4),
         "energy_benches": facts.energy_benches,
         "sanity": facts.sanity,
     }
