@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from arena.catalog import load_catalog
 from arena.cli import common, render
+from arena.cli.common import answer_text
 from arena.cli.app import app
 from arena.service import board, leaderboard_json
 from arena.store import Store
@@ -68,7 +69,8 @@ def test_leaderboard_shows_the_suite_asked_or_the_newest(
     assert "rps@5s" in compact
     assert "v2-suspect suspect" in compact
     md = run("leaderboard", "--format", "md", "--db", v2_db)
-    assert f"V2 Suspect 2B [sanity suspect: {SUSPECT_ANSWER}]" in md
+    assert f"V2 Suspect 2B [sanity suspect: {answer_text(SUSPECT_ANSWER, 24)}]" in md
+    assert len(answer_text(SUSPECT_ANSWER, 24)) == 24  # one line, cut: the JSON has it whole
     v1_table = run("leaderboard", "--suite", "v1", "--db", v2_db)
     assert "The Arena · suite v1 ·" in v1_table
     assert "Capacity rps" not in v1_table
