@@ -88,7 +88,7 @@ def test_smoke_suite_tiny_model_all_nine_benches(
         assert all(r["mean_output_tokens"] == 12 for r in benches[bench_id]["rows"]), bench_id
     assert benches["office-baseline"]["distribution"]["token_source"] == "usage"
     assert benches["office-baseline"]["distribution"]["prompt_lengths"] == "tokenize"
-    board = json.loads(arena("leaderboard", "--format", "json", "--db", db).stdout)
+    board = json.loads(arena("leaderboard", "--suite", "v1", "--format", "json", "--db", db).stdout)
     mine = next(r for r in board["rows"] if r["model"] == "tiny-llama-f32")
     assert mine["benches_measured"] == 9
     assert mine["throughput_tps"] >= 0
@@ -136,7 +136,8 @@ def test_smoke_suite_smollm2_sanity_and_ranking(
         assert not any(n.startswith("suspect") for n in b["notes"]), b["notes"]
     board = json.loads(
         arena(
-            "leaderboard", "--preset", "chat", "--bucket", "small", "--format", "json", "--db", db
-        ).stdout
+            "leaderboard", "--suite", "v1", "--preset", "chat", "--bucket", "small",
+            "--format", "json", "--db", db,
+        ).stdout  # fmt: skip
     )
     assert "smollm2-135m-q4_1" in [r["model"] for r in board["rows"]]

@@ -11,7 +11,7 @@ from pathlib import Path
 from arena.dataset import load_bundled
 
 
-def test_first_leaderboard_on_fresh_machine_lists_all_23_builds(tmp_path: Path) -> None:
+def test_first_leaderboard_on_fresh_machine_lists_the_30_v2_builds(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("ARENA_DB", "ARENA_CONFIG")}
     env.update(
         HOME=str(tmp_path),
@@ -27,10 +27,12 @@ def test_first_leaderboard_on_fresh_machine_lists_all_23_builds(tmp_path: Path) 
         text=True,
         check=True,
     )
-    rows = json.loads(out.stdout)["rows"]
-    expected = {b.id for b, _ in load_bundled().builds}
-    assert len(expected) == 23
-    assert {r["model"] for r in rows} == expected
+    board = json.loads(out.stdout)
+    expected = {r.build_id for r in load_bundled("dgx_spark_v2.json").runs}
+    assert len(expected) == 30
+    assert board["suite"] == "v2"  # the newest suite with data
+    assert {r["model"] for r in board["rows"]} == expected
+    assert [(s["id"], s["builds"]) for s in board["suites"]] == [("v1", 23), ("v2", 30)]
     assert (tmp_path / "data" / "arena" / "arena.db").is_file()
     table = subprocess.run(
         [exe, "leaderboard"],

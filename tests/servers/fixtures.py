@@ -133,10 +133,12 @@ class ArenaCli:
         return build_exists(self.db, build)
 
     def distribution(self, bench: str, build: str = MODEL) -> dict[str, Any]:
-        """The stored `distribution` JSON of one result, read straight from the SQLite file."""
+        """The stored `distribution` JSON of the newest run's result, read straight from the
+        SQLite file."""
         with contextlib.closing(sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)) as c:
             row = c.execute(
-                "SELECT distribution FROM bench_result WHERE build_id = ? AND bench_id = ?",
+                "SELECT b.distribution FROM bench_result b JOIN run r ON r.id = b.run_id "
+                "WHERE b.build_id = ? AND b.bench_id = ? ORDER BY r.recorded_at DESC LIMIT 1",
                 (build, bench),
             ).fetchone()
         assert row is not None, f"{build}/{bench} is not stored"

@@ -151,7 +151,7 @@ def bench_cmd(
     if resume and selected and len(result.skipped) == len(selected) and not quiet:
         err_console.print("resume: every selected bench is stored; nothing to measure")
     if as_json:
-        view = store.build(build_id)
+        view = store.build(build_id, suite=config.suite)
         out = {
             bid: {
                 "tps_per_user": r.tps_per_user,
@@ -168,4 +168,9 @@ def bench_cmd(
         console.print(summary_table(list(result.records), build_id))
         for line in error_lines(list(result.records)):
             console.print(line, highlight=False, markup=False)
-        console.print(f"stored under build '{build_id}': arena show {build_id}", highlight=False)
+        console.print(
+            f"stored as a run of suite {config.suite} under build '{build_id}': "
+            f"arena show {build_id} --suite {config.suite}; "
+            f"arena leaderboard --suite {config.suite}",
+            highlight=False,
+        )
