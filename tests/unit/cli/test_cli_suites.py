@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from arena.catalog import load_catalog
 from arena.cli import common, render
-from arena.cli.common import answer_text
 from arena.cli.app import app
+from arena.cli.common import answer_text
 from arena.service import board, leaderboard_json
 from arena.store import Store
 from tests.conftest import RUN_QWEN_08, Outcome
