@@ -90,7 +90,9 @@ def test_smoke_suite_tiny_model_all_nine_benches(
     assert benches["office-baseline"]["distribution"]["prompt_lengths"] == "tokenize"
     board = json.loads(arena("leaderboard", "--suite", "v1", "--format", "json", "--db", db).stdout)
     mine = next(r for r in board["rows"] if r["model"] == "tiny-llama-f32")
-    assert mine["benches_measured"] == 9
+    # under load a bench may have no rate (see NO_RATE); the row counts the ones that have one
+    assert mine["benches_measured"] == sum(b["tps_per_user"] is not None for b in benches.values())
+    assert mine["benches_total"] == 9
     assert mine["throughput_tps"] >= 0
     # exports read back with our own importers give the same headline
     cat = load_catalog(tmp_path / "none.toml")
