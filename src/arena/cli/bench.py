@@ -168,6 +168,8 @@ def bench_cmd(
         console.print(summary_table(list(result.records), build_id))
         for line in error_lines(list(result.records)):
             console.print(line, highlight=False, markup=False)
+        if result.power:
+            console.print(result.power, highlight=False, markup=False)
         console.print(
             f"stored as a run of suite {config.suite} under build '{build_id}': "
             f"arena show {build_id} --suite {config.suite}; "
