@@ -1,4 +1,4 @@
-"""A test double of the pynvml API (NVIDIA's library, not ours): one GPU with a scripted power trace.
+"""A test double of the pynvml API (NVIDIA's library, not ours): a GPU with a scripted power trace.
 
 In-process: `monkeypatch.setitem(sys.modules, "pynvml", module(FakeGpu(...)))`. For a CLI
 subprocess, `shim(dir, ...)` writes a pynvml.py that installs the double when imported; put that

@@ -3,6 +3,7 @@ a known power trace, the v2 telemetry CSV read back by the importer, and "not me
 
 from __future__ import annotations
 
+import itertools
 import sys
 import threading
 import time
@@ -185,7 +186,7 @@ def test_the_default_rate_is_at_least_one_sample_per_second(
     samples = t.stop()
     times = [s["t"] for s in samples]
     assert len(times) == 3  # at 0, 1 and 2 s
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert all(0.9 <= g <= 1.2 for g in gaps), gaps
 
 
