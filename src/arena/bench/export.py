@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from arena.bench.power import telemetry_csv
 from arena.importers.llama_benchy_json import JSON_METRICS  # the importer's names, inverted
 from arena.records import BenchRecord
 
@@ -172,3 +173,12 @@ def write_exports(out_dir: Path, rec: BenchRecord, model: str) -> list[Path]:
         ]
     text = json.dumps(vllm_json(rec, model), indent=1) + "\n"
     return [_write(out_dir / f"{rec.bench_id}.json", text)]
+
+
+def write_telemetry(out_dir: Path, rec: BenchRecord, number: int) -> Path | None:
+    """NN-telemetry.csv in suite v2's columns from the bench's power samples; None without any."""
+    samples = rec.distribution.get("telemetry")
+    if not isinstance(samples, list) or not samples:
+        return None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return _write(out_dir / f"{number:02d}-telemetry.csv", telemetry_csv(samples))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -36,16 +37,32 @@ def vram_from_log(path: Path) -> Vram:
     return Vram(gib_to_gb(gib), "engine-log", path.name)
 
 
-def _nvml() -> Any:
+def nvml_or_reason() -> tuple[Any, str | None]:
+    """The initialised pynvml module, or None and why NVML cannot be read on this machine."""
     try:
         import pynvml  # type: ignore[import-untyped]
-
+    except ImportError:
+        return None, "no NVML: the pynvml module (nvidia-ml-py) cannot be imported"
+    try:
         pynvml.nvmlInit()
-        if pynvml.nvmlDeviceGetCount() < 1:
-            return None
-        return pynvml
-    except Exception:  # no driver, no GPU, or no library: telemetry is silently absent
-        return None
+    except Exception as exc:  # NVMLError_LibraryNotFound, DriverNotLoaded, ...
+        return None, f"no NVML: the NVIDIA driver library did not initialise ({exc})"
+    try:
+        count = int(pynvml.nvmlDeviceGetCount())
+    except Exception as exc:
+        count, why = 0, f"no GPU: NVML could not count devices ({exc})"
+    else:
+        why = "no GPU visible to NVML"
+    if count < 1:
+        with contextlib.suppress(Exception):
+            pynvml.nvmlShutdown()
+        return None, why
+    return pynvml, None
+
+
+def _nvml() -> Any:
+    nv, _ = nvml_or_reason()
+    return nv
 
 
 def meminfo_used_gb() -> float | None:
@@ -169,20 +186,63 @@ def in_window(samples: list[dict[str, float]], start: float, end: float) -> list
     return [x for x in samples if start <= x.get("t", -1.0) <= end]
 
 
+TEMPERATURE_GPU = 0  # NVML_TEMPERATURE_GPU
+CLOCK_SM = 1  # NVML_CLOCK_SM
+DEFAULT_INTERVAL_S = 1.0
+
+
+def read_sample(nv: Any, handle: Any) -> dict[str, float]:
+    """One sample in the v2 telemetry columns; a metric this GPU lacks (it raises) is absent."""
+    # Units as nvidia-smi reports them: W, degrees C, SM clock MHz, GPU utilisation %, memory
+    # used MiB (nvidia-smi's "MB"). NVML reports power in mW and memory in bytes.
+    readers: dict[str, Callable[[], float]] = {
+        "power_w": lambda: nv.nvmlDeviceGetPowerUsage(handle) / 1000,
+        "temp_c": lambda: nv.nvmlDeviceGetTemperature(handle, TEMPERATURE_GPU),
+        "sm_mhz": lambda: nv.nvmlDeviceGetClockInfo(handle, CLOCK_SM),
+        "gpu_util": lambda: nv.nvmlDeviceGetUtilizationRates(handle).gpu,
+        "mem_used_mb": lambda: round(nv.nvmlDeviceGetMemoryInfo(handle).used / 2**20),
+    }
+    sample: dict[str, float] = {"t": time.time()}
+    for key, read in readers.items():
+        with contextlib.suppress(Exception):  # NVMLError_NotSupported on e.g. unified memory
+            value = float(read())
+            if math.isfinite(value):
+                sample[key] = value
+    return sample
+
+
 @dataclass
 class Telemetry:
-    """Power, temperature and memory every `interval` s through NVML; empty without a GPU."""
+    """GPU power, temperature, SM clock, utilisation and memory every `interval` s via NVML."""
 
-    interval: float = 10.0
+    # Sampling runs in a daemon thread, never on the event loop; `reason` says why nothing is
+    # sampled (no NVML library, no driver, no GPU) and is None while NVML answers.
+    interval: float = DEFAULT_INTERVAL_S
     samples: list[dict[str, float]] = field(default_factory=list)
+    reason: str | None = "not started"
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
+    @property
+    def source(self) -> str:
+        """How the samples were taken, for the Energy record and the summary line."""
+        return f"NVML GPU 0, every {self.interval:g} s"
+
     def start(self) -> None:
-        """Begin sampling in a daemon thread (never on the event loop)."""
-        if _nvml() is None:
+        """Begin sampling in a daemon thread, a first sample at once."""
+        nv, self.reason = nvml_or_reason()
+        if nv is None:
             return
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="telemetry")
+        try:
+            handle = nv.nvmlDeviceGetHandleByIndex(0)
+        except Exception as exc:
+            self.reason = f"no GPU: NVML could not open GPU 0 ({exc})"
+            with contextlib.suppress(Exception):
+                nv.nvmlShutdown()
+            return
+        self._thread = threading.Thread(
+            target=self._loop, args=(nv, handle), daemon=True, name="telemetry"
+        )
         self._thread.start()
 
     def window(self, start: float, end: float) -> list[dict[str, float]]:
@@ -193,24 +253,17 @@ class Telemetry:
         """End sampling; the samples taken."""
         self._stop.set()
         if self._thread:
-            self._thread.join(self.interval + 1)
+            self._thread.join(self.interval + 5)
         return self.samples
 
-    def _loop(self) -> None:
-        nv = _nvml()
-        if nv is None:
-            return
-        handle = nv.nvmlDeviceGetHandleByIndex(0)
-        while not self._stop.is_set():
-            sample: dict[str, float] = {"t": time.time()}
-            readers: dict[str, Callable[[], float]] = {
-                "power_w": lambda: float(nv.nvmlDeviceGetPowerUsage(handle)) / 1000,
-                "temp_c": lambda: float(nv.nvmlDeviceGetTemperature(handle, 0)),
-                "mem_used_gb": lambda: float(nv.nvmlDeviceGetMemoryInfo(handle).used) / 1e9,
-            }
-            for key, read in readers.items():
-                with contextlib.suppress(Exception):  # a metric this GPU lacks stays absent
-                    sample[key] = read()
-            self.samples.append(sample)
-            self._stop.wait(self.interval)
-        nv.nvmlShutdown()
+    def _loop(self, nv: Any, handle: Any) -> None:
+        try:
+            due = time.monotonic()
+            while not self._stop.is_set():
+                self.samples.append(read_sample(nv, handle))
+                # the next sample on the fixed grid, so slow reads do not stretch the interval
+                due = max(due + self.interval, time.monotonic())
+                self._stop.wait(due - time.monotonic())
+        finally:
+            with contextlib.suppress(Exception):
+                nv.nvmlShutdown()

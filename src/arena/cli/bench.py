@@ -92,6 +92,9 @@ def bench_cmd(
     connect_timeout: Annotated[
         float, typer.Option(help="Seconds to open a connection to the server.")
     ] = 10.0,
+    power_interval: Annotated[
+        float, typer.Option(help="Seconds between NVML power samples (GPU machines).")
+    ] = 1.0,
     quiet: Annotated[bool, typer.Option(help="No progress bars or table.")] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the stored results as JSON.")
@@ -101,6 +104,8 @@ def bench_cmd(
     """Measure a live endpoint with the benches (llama-benchy / vllm bench serve semantics)."""
     if endpoint not in ("chat", "completions"):
         raise ArenaError(f"--endpoint {endpoint!r}: expected 'chat' or 'completions'")
+    if not 0 < power_interval <= 1:
+        raise ArenaError(f"--power-interval {power_interval}: expected seconds in (0, 1]")
     if vram_gb is not None and server_log is not None:
         raise ArenaError("--vram-gb and --server-log: give one, not both")
     sharegpt = None
@@ -138,6 +143,7 @@ def bench_cmd(
         sharegpt=sharegpt,
         server_log=server_log,
         export_dir=export_dir,
+        power_interval=power_interval,
         command="arena " + shlex.join(sys.argv[1:]),
     )
     try:
@@ -168,6 +174,8 @@ def bench_cmd(
         console.print(summary_table(list(result.records), build_id))
         for line in error_lines(list(result.records)):
             console.print(line, highlight=False, markup=False)
+        if result.power:
+            console.print(result.power, highlight=False, markup=False)
         console.print(
             f"stored as a run of suite {config.suite} under build '{build_id}': "
             f"arena show {build_id} --suite {config.suite}; "

@@ -10,6 +10,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from arena.catalog import Bench, Catalog, Suite, SuiteBench
+from arena.energy import energy
 from arena.errors import ArenaError
 from arena.importers import vllm_bench
 from arena.importers.common import bash_command, read_text
@@ -18,7 +19,7 @@ from arena.importers.llama_benchy_record import ParsedClosed, to_record
 from arena.importers.rate_sweep import parse_sweep
 from arena.importers.sanity_files import read_sanity
 from arena.importers.suite_meta import environment, read_build
-from arena.importers.telemetry import SPAN, closed_loop_tokens, energy, read_telemetry
+from arena.importers.telemetry import SPAN, closed_loop_tokens, read_telemetry
 from arena.records import BenchRecord, RunInfo, SuiteImport
 from arena.verdicts import Flag
 
@@ -86,7 +87,7 @@ def _with_energy(
     seconds, source = duration
     if seconds is None:
         seconds, source = t.span_s, SPAN
-    return dataclasses.replace(record, energy=energy(t, seconds, source, tokens))
+    return dataclasses.replace(record, energy=energy(t.power, t.file, seconds, source, tokens))
 
 
 def import_bench(

@@ -1,4 +1,4 @@
-"""A bench's telemetry CSV (power, temperature every 10 s) into the energy it used per token."""
+"""A bench's telemetry CSV (power, temperature every 10 s) read into a power summary."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from arena.energy import PowerSummary, summarize
 from arena.errors import ArenaError
 from arena.importers.common import read_text
 from arena.importers.llama_benchy_record import Row
-from arena.records import Energy
 
 COLUMNS = ("elapsed_s", "power_w", "temp_c")
 SPAN = "telemetry sample span (last elapsed_s)"
@@ -18,13 +18,10 @@ SPAN = "telemetry sample span (last elapsed_s)"
 
 @dataclass(frozen=True)
 class Telemetry:
-    """The samples of one CSV reduced to what energy needs."""
+    """The samples of one CSV reduced to what energy needs (arena.energy does the arithmetic)."""
 
     file: str
-    samples: int
-    mean_power_w: float
-    peak_power_w: float
-    peak_temp_c: float | None
+    power: PowerSummary
     span_s: float  # last elapsed_s: sampling starts with the bench
 
 
@@ -54,40 +51,8 @@ def read_telemetry(path: Path) -> Telemetry | None:
         power.append(_number(where, "power_w", rec["power_w"]))
         if rec["temp_c"]:
             temp.append(_number(where, "temp_c", rec["temp_c"]))
-    if not power:
-        return None
-    return Telemetry(
-        path.name,
-        len(power),
-        sum(power) / len(power),
-        max(power),
-        max(temp) if temp else None,
-        elapsed,
-    )
-
-
-def energy(
-    t: Telemetry, duration_s: float | None, duration_source: str | None, tokens: int | None
-) -> Energy:
-    """J/token = mean power x duration / output tokens; tok/s per W = (tokens/duration) / W."""
-    # tokens / duration is the output tok/s over the same span (for vllm bench serve exactly
-    # its output_throughput), so tokens_per_watt is 1 / J per token.
-    per_token = per_watt = None
-    if duration_s and tokens and t.mean_power_w > 0:
-        per_token = t.mean_power_w * duration_s / tokens
-        per_watt = tokens / duration_s / t.mean_power_w
-    return Energy(
-        mean_power_w=round(t.mean_power_w, 2),
-        peak_power_w=t.peak_power_w,
-        samples=t.samples,
-        source=t.file,
-        peak_temp_c=t.peak_temp_c,
-        duration_s=duration_s,
-        duration_source=duration_source,
-        output_tokens=tokens,
-        joules_per_output_token=round(per_token, 4) if per_token is not None else None,
-        tokens_per_watt=round(per_watt, 4) if per_watt is not None else None,
-    )
+    summary = summarize(power, temp)
+    return Telemetry(path.name, summary, elapsed) if summary is not None else None
 
 
 def closed_loop_tokens(rows: list[Row], runs: int | None) -> int | None:

@@ -13,6 +13,7 @@ import pytest
 from arena.bench.export import llama_benchy_md, vllm_json
 from arena.bench.http import RequestResult, error_counts
 from arena.bench.open import length_note, vllm_max_concurrent_requests
+from arena.bench.power import BenchPower
 from arena.bench.profiles import apply_profile
 from arena.bench.suite import bench_params, finish_record, remeasure_reason
 from arena.bench.system import (
@@ -80,15 +81,18 @@ def test_summary_prints_up_to_three_reasons_with_counts() -> None:
     assert line.endswith("(+1 more reasons)")
 
 
-def test_finish_record_keeps_profile_and_window() -> None:
-    rec = finish_record(record(), "smoke", [{"t": 5.0, "power_w": 90.0}])
+def test_finish_record_keeps_profile_window_and_energy() -> None:
+    power = BenchPower([{"t": 5.0, "elapsed_s": 1.0, "power_w": 90.0}], 4.0, 6.0, "NVML", None)
+    rec = finish_record(record(total_output_tokens=60), "smoke", power)
     assert rec.distribution["profile"] == "smoke"
-    assert rec.distribution["telemetry"] == [{"t": 5.0, "power_w": 90.0}]
+    assert rec.distribution["telemetry"] == [{"t": 5.0, "elapsed_s": 1.0, "power_w": 90.0}]
+    assert rec.energy is not None
+    assert rec.energy.joules_per_output_token == 3.0  # 90 W x 2 s / 60 tokens
     assert "profile: smoke" in rec.notes
 
 
 def test_finish_record_notes_the_open_loop_length_policy() -> None:
-    rec = finish_record(record(ignore_eos=False), "full", [])
+    rec = finish_record(record(ignore_eos=False), "full")
     assert length_note({"ignore_eos": False}) in rec.notes
     assert "telemetry" not in rec.distribution
     assert "not forced" in length_note({"ignore_eos": False})

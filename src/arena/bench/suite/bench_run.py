@@ -94,8 +94,14 @@ async def run_bench(ctx: SuiteContext, bench: Bench, progress: SuiteProgress) ->
         notes = [*head, *notes, f"output tokens counted from {token_source(results)}"]
         ok = sum(r.ok for r in results)
         rec = closed_record(bench, rows, ok, len(results) - ok, prov, notes, meta)
+        tokens = sum(r.output_tokens for r in results if r.ok)  # for energy per token
         rec = dataclasses.replace(
-            rec, distribution={**rec.distribution, "errors": error_counts(results)}
+            rec,
+            distribution={
+                **rec.distribution,
+                "errors": error_counts(results),
+                "total_output_tokens": tokens,
+            },
         )
     else:
         jobs, plan_notes = await plan(t, bench, ctx.seed, ctx.sharegpt, ctx.options)

@@ -29,6 +29,7 @@ class SuiteConfig:
     sharegpt: Path | None = None
     server_log: Path | None = None  # vLLM log with "Model loading took N GiB"
     export_dir: Path | None = None
+    power_interval: float = 1.0  # seconds between NVML power samples (>= 1 Hz by default)
     suite: str = "v1"  # the suite the run is stored under (its benches' shapes)
     command: str = "arena.bench.run_suite"  # provenance: the command line that asked for it
 
@@ -42,6 +43,7 @@ class SuiteResult:
     skipped: tuple[str, ...] = ()  # stored already with the same parameters
     remeasured: tuple[str, ...] = ()  # "bench (why)" for stored results measured again
     suspect: str | None = None  # why the sanity check failed, if it did
+    power: str | None = None  # one line: how power was measured, or that it was not and why
 
 
 class SuiteProgress:

@@ -9,9 +9,17 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from arena import __version__, aio
-from arena.bench.export import write_exports
+from arena.bench.export import write_exports, write_telemetry
 from arena.bench.http import make_session
 from arena.bench.open import OpenOptions, length_note
+from arena.bench.power import (
+    BenchPower,
+    PowerSource,
+    bench_number,
+    bench_power,
+    power_line,
+    with_power,
+)
 from arena.bench.profiles import job_caps
 from arena.bench.prompts import PromptMaker
 from arena.bench.sanity import pick_model, probe_force_length, sanity_check, served_models
@@ -28,21 +36,21 @@ from arena.bench.system import (
 )
 from arena.bench.target import Target
 from arena.builds import ensure_build
+from arena.catalog import load_catalog
 from arena.catalog.types import Bench
 from arena.records import BenchRecord, BuildInfo, HardwareInfo, RunInfo, Sanity
 from arena.store import Store
 
 
-def finish_record(rec: BenchRecord, profile: str, telemetry: list[dict[str, float]]) -> BenchRecord:
-    """Add the run's profile, the telemetry samples of the bench's own window, the length rule."""
+def finish_record(rec: BenchRecord, profile: str, power: BenchPower | None = None) -> BenchRecord:
+    """Add the run's profile, the length rule, and the power of the bench's own window."""
     dist = dict(rec.distribution)
     dist["profile"] = profile
-    if telemetry:
-        dist["telemetry"] = telemetry
     notes = [*rec.notes, f"profile: {profile}"]
     if "ignore_eos" in dist:
         notes.append(length_note(dist))
-    return dataclasses.replace(rec, distribution=dist, notes=notes)
+    rec = dataclasses.replace(rec, distribution=dist, notes=notes)
+    return with_power(rec, power) if power is not None else rec
 
 
 def loopback_port(base_url: str) -> int | None:
@@ -79,11 +87,14 @@ async def _measure(
     store: Store,
     where: tuple[BuildInfo, HardwareInfo],
     progress: SuiteProgress,
-    telemetry: Telemetry,
+    telemetry: PowerSource,
 ) -> tuple[list[BenchRecord], str | None]:
     """Check the server once, then run and store each bench as soon as it finishes."""
     build, hw = where
     base = config.base_url.rstrip("/")
+    suite = load_catalog().suites.get(config.suite)
+    ids = [b.id for b in config.benches]
+    numbers = {b: bench_number(b, suite.bench_ids if suite else (), ids) for b in ids}
     async with make_session(config.api_key, config.timeouts) as session:
         model_meta = pick_model(await served_models(session, base), config.model, base)
         store.put_build(build, hw, [])  # only once the server answered and serves the model
@@ -124,10 +135,11 @@ async def _measure(
         for bench in benches:
             t0 = time.time()
             rec = await run_bench(ctx, bench, progress)
-            rec = finish_record(rec, config.profile, telemetry.window(t0, time.time()))
+            rec = finish_record(rec, config.profile, bench_power(telemetry, t0, time.time()))
             store.add_results(run.id, [rec])
             if config.export_dir:
                 write_exports(config.export_dir, rec, config.model)
+                write_telemetry(config.export_dir, rec, numbers[bench.id])
             done.append(rec)
         return done, suspect
 
@@ -171,11 +183,12 @@ def run_suite(
         progress.resume(skipped, again)
     if not benches:  # --resume found everything stored: the server is not even contacted
         return SuiteResult(build.id, (), tuple(skipped), tuple(again))
-    telemetry = Telemetry()
+    telemetry = Telemetry(config.power_interval)
     telemetry.start()
     try:
         work = _measure(config, benches, store, (build, hw), progress, telemetry)
         records, suspect = aio.run(work)
     finally:
         telemetry.stop()
-    return SuiteResult(build.id, tuple(records), tuple(skipped), tuple(again), suspect)
+    line = power_line(telemetry, sum(r.energy is not None for r in records), len(records))
+    return SuiteResult(build.id, tuple(records), tuple(skipped), tuple(again), suspect, line)
