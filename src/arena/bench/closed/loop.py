@@ -252,8 +252,8 @@ async def run_closed(
 ) -> tuple[list[ClosedRow], list[RequestResult]]:
     """Every (prompt size x concurrency x run) batch: one row per point, and each request."""
     # Results come back batch by batch, in send order within a batch. The unloaded TTFT of a
-    # prompt size is the mean TTFT of its c = 1 point when that came first, else one request
-    # sent alone before the first c > 1 point (see queue_reason).
+    # prompt size is the mean TTFT of its c = 1 point (points before it have none), or in a
+    # bench without c = 1 that of one request sent alone before the first point (queue_reason).
     rng = random.Random(seed)
     if t.latency is None:
         t.latency = await measure_latency(t)
@@ -262,7 +262,8 @@ async def run_closed(
     unloaded: dict[int, float] = {}
     for pp in bench.prompt_tokens:
         for c in bench.concurrency:
-            if c > 1 and pp not in unloaded and (solo := await unloaded_ttft(t, bench, pp, seed)):
+            alone = c > 1 and 1 not in bench.concurrency and pp not in unloaded
+            if alone and (solo := await unloaded_ttft(t, bench, pp, seed)):
                 unloaded[pp] = solo
             pt = Point()
             for _ in range(bench.runs):
