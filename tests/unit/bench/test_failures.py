@@ -140,7 +140,7 @@ def test_progress_counts_only_successful_output_and_shows_failures() -> None:
 
 
 def test_open_record_notes_say_what_failed() -> None:
-    bench = Bench("office", "Office", "open", (8,), 16, (1,), 1, num_prompts=3)
+    bench = Bench("office", "Office", "open", (8,), 16, num_prompts=3)
     ttft = {"p50_ttft_ms": 0.0, "p95_ttft_ms": 0.0, "mean_ttft_ms": 0.0, "median_tpot_ms": 0.0}
     # every stream produced 5 tokens and then broke: none succeeded
     dist: Any = {**ttft, "completed": 0, "failed": 3, "output_throughput": 0.0}
