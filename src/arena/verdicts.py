@@ -39,3 +39,7 @@ class Flag(enum.StrEnum):
 
     SUSPECT = "suspect"  # the sanity question failed: the model may be broken
     UNRELIABLE = "unreliable"  # more than 10 % of the bench's requests failed
+    # measured by `arena bench` with more than 10 % (or all) requests failed: a failed attempt,
+    # kept with its run but never shown or ranked as the build's result (imported results with
+    # the same share keep UNRELIABLE alone and stay ranked with the flag)
+    FAILED = "failed"

@@ -39,6 +39,21 @@ def run_json(cli: ArenaCli, base_url: str, *args: str) -> dict[str, dict[str, An
     return benches
 
 
+def run_failed(cli: ArenaCli, base_url: str, *args: str) -> dict[str, dict[str, Any]]:
+    """`arena bench ... --json` where benches fail (exit 3): this run's failed attempts, by id,
+    after checking that none of them became the build's result."""
+    res = cli.bench(base_url, *args, "--json")
+    assert res.returncode == 3, res.stderr
+    doc = json.loads(res.stdout)
+    attempts: dict[str, dict[str, Any]] = doc["failed_attempts"]
+    assert not set(attempts) & set(doc["benches"])
+    lines = [ln for ln in res.stderr.splitlines() if ln.startswith("failed: ")]
+    assert [ln.split(":")[1].strip() for ln in lines] == list(attempts), res.stderr
+    for rec in attempts.values():
+        assert {"failed", "unreliable"} <= set(rec["flags"]), rec["flags"]
+    return attempts
+
+
 def notes_with(rec: dict[str, Any], prefix: str) -> list[str]:
     return [n for n in rec["notes"] if n.startswith(prefix)]
 
@@ -53,11 +68,17 @@ def test_http_500_counts_failures_marks_unreliable_and_goes_on(
     ref_server: ReferenceServer, arena_cli: ArenaCli
 ) -> None:
     ref_server.config.fault = "http500"
-    res = arena_cli.bench(ref_server.base_url, "--benches", BOTH, *QUICK_TIMEOUTS)
-    assert res.returncode == 0, res.stderr
+    args = arena_cli.bench_args(ref_server.base_url, "--benches", BOTH, *QUICK_TIMEOUTS)
+    res = arena_cli.run(*args, "--json")
+    assert res.returncode == 3, res.stderr  # a bench failed
     assert "sanity check" in res.stderr  # the failing sanity request is reported, not fatal
     assert arena_cli.stored() == {CLOSED, OPEN}  # the suite went on to the next bench
-    shown = arena_cli.show()["benches"]
+    for bench, n in ((CLOSED, 3), (OPEN, 4)):
+        assert f"failed: {bench}: {n}/{n} requests failed; first reason: HTTP 500" in res.stderr, (
+            res.stderr
+        )
+    shown = json.loads(res.stdout)["failed_attempts"]
+    assert arena_cli.show()["benches"].get(CLOSED) is None  # never the build's result
     for bench, n in ((CLOSED, 3), (OPEN, 4)):
         rec = shown[bench]
         assert (rec["completed"], rec["failed"]) == (0, n)
@@ -156,7 +177,7 @@ def test_mid_stream_fault_on_every_request(
     )
     # a stalled stream waits an hour, a keepalive one forever: the run ends within the CLI's
     # HANG timeout only by the per-request deadlines, which the errors name
-    out = run_json(arena_cli, ref_server.base_url, "--benches", BOTH, *timeouts)
+    out = run_failed(arena_cli, ref_server.base_url, "--benches", BOTH, *timeouts)
     assert set(out) == {CLOSED, OPEN}
     for bench, n in ((CLOSED, 3), (OPEN, 4)):
         rec = out[bench]
@@ -191,14 +212,15 @@ def test_partial_faults_unreliable_only_above_ten_percent(
     # 10 ms between tokens gives each a 110 ms span: a rate unless the client read it in one go
     ref_server.config.itl = 0.01
     args = ("--benches", CLOSED, "--runs", "4", *HEALTHY_TIMEOUTS)
-    out = run_json(arena_cli, ref_server.base_url, *args)
+    above = n_failed / 12 > 0.10  # a failed attempt (exit 3), else the build's result (exit 0)
+    out = (run_failed if above else run_json)(arena_cli, ref_server.base_url, *args)
     rec = out[CLOSED]
     last = ref_server.stats.requests  # the bench's 12 requests were the last ones served
     assert last - 12 >= 1  # and the healthy sanity request came before them
     failed = last // every - (last - 12) // every  # multiples of `every` among them
     assert failed == n_failed
     assert (rec["completed"], rec["failed"]) == (12 - failed, failed)
-    assert bool(notes_with(rec, "unreliable")) is (failed / 12 > 0.10), rec["notes"]
+    assert bool(notes_with(rec, "unreliable")) is above, rec["notes"]
     (errors,) = notes_with(rec, "errors: ")
     assert errors.startswith(f"errors: {reason}"), errors
     assert rec["tps_per_user"] is not None  # the healthy requests still give a headline

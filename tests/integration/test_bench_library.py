@@ -105,18 +105,25 @@ def test_failures_are_counted_by_the_engine_and_flagged(
     assert failed
     assert {r.kind for r in failed} == {ErrorKind.HTTP_STATUS}
     for r in result.records:
-        assert Flag.UNRELIABLE in r.flags
+        assert r.flags == (Flag.FAILED, Flag.UNRELIABLE)  # half failed: a failed attempt
         errors = r.distribution["errors"]
         assert sum(errors.values()) == r.failed
         assert all(reason.startswith("HTTP 500") for reason in errors)
-    # resume reads the flag, never the note: keep chat's flag but drop its verdict note, and
-    # keep office-baseline's note but drop its flag
     view = store.build("lib-build")
     assert view is not None
-    chat, office = view.results["chat"], view.results["office-baseline"]
+    assert view.results == {}  # failed attempts are never the build's results
+    assert set(view.runs[0].benches) == {"chat", "office-baseline"}  # but listed with the run
+    # resume reads the flag, never the note: store chat as unreliable (not failed) without its
+    # verdict note, and office-baseline with its note but no flag
+    chat, office = (
+        next(r for r in result.records if r.bench_id == b) for b in view.runs[0].benches
+    )
     verdict = ("unreliable", "suspect")
     store.put_build(view.build, view.hardware, [
-        dataclasses.replace(chat, notes=[n for n in chat.notes if not n.startswith(verdict)]),
+        dataclasses.replace(
+            chat, notes=[n for n in chat.notes if not n.startswith(verdict)],
+            flags=(Flag.UNRELIABLE,),
+        ),
         dataclasses.replace(office, flags=()),
     ])  # fmt: skip
     ref_server.config.fault = ""

@@ -258,7 +258,7 @@ def test_cli_stops_an_open_bench_on_a_dead_server_with_resume_hint(
         wait_for(lambda: ref_server.stats.requests > n + 1, HANG, "the schedule to start")
         ref_server.stop()
         _, err = proc.communicate(timeout=HANG)  # refusals end it: 5 arrivals, 2 s apart
-    assert proc.returncode == 1, err
+    assert proc.returncode == 4, err  # the server went away during the run
     assert "in a row" in err
     assert "--resume" in err
 

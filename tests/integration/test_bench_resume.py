@@ -39,7 +39,7 @@ def test_server_dying_mid_suite_stops_with_resume_hint(
         wait_for(lambda: "chat" in arena_cli.stored(), HANG, "the first bench to be stored")
         ref_server.stop()
         out, err = proc.communicate(timeout=HANG)
-    assert proc.returncode == 1, err
+    assert proc.returncode == 4, err  # the server went away during the run
     lines = stderr_lines(err)
     assert len(lines) == 1, err
     assert "--resume" in lines[0]
@@ -117,8 +117,8 @@ def test_resume_measures_unreliable_benches_again(
     """A bench stored as unreliable (> 10 % failed) is not skipped by --resume."""
     ref_server.config.fault = "http500"
     first = arena_cli.bench(ref_server.base_url, "--benches", "chat")
-    assert first.returncode == 0, first.stderr
-    assert any(n.startswith("unreliable") for n in arena_cli.show()["benches"]["chat"]["notes"])
+    assert first.returncode == 3, first.stderr  # a failed bench
+    assert arena_cli.show()["benches"].get("chat") is None  # a failed attempt is not shown
     ref_server.config.fault = ""
     again = arena_cli.bench(ref_server.base_url, "--benches", "chat", "--resume")
     assert again.returncode == 0, again.stderr

@@ -145,6 +145,18 @@ class ArenaCli:
         data: dict[str, Any] = json.loads(row[0])
         return data
 
+    def distribution_rows(self, bench: str, build: str = MODEL) -> list[dict[str, Any]]:
+        """The stored `rows` JSON of the newest run's result (closed-loop points)."""
+        with contextlib.closing(sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)) as c:
+            row = c.execute(
+                "SELECT b.rows FROM bench_result b JOIN run r ON r.id = b.run_id "
+                "WHERE b.build_id = ? AND b.bench_id = ? ORDER BY r.recorded_at DESC LIMIT 1",
+                (build, bench),
+            ).fetchone()
+        assert row is not None, f"{build}/{bench} is not stored"
+        rows: list[dict[str, Any]] = json.loads(row[0])
+        return rows
+
     def stored(self, build: str = MODEL) -> set[str]:
         """Bench ids stored for the build, read straight from the SQLite file."""
         return stored_benches(self.db, build)

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Literal
 
 import aiohttp
 
-from arena.bench.http import Endpoint, Timeouts, payload, stream_request
+from arena.bench.http import Endpoint, Timeouts, fetch_json, payload, stream_request
 
 _WORD_TEXT = (
     "time year people way day man thing woman life child world school state family student "
@@ -43,6 +43,7 @@ class PromptMaker:
     method: Method = "estimate"
     tokenize_url: str | None = None
     model: str = ""
+    timeouts: Timeouts = field(default_factory=Timeouts)  # every /tokenize call and probe
 
     async def count(self, session: aiohttp.ClientSession, text: str) -> int | None:
         """Token count from /tokenize, or None when the server has none."""
@@ -50,11 +51,10 @@ class PromptMaker:
             return None
         body = {"model": self.model, "prompt": text, "content": text, "add_special_tokens": False}
         try:
-            async with session.post(self.tokenize_url, json=body) as resp:
-                if resp.status != 200:
-                    return None
-                data: Any = await resp.json(content_type=None)
-        except (aiohttp.ClientError, ValueError):
+            status, data = await fetch_json(session, self.tokenize_url, self.timeouts, body)
+        except (TimeoutError, aiohttp.ClientError, OSError):
+            return None
+        if status != 200:
             return None
         tokens = data.get("tokens") if isinstance(data, dict) else None
         if isinstance(tokens, list):
@@ -77,6 +77,8 @@ class PromptMaker:
         # or ROOT/v1/completions) and tokens per word and the chat-template overhead (none for
         # completions) are fitted from their `usage.prompt_tokens`. Only when the server reports
         # no usage does the 1.3 tokens/word guess remain (method "estimate").
+        if timeouts is not None:
+            self.timeouts = timeouts
         root = root_url.rstrip("/")
         self.tokenize_url = root + "/tokenize"
         rng = random.Random(seed)
@@ -89,11 +91,10 @@ class PromptMaker:
         self.tokenize_url = None
         path = "/v1/chat/completions" if endpoint == "chat" else "/v1/completions"
         url = probe_url or root + path
-        limits = timeouts or Timeouts(first_token=120.0, between_tokens=60.0)
         probes: list[tuple[int, int]] = []
         for n_words in PROBE_WORDS:
             body = payload(self.model, endpoint, words(rng, n_words), 1, force_length=False)
-            res = await stream_request(session, url, body, limits)
+            res = await stream_request(session, url, body, self.timeouts)
             if res.prompt_tokens is None or res.prompt_tokens <= 0:
                 return
             probes.append((n_words, res.prompt_tokens))

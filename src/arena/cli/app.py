@@ -10,7 +10,7 @@ import typer
 
 from arena import __version__
 from arena.cli import render
-from arena.cli.bench import bench_cmd
+from arena.cli.bench import EXIT_CODES, bench_cmd
 from arena.cli.build import build_app
 from arena.cli.common import (
     BoardFormat,
@@ -43,7 +43,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(build_app, name="build")
 app.add_typer(quality_app, name="quality")
 app.command("serve")(serve_cmd)
-app.command("bench")(bench_cmd)
+app.command("bench", epilog=EXIT_CODES)(bench_cmd)
 app.command("eval")(eval_cmd)
 
 
@@ -231,3 +231,6 @@ def main() -> None:
     except ArenaError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
+    except KeyboardInterrupt:  # outside a command's own handler (Typer maps the rest to 130)
+        err_console.print("interrupted", highlight=False)
+        sys.exit(130)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import shlex
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -26,6 +29,21 @@ from arena.cli.common import (
     open_store,
 )
 from arena.errors import ArenaError
+from arena.records import BenchRecord
+from arena.verdicts import Flag
+
+EXIT_OK = 0  # every bench measured (flagged unreliable or suspect results included)
+EXIT_BAD_INPUT = 1  # a bad option or file, or a server that cannot be used at start
+EXIT_USAGE = 2  # the command line does not parse (Click's usage error)
+EXIT_BENCH_FAILED = 3  # a bench failed (> 10 % of its requests): stored as a failed attempt
+EXIT_SERVER_GONE = 4  # the server went away during the run: finished benches are stored
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT), at any moment
+EXIT_CODES = (
+    "Exit codes: 0 every bench measured; 1 bad input, or the server cannot be used at start "
+    "(not reachable, no answer, model not served); 2 the command line does not parse; 3 a "
+    "bench failed (more than 10 % of its requests), stored as a failed attempt of the run, "
+    "never as the build's result; 4 the server went away during the run; 130 interrupted."
+)
 
 
 def bench_cmd(
@@ -102,74 +120,89 @@ def bench_cmd(
     db: DbOption = None,
 ) -> None:
     """Measure a live endpoint with the benches (llama-benchy / vllm bench serve semantics)."""
-    if endpoint not in ("chat", "completions"):
-        raise ArenaError(f"--endpoint {endpoint!r}: expected 'chat' or 'completions'")
-    if not 0 < power_interval <= 1:
-        raise ArenaError(f"--power-interval {power_interval}: expected seconds in (0, 1]")
-    if vram_gb is not None and server_log is not None:
-        raise ArenaError("--vram-gb and --server-log: give one, not both")
-    sharegpt = None
-    for item in dataset or []:
-        key, _, value = item.partition("=")
-        if key != "sharegpt" or not value:
-            raise ArenaError(f"--dataset {item!r}: expected sharegpt=PATH")
-        sharegpt = Path(value)
-        if not sharegpt.is_file():
-            raise ArenaError(f"--dataset sharegpt={value}: no such file")
-    selected = select_benches(benches, bench_file, profile, runs)
-    store = open_store(db)
-    build_id = build or slug(model)
-    config = SuiteConfig(
-        model=model,
-        build=BuildSpec(
-            build_id,
-            name or model,
-            base_model,
-            precision,
-            params_b,
-            vram_gb,
-            hardware,
-            hardware_name,
-        ),
-        benches=tuple(selected),
-        base_url=base_url,
-        api_key=api_key,
-        profile=profile,
-        seed=seed,
-        endpoint="chat" if endpoint == "chat" else "completions",
-        ignore_eos=ignore_eos,
-        resume=resume,
-        timeouts=Timeouts(connect_timeout, first_token_timeout, token_timeout),
-        sharegpt=sharegpt,
-        server_log=server_log,
-        export_dir=export_dir,
-        power_interval=power_interval,
-        command="arena " + shlex.join(sys.argv[1:]),
-    )
+    with _interrupted("interrupted: nothing measured yet"):
+        check_numbers(
+            runs=runs,
+            first_token_timeout=first_token_timeout,
+            token_timeout=token_timeout,
+            connect_timeout=connect_timeout,
+            vram_gb=vram_gb,
+            params_b=params_b,
+        )
+        if endpoint not in ("chat", "completions"):
+            raise ArenaError(f"--endpoint {endpoint!r}: expected 'chat' or 'completions'")
+        if not 0 < power_interval <= 1:
+            raise ArenaError(f"--power-interval {power_interval}: expected seconds in (0, 1]")
+        if vram_gb is not None and server_log is not None:
+            raise ArenaError("--vram-gb and --server-log: give one, not both")
+        sharegpt = None
+        for item in dataset or []:
+            key, _, value = item.partition("=")
+            if key != "sharegpt" or not value:
+                raise ArenaError(f"--dataset {item!r}: expected sharegpt=PATH")
+            sharegpt = Path(value)
+            if not sharegpt.is_file():
+                raise ArenaError(f"--dataset sharegpt={value}: no such file")
+        selected = select_benches(benches, bench_file, profile, runs)
+        store = open_store(db)
+        build_id = build or slug(model)
+        config = SuiteConfig(
+            model=model,
+            build=BuildSpec(
+                build_id,
+                name or model,
+                base_model,
+                precision,
+                params_b,
+                vram_gb,
+                hardware,
+                hardware_name,
+            ),
+            benches=tuple(selected),
+            base_url=base_url,
+            api_key=api_key,
+            profile=profile,
+            seed=seed,
+            endpoint="chat" if endpoint == "chat" else "completions",
+            ignore_eos=ignore_eos,
+            resume=resume,
+            timeouts=Timeouts(connect_timeout, first_token_timeout, token_timeout),
+            sharegpt=sharegpt,
+            server_log=server_log,
+            export_dir=export_dir,
+            power_interval=power_interval,
+            command="arena " + shlex.join(sys.argv[1:]),
+        )
+    timeouts = config.timeouts
+    if not quiet:
+        err_console.print(
+            f"timeouts: up to {timeouts.answer:g} s per request before its first token "
+            f"(--connect-timeout {timeouts.connect:g} + --first-token-timeout "
+            f"{timeouts.first_token:g}), then up to {timeouts.between_tokens:g} s between tokens",
+            highlight=False,
+        )
     try:
-        with LiveProgress(quiet or as_json, quiet) as live:
+        with (
+            _interrupted("interrupted: finished benches are stored; rerun with --resume"),
+            LiveProgress(quiet or as_json, quiet) as live,
+        ):
             result = run_suite(config, store, live)
     except ServerGone as exc:
-        raise ArenaError(f"{exc}; finished benches are stored, rerun with --resume") from exc
-    except KeyboardInterrupt:
-        err_console.print("interrupted: finished benches are stored; rerun with --resume")
-        raise typer.Exit(130) from None
+        err_console.print(
+            f"[bold red]error:[/] {exc}; finished benches are stored, rerun with --resume",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_SERVER_GONE) from None
     if resume and selected and len(result.skipped) == len(selected) and not quiet:
         err_console.print("resume: every selected bench is stored; nothing to measure")
+    failed = [r for r in result.records if Flag.FAILED in r.flags]
     if as_json:
         view = store.build(build_id, suite=config.suite)
-        out = {
-            bid: {
-                "tps_per_user": r.tps_per_user,
-                "tps_total": r.tps_total,
-                "ttft_p50_ms": r.ttft_p50_ms,
-                "completed": r.completed,
-                "failed": r.failed,
-                "notes": r.notes,
-            }
-            for bid, r in (view.results.items() if view else [])
-        }
-        sys.stdout.write(json.dumps({"build": build_id, "benches": out}, indent=2) + "\n")
+        out = {bid: _json_result(r) for bid, r in (view.results.items() if view else [])}
+        attempts = {r.bench_id: _json_result(r) for r in failed}
+        doc = {"build": build_id, "benches": out, "failed_attempts": attempts}
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
     elif not quiet:
         console.print(summary_table(list(result.records), build_id))
         for line in error_lines(list(result.records)):
@@ -182,3 +215,70 @@ def bench_cmd(
             f"arena leaderboard --suite {config.suite}",
             highlight=False,
         )
+    if failed:
+        for line in failed_lines(failed):
+            err_console.print(line, highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_BENCH_FAILED)
+
+
+def _json_result(r: BenchRecord) -> dict[str, object]:
+    """The fields `--json` prints per bench."""
+    return {
+        "tps_per_user": r.tps_per_user,
+        "tps_total": r.tps_total,
+        "ttft_p50_ms": r.ttft_p50_ms,
+        "completed": r.completed,
+        "failed": r.failed,
+        "notes": r.notes,
+        "flags": [str(f) for f in r.flags],
+    }
+
+
+def failed_lines(records: list[BenchRecord]) -> list[str]:
+    """One line per failed bench: how many requests failed and the first reason."""
+    lines = []
+    for r in records:
+        errors = r.distribution.get("errors")
+        first = next(iter(errors), None) if isinstance(errors, dict) else None
+        why = f"; first reason: {first}" if first else ""
+        total = (r.completed or 0) + (r.failed or 0)
+        lines.append(
+            f"failed: {r.bench_id}: {r.failed or 0}/{total} requests failed{why}; "
+            "stored as a failed attempt of this run, not as the build's result"
+        )
+    return lines
+
+
+def check_numbers(
+    *,
+    runs: int | None,
+    first_token_timeout: float,
+    token_timeout: float,
+    connect_timeout: float,
+    vram_gb: float | None,
+    params_b: float | None,
+) -> None:
+    """Numeric options checked before anything runs: one line naming the first bad one."""
+    if runs is not None and runs < 1:
+        raise ArenaError(f"--runs {runs}: expected a whole number of runs, 1 or more")
+    seconds = (
+        ("--first-token-timeout", first_token_timeout),
+        ("--token-timeout", token_timeout),
+        ("--connect-timeout", connect_timeout),
+    )
+    for flag, value in seconds:
+        if not (math.isfinite(value) and value > 0):
+            raise ArenaError(f"{flag} {value:g}: expected seconds, a finite number above 0")
+    for flag, amount in (("--vram-gb", vram_gb), ("--params-b", params_b)):
+        if amount is not None and not (math.isfinite(amount) and amount > 0):
+            raise ArenaError(f"{flag} {amount:g}: expected a finite number above 0")
+
+
+@contextlib.contextmanager
+def _interrupted(message: str) -> Iterator[None]:
+    """Ctrl-C inside the block: one line and exit 130, no traceback."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        err_console.print(message, highlight=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None

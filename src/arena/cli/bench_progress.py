@@ -29,6 +29,7 @@ class LiveProgress(SuiteProgress):
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[tps]:>8} tok/s"),
+            TextColumn("{task.fields[errors]}"),
             TimeRemainingColumn(),
             console=err_console,
             disable=no_bars,
@@ -37,6 +38,7 @@ class LiveProgress(SuiteProgress):
         self.started = False
         self.tasks: dict[str, TaskID] = {}
         self.tokens: dict[str, int] = {}
+        self.errors: dict[str, int] = {}
         self.t0: dict[str, float] = {}
 
     def __enter__(self) -> LiveProgress:
@@ -61,16 +63,27 @@ class LiveProgress(SuiteProgress):
         if not self.started:
             self.bar.start()
             self.started = True
-        self.tasks[bench.id] = self.bar.add_task(bench.id, total=total, tps="-")
+        self.tasks[bench.id] = self.bar.add_task(bench.id, total=total, tps="-", errors="")
         self.tokens[bench.id] = 0
+        self.errors[bench.id] = 0
         self.t0[bench.id] = time.perf_counter()
 
     def request(self, bench: Bench, result: RequestResult) -> None:
-        self.tokens[bench.id] = self.tokens.get(bench.id, 0) + result.output_tokens
-        t0 = self.t0.get(bench.id, time.perf_counter())
-        rate = self.tokens[bench.id] / max(1e-9, time.perf_counter() - t0)
+        tps, errors = self.tally(bench.id, result)
         if bench.id in self.tasks:
-            self.bar.update(self.tasks[bench.id], advance=1, tps=f"{rate:,.1f}")
+            self.bar.update(self.tasks[bench.id], advance=1, tps=tps, errors=errors)
+
+    def tally(self, bench_id: str, result: RequestResult) -> tuple[str, str]:
+        """Count one finished request: (output tok/s of the successful ones, error text)."""
+        # a failed request's tokens are not output the bench measured: all failed shows 0
+        if result.ok:
+            self.tokens[bench_id] = self.tokens.get(bench_id, 0) + result.output_tokens
+        else:
+            self.errors[bench_id] = self.errors.get(bench_id, 0) + 1
+        t0 = self.t0.get(bench_id, time.perf_counter())
+        rate = self.tokens.get(bench_id, 0) / max(1e-9, time.perf_counter() - t0)
+        failed = self.errors.get(bench_id, 0)
+        return f"{rate:,.1f}", f"{failed} failed" if failed else ""
 
     def bench_done(self, bench: Bench, record: BenchRecord) -> None:
         task = self.tasks[bench.id]

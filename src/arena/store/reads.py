@@ -70,8 +70,11 @@ class Picked:
     principal: RunView | None
 
 
-def pick(runs: list[RunView], by_run: dict[str, dict[str, BenchRecord]]) -> Picked:
-    """Newest result with a headline per bench; a bench with none shows its newest attempt."""
+def pick(
+    runs: list[RunView], by_run: dict[str, dict[str, BenchRecord]], attempts: bool = False
+) -> Picked:
+    """Newest result with a headline per bench; a bench with none shows its newest attempt,
+    one flagged FAILED only when `attempts` (a one-run view), never as the build's result."""
     results: dict[str, BenchRecord] = {}
     origin: dict[str, str] = {}
     for rv in runs:  # newest first
@@ -80,6 +83,8 @@ def pick(runs: list[RunView], by_run: dict[str, dict[str, BenchRecord]]) -> Pick
                 results[bench], origin[bench] = by_run[rv.run.id][bench], rv.run.id
     for rv in runs:
         for bench in rv.benches:
+            if not attempts and Flag.FAILED in by_run[rv.run.id][bench].flags:
+                continue
             if bench not in results:
                 results[bench], origin[bench] = by_run[rv.run.id][bench], rv.run.id
     counts = Counter(origin.values())
@@ -146,7 +151,7 @@ def build_views(
     runs: dict[str, list[RunView]] = {i: [] for i in ids}
     for rr in s.scalars(select(RunRow).where(RunRow.build_id.in_(ids))):
         held = by_run.get(rr.id, {})
-        good = tuple(k for k, v in held.items() if v.tps_per_user is not None or _has_capacity(v))
+        good = tuple(k for k, v in held.items() if _is_good(v))
         runs[rr.build_id].append(RunView(run_info(rr), rr.recorded_at, tuple(held), good))
     for listed in runs.values():
         listed.sort(key=lambda rv: rv.order_key, reverse=True)
@@ -171,7 +176,7 @@ def build_views(
             chosen = [rv for rv in runs[b.id] if rv.run.id == run_id]
         else:
             chosen = [rv for rv in runs[b.id] if suite is None or rv.run.suite == suite]
-        picked = pick(chosen, by_run)
+        picked = pick(chosen, by_run, attempts=run_id is not None)
         principal = picked.principal.run if picked.principal else None
         base = bases.get(b.base_model_id)
         info = BuildInfo(
@@ -210,6 +215,13 @@ def build_views(
             )
         )
     return views
+
+
+def _is_good(r: BenchRecord) -> bool:
+    """A result a suite view may show: it has a headline and is not a failed attempt."""
+    if Flag.FAILED in r.flags:
+        return False
+    return r.tps_per_user is not None or _has_capacity(r)
 
 
 def _has_capacity(r: BenchRecord) -> bool:

@@ -53,6 +53,7 @@ class Point:
     tg_total: list[float] = field(default_factory=list)
     peak: list[float] = field(default_factory=list)
     runs: int = 0
+    waited: bool = False  # a first token came after another request of its batch had ended
 
     def add_batch(self, results: list[RequestResult], expected: list[int], latency: float) -> None:
         """One run of c requests (llama-benchy results.py _process_batch)."""
@@ -84,6 +85,9 @@ class Point:
             self.output_tokens.append(float(r.output_tokens))
         t_send = min(r.t_send for r, _ in ok)
         firsts = [r.t_first for r, _ in ok if r.t_first is not None]
+        ends = [r.t_done for r, _ in ok if r.t_done is not None]
+        if firsts and ends and max(firsts) > min(ends):
+            self.waited = True
         lasts = [r.t_last for r, _ in ok if r.t_last is not None]
         if firsts and max(firsts) > t_send:
             self.pp_total.append(prompt_total / (max(firsts) - t_send))
@@ -102,6 +106,31 @@ def prefill_end(r: RequestResult) -> float:
     chunk when token 1 is part of a UTF-8 character; then ttfr is the first text, as is TTFT."""
     ttfr, ttft = r.ttfr or 0.0, r.ttft or 0.0
     return ttft if ttft - ttfr > 0.5 * ttft else ttfr
+
+
+QUEUE_FACTOR = 1.5  # TTFT above this x c x the unloaded TTFT: the request waited in a queue
+
+
+def queue_reason(pt: Point, concurrency: int, unloaded: float | None) -> str | None:
+    """Why the point's TTFT holds queue time, so no prefill rate is derived from it; else None."""
+    # Two signs, either suffices: a request's first token came after another request of the
+    # same batch (same prompt size, same forced length) had finished, which concurrent service
+    # never does; or a TTFT above QUEUE_FACTOR x c x the unloaded TTFT, longer than prefilling
+    # all c prompts one after another would take.
+    if concurrency <= 1 or not pt.e2e_ttft:
+        return None
+    if pt.waited:
+        return "a first token came after another request of its batch had finished"
+    worst = max(pt.e2e_ttft)
+    if unloaded and worst > QUEUE_FACTOR * concurrency * unloaded:
+        return (
+            f"TTFT up to {worst * 1000:.0f} ms, over {QUEUE_FACTOR:g} x c {concurrency} x the "
+            f"unloaded TTFT {unloaded * 1000:.0f} ms"
+        )
+    return None
+
+
+PREFILL_KEYS = ("pp_tps_total", "pp_tps_req", "est_ppt_ms")
 
 
 class PointRow(TypedDict):
@@ -139,6 +168,8 @@ class ClosedRow(PointRow):
     output_tokens: int
     runs: int
     latency_ms: float
+    unloaded_ttft_ms: float | None  # c = 1 at this prompt size, or one request sent alone
+    prefill_withheld: str | None  # why no prefill rate is given (queueing evident), else None
 
 
 def point_row(pt: Point, concurrency: int) -> PointRow:
@@ -203,6 +234,16 @@ async def build_prompt(
     return [{"role": "system", "content": context}, {"role": "user", "content": text}], n + d
 
 
+async def unloaded_ttft(t: Target, bench: Bench, tokens: int, seed: int) -> float | None:
+    """TTFT of one request of this prompt size sent alone (max_tokens 1), not counted among the
+    bench's requests; None when it fails."""
+    rng = random.Random(f"unloaded-{seed}-{tokens}")  # the bench's own prompts stay as seeded
+    prompt, _ = await build_prompt(t, tokens, bench.depth, rng)
+    body = payload(t.model, t.endpoint, prompt, 1, force_length=False)
+    res = await stream_request(t.session, t.url, body, t.timeouts)
+    return res.ttft if res.ok else None
+
+
 async def run_closed(
     t: Target,
     bench: Bench,
@@ -210,14 +251,20 @@ async def run_closed(
     on_request: Callable[[RequestResult], None],
 ) -> tuple[list[ClosedRow], list[RequestResult]]:
     """Every (prompt size x concurrency x run) batch: one row per point, and each request."""
-    # Results come back batch by batch, in send order within a batch.
+    # Results come back batch by batch, in send order within a batch. The unloaded TTFT of a
+    # prompt size is the mean TTFT of its c = 1 point (points before it have none), or in a
+    # bench without c = 1 that of one request sent alone before the first point (queue_reason).
     rng = random.Random(seed)
     if t.latency is None:
         t.latency = await measure_latency(t)
     rows: list[ClosedRow] = []
     seen: list[RequestResult] = []
+    unloaded: dict[int, float] = {}
     for pp in bench.prompt_tokens:
         for c in bench.concurrency:
+            alone = c > 1 and 1 not in bench.concurrency and pp not in unloaded
+            if alone and (solo := await unloaded_ttft(t, bench, pp, seed)):
+                unloaded[pp] = solo
             pt = Point()
             for _ in range(bench.runs):
                 built = [await build_prompt(t, pp, bench.depth, rng) for _ in range(c)]
@@ -232,6 +279,14 @@ async def run_closed(
                     on_request(r)
                 seen += results
                 pt.add_batch(list(results), [n for _, n in built], t.latency)
+            if c == 1 and pt.e2e_ttft and pp not in unloaded:
+                unloaded[pp] = mean(pt.e2e_ttft)
+            row = point_row(pt, c)
+            why = queue_reason(pt, c, unloaded.get(pp))
+            if why:
+                for key in PREFILL_KEYS:
+                    row[key] = row[f"{key}_std"] = None  # type: ignore[literal-required]
+            base = unloaded.get(pp)
             rows.append(
                 ClosedRow(
                     prompt_tokens=pp,
@@ -239,8 +294,10 @@ async def run_closed(
                     concurrency=c,
                     output_tokens=bench.output_tokens,
                     runs=pt.runs,
-                    **point_row(pt, c),
+                    **row,
                     latency_ms=t.latency * 1000,
+                    unloaded_ttft_ms=None if base is None else base * 1000,
+                    prefill_withheld=why,
                 )
             )
     return rows, seen

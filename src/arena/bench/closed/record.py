@@ -26,8 +26,16 @@ def closed_record(
     if ref is None or not ref["runs"]:
         notes = [*notes, "no successful request at the reference point"]
     elif not ok:
-        notes = [*notes, "no decode rate at the reference point: every answer's tokens arrived "
-                 "in one read (or fewer than 2 tokens), so no interval to divide by"]  # fmt: skip
+        notes = [*notes, "no decode rate at the reference point: every successful answer had "
+                 "fewer than 2 tokens or all of them in one read, so no interval to divide by "
+                 "(failed requests are not counted)"]  # fmt: skip
+    for r in rows:
+        if r.get("prefill_withheld"):
+            notes = [
+                *notes,
+                f"prefill not derived at pp {r['prompt_tokens']} c {r['concurrency']}: requests "
+                f"queued ({r['prefill_withheld']}); its TTFT includes the queue time",
+            ]
     lengths = [m for r in rows if (m := r["mean_output_tokens"])]
     short = [m for m in lengths if m < 0.95 * bench.output_tokens]
     if short:

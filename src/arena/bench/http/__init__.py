@@ -1,6 +1,6 @@
 """One timed streaming request: body, SSE parsing, send/arrival stamps, result, error kind."""
 
-from arena.bench.http.client import TEXT_CAP, make_session, stream_request
+from arena.bench.http.client import TEXT_CAP, fetch_json, make_session, stream_request
 from arena.bench.http.request import (
     Endpoint,
     RequestResult,
@@ -21,6 +21,7 @@ __all__ = [
     "Timeouts",
     "encode",
     "error_counts",
+    "fetch_json",
     "make_session",
     "payload",
     "stream_request",

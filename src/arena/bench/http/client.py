@@ -169,6 +169,31 @@ def _consume(res: RequestResult, events: list[str], now: float) -> bool:
     return False
 
 
+async def fetch_json(
+    session: aiohttp.ClientSession,
+    url: str,
+    timeouts: Timeouts,
+    body: Mapping[str, object] | None = None,
+) -> tuple[int, Any]:
+    """GET (or POST `body`) and read a JSON answer within `timeouts.answer` seconds: (status,
+    data, None when the answer is not JSON). Raises TimeoutError, aiohttp.ClientError, OSError."""
+    async with asyncio.timeout(timeouts.answer):
+        if body is None:
+            request = session.get(url)
+        else:
+            request = session.post(url, data=encode(body), headers=_JSON)
+        async with request as resp:
+            raw = await resp.read()
+    try:
+        data = json.loads(raw) if raw else None
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    return resp.status, data
+
+
+_JSON = {"Content-Type": "application/json"}
+
+
 def make_session(api_key: str | None, timeouts: Timeouts) -> aiohttp.ClientSession:
     """One session for the run: no connection cap (limit=0), bearer auth when given."""
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}

@@ -21,6 +21,17 @@ class Timeouts:
     first_token: float = 600.0
     between_tokens: float = 120.0
 
+    @property
+    def answer(self) -> float:
+        """The longest a request waits in silence: to connect, then to its first token; every
+        other call (model list, /tokenize, probes) is bounded by it too."""
+        return self.connect + self.first_token
+
+    @property
+    def longest_wait(self) -> float:
+        """The longest silent wait of any request: before its first token or between two."""
+        return max(self.answer, self.between_tokens)
+
 
 @dataclass
 class RequestResult:

@@ -17,10 +17,13 @@ def open_record(
     tpot = dist.get("median_tpot_ms") or 0.0
     tps = 1000.0 / tpot if tpot > 0 and math.isfinite(tpot) else None
     if tps is None and not dist["completed"]:
-        notes = [*notes, "no TPOT measured (no request succeeded)"]
+        notes = [*notes, f"no TPOT measured: no request succeeded ({dist['failed']} failed)"]
     elif tps is None:
-        notes = [*notes, "no TPOT measured (no answer had 2+ tokens that arrived in separate "
-                 "reads)"]  # fmt: skip
+        notes = [
+            *notes,
+            f"no TPOT measured: none of the {dist['completed']} successful answers had 2+ "
+            "tokens in separate reads (failed requests are not counted)",
+        ]
     return BenchRecord(
         bench_id=bench.id,
         tps_per_user=tps,

@@ -52,7 +52,8 @@ def _verdict(results: list[RequestResult]) -> tuple[list[str], list[Flag]]:
         notes.append(
             f"unreliable: {len(failed)}/{len(results)} requests failed (> {UNRELIABLE_SHARE:.0%})"
         )
-        flags.append(Flag.UNRELIABLE)
+        notes.append("failed attempt: stored with its run, never as the build's result")
+        flags += [Flag.FAILED, Flag.UNRELIABLE]
     if failed:
         notes.append("errors: " + " | ".join(list(error_counts(failed))[:5]))
     return notes, flags

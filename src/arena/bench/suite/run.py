@@ -96,9 +96,10 @@ async def _measure(
     ids = [b.id for b in config.benches]
     numbers = {b: bench_number(b, suite.bench_ids if suite else (), ids) for b in ids}
     async with make_session(config.api_key, config.timeouts) as session:
-        model_meta = pick_model(await served_models(session, base), config.model, base)
+        models = await served_models(session, base, config.timeouts)
+        model_meta = pick_model(models, config.model, base)
         store.put_build(build, hw, [])  # only once the server answered and serves the model
-        prompts = PromptMaker(model=config.model)
+        prompts = PromptMaker(model=config.model, timeouts=config.timeouts)
         url = base + ("/chat/completions" if config.endpoint == "chat" else "/completions")
         await prompts.calibrate(
             session, base.removesuffix("/v1"), config.seed, url, endpoint=config.endpoint

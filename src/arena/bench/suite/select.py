@@ -60,7 +60,7 @@ def remeasure_reason(
         return "not stored"
     if rec.source.tool != "arena":
         return f"stored result was imported from {rec.source.tool}"
-    flagged = [f for f in rec.flags if f in (Flag.UNRELIABLE, Flag.SUSPECT)]
+    flagged = [f for f in rec.flags if f in (Flag.FAILED, Flag.UNRELIABLE, Flag.SUSPECT)]
     if flagged:
         return f"stored result is {flagged[0]}"
     d = rec.distribution
