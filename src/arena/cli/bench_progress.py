@@ -65,6 +65,10 @@ class LiveProgress(SuiteProgress):
         self.tokens[bench.id] = 0
         self.t0[bench.id] = time.perf_counter()
 
+    def phase(self, bench: Bench, text: str) -> None:
+        if bench.id in self.tasks:
+            self.bar.update(self.tasks[bench.id], description=f"{bench.id} {text}")
+
     def request(self, bench: Bench, result: RequestResult) -> None:
         self.tokens[bench.id] = self.tokens.get(bench.id, 0) + result.output_tokens
         t0 = self.t0.get(bench.id, time.perf_counter())
