@@ -22,7 +22,9 @@ def _counts(step: Step) -> bool:
     return isinstance(p95, int | float) and not is_unreliable(completed, total - completed)
 
 
-def capacity(steps: Sequence[Step], limits_ms: Sequence[float] = LIMITS_MS) -> list[dict[str, object]]:
+def capacity(
+    steps: Sequence[Step], limits_ms: Sequence[float] = LIMITS_MS
+) -> list[dict[str, object]]:
     """Per limit, the highest offered rate whose p95 TTFT stays under it ("met": false if none)."""
     out: list[dict[str, object]] = []
     for limit in limits_ms:

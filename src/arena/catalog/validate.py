@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping, Set
 from typing import TypeGuard
 
@@ -52,7 +53,7 @@ CHECKS: dict[str, tuple[Check, str]] = {
             isinstance(v, list)
             and len(v) > 0
             and all(_is_num(x) and x > 0 for x in v)
-            and all(a < b for a, b in zip(v, v[1:], strict=False))
+            and all(a < b for a, b in itertools.pairwise(v))
         ),
         "a non-empty list of positive numbers in rising order",
     ),

@@ -47,7 +47,9 @@ def bench_cmd(
     suite: Annotated[
         str, typer.Option(help="Suite whose benches 'all' means and the run is stored under.")
     ] = "v2",
-    profile: Annotated[str, typer.Option(help="full (the suite's shapes), quick or smoke.")] = "full",
+    profile: Annotated[
+        str, typer.Option(help="full (the suite's shapes), quick or smoke.")
+    ] = "full",
     runs: Annotated[
         int | None, typer.Option(help="Closed-loop runs per point (default: bench's).")
     ] = None,

@@ -169,13 +169,13 @@ def parse_sweep(path: Path, step_files: list[Path], warnings: list[str]) -> Swee
         notes.append(
             f"unreliable: {failed}/{completed + failed} requests failed (> {UNRELIABLE_SHARE:.0%})"
         )
-    step = headline_step(steps, cap)
+    head = headline_step(steps, cap)
     record = BenchRecord(
         bench_id="rate-sweep",
         tps_per_user=None,
-        tps_total=_float(step, "output_tps"),
-        ttft_p50_ms=_float(step, "ttft_p50_ms"),
-        ttft_p95_ms=_float(step, "ttft_p95_ms"),
+        tps_total=_float(head, "output_tps"),
+        ttft_p50_ms=_float(head, "ttft_p50_ms"),
+        ttft_p95_ms=_float(head, "ttft_p95_ms"),
         ttft_mean_ms=None,
         std=None,
         source=Provenance(TOOL, None, path.name, None, date),

@@ -104,9 +104,7 @@ async def run_bench(ctx: SuiteContext, bench: Bench, progress: SuiteProgress) ->
         def on_step(rate: float, n: int) -> None:
             progress.phase(bench, f"{rate:g} rps ({n} requests)")
 
-        out = await run_sweep(
-            t, bench, ctx.seed, ctx.sharegpt, ctx.options, on_request, on_step
-        )
+        out = await run_sweep(t, bench, ctx.seed, ctx.sharegpt, ctx.options, on_request, on_step)
         await _check_gone(t, bench, out.results)
         notes, flags = _verdict(out.results)
         rec = sweep_record(bench, out, prov, [*head, *out.notes, *notes], meta)

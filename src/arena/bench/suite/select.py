@@ -26,7 +26,9 @@ def select_benches(
     benches of `suite` in that suite's order)."""
     cat = load_catalog()
     if suite not in cat.suites:
-        raise ArenaError(f"--suite {suite!r}: unknown suite; expected one of {', '.join(cat.suites)}")
+        raise ArenaError(
+            f"--suite {suite!r}: unknown suite; expected one of {', '.join(cat.suites)}"
+        )
     pool = dict(cat.benches)
     ids = [b for b in cat.suites[suite].bench_ids if b in pool]
     if bench_file is not None:

@@ -72,7 +72,12 @@ async def run_sweep(
             )
             break
         p95 = row["ttft_p95_ms"]
-        if line is not None and isinstance(p95, float) and p95 > line and rate != bench.request_rates[-1]:
+        if (
+            line is not None
+            and isinstance(p95, float)
+            and p95 > line
+            and rate != bench.request_rates[-1]
+        ):
             out.stopped_after_rps = rate
             out.notes.append(
                 f"sweep stopped early after {rate:g} req/s: p95 TTFT {p95:.0f} ms exceeds "
