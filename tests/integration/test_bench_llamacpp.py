@@ -171,19 +171,6 @@ def test_smoke_suite_smollm2_sanity_and_ranking(
         assert b["failed"] == 0
         assert_headline(b)
         assert not any(n.startswith("suspect") for n in b["notes"]), b["notes"]
-    board = json.loads(
-        arena(
-            "leaderboard",
-            "--suite",
-            "v1",
-            "--preset",
-            "chat",
-            "--bucket",
-            "small",
-            "--format",
-            "json",
-            "--db",
-            db,
-        ).stdout  # fmt: skip
-    )
+    args = ["--suite", "v1", "--preset", "chat", "--bucket", "small", "--format", "json"]
+    board = json.loads(arena("leaderboard", *args, "--db", db).stdout)
     assert "smollm2-135m-q4_1" in [r["model"] for r in board["rows"]]
