@@ -12,6 +12,7 @@ import pytest
 
 from arena.bench.profiles import apply_profile
 from arena.catalog import load_catalog
+from arena.errors import ArenaError
 from arena.importers import parse_markdown, parse_vllm_bench, to_record
 from tests.servers import llamacpp as servers
 
@@ -45,7 +46,7 @@ def assert_headline(b: dict[str, Any]) -> None:
         assert b["tps_per_user"] > 0
 
 
-def test_smoke_suite_tiny_model_all_nine_benches(
+def test_smoke_suite_tiny_model_all_eleven_v2_benches_with_a_three_step_sweep(
     llamacpp_tiny: servers.LlamaCppServer, tmp_path: Path
 ) -> None:
     db = str(tmp_path / "a.db")
@@ -70,39 +71,71 @@ def test_smoke_suite_tiny_model_all_nine_benches(
         db,
     )
     assert res.returncode == 0, res.stderr
-    detail = json.loads(arena("show", "tiny-llama-f32", "--format", "json", "--db", db).stdout)
+    detail = json.loads(
+        arena("show", "tiny-llama-f32", "--suite", "v2", "--format", "json", "--db", db).stdout
+    )
     benches = detail["benches"]
+    v2 = load_catalog(tmp_path / "none.toml").suites["v2"].bench_ids
+    assert list(benches) == list(v2)
     assert all(benches[b] is not None for b in benches), benches
     for bench_id, b in benches.items():
         assert b["failed"] == 0, (bench_id, b["notes"])
         assert b["completed"] > 0, bench_id
         assert "output tokens counted from usage" in b["notes"]
-        assert_headline(b)
+        if bench_id != "rate-sweep":
+            assert_headline(b)
         assert b["source"]["tool"] == "arena"
         assert "--profile smoke" in b["source"]["command"]
+    # the sweep: three steps at the smoke profile's rates, every request answered, and a
+    # capacity entry per limit computed from those steps
+    sweep = benches["rate-sweep"]
+    assert sweep["tps_per_user"] is None
+    steps = sweep["distribution"]["steps"]
+    assert [s["offered_rps"] for s in steps] == [2.0, 6.0, 20.0]
+    assert [(s["completed"], s["total"]) for s in steps] == [(2, 2), (3, 3), (10, 10)]
+    assert sweep["completed"] == 15
+    cap = sweep["distribution"]["capacity"]
+    assert [c["ttft_p95_limit_ms"] for c in cap] == [2000, 5000, 10000]
+    for c in cap:
+        under = [s["offered_rps"] for s in steps if s["ttft_p95_ms"] < c["ttft_p95_limit_ms"]]
+        assert c["offered_rps"] == max(under, default=None)
+    stress = benches["concurrency-stress"]
+    assert [(r["prompt_tokens"], r["concurrency"]) for r in stress["rows"]] == [(48, 2)]
     chat = benches["chat"]
     assert chat["rows"][0]["concurrency"] == 1
-    assert chat["ttft_p50_ms"] > 0
+    # the row's TTFT: the record's columns are empty when the answer came in one read
+    assert chat["rows"][0]["ttft_p50_ms"] > 0
     for bench_id in ("chat", "long-output", "big-context", "multi-turn", "rag-8k"):
         # llama.cpp honours ignore_eos: every closed request gave the smoke cap of 12 tokens
         assert all(r["mean_output_tokens"] == 12 for r in benches[bench_id]["rows"]), bench_id
     assert benches["office-baseline"]["distribution"]["token_source"] == "usage"
     assert benches["office-baseline"]["distribution"]["prompt_lengths"] == "tokenize"
-    board = json.loads(arena("leaderboard", "--suite", "v1", "--format", "json", "--db", db).stdout)
+    board = json.loads(arena("leaderboard", "--suite", "v2", "--format", "json", "--db", db).stdout)
     mine = next(r for r in board["rows"] if r["model"] == "tiny-llama-f32")
-    # under load a bench may have no rate (see NO_RATE); the row counts the ones that have one
-    assert mine["benches_measured"] == sum(b["tps_per_user"] is not None for b in benches.values())
-    assert mine["benches_total"] == 9
+    # Aggregate counts its benches that have a per-user headline (the sweep has none)
+    aggregate = load_catalog(tmp_path / "none.toml").presets["aggregate"].benches
+    assert mine["benches_measured"] == sum(
+        benches[b]["tps_per_user"] is not None for b in aggregate
+    )
+    assert mine["benches_total"] == len(aggregate) == 10
     assert mine["throughput_tps"] >= 0
     # exports read back with our own importers give the same headline
     cat = load_catalog(tmp_path / "none.toml")
     smoke_chat = apply_profile(cat.benches["chat"], "smoke")
-    again = to_record(parse_markdown(out / "chat.md"), smoke_chat, "chat.md")
     stored = benches["chat"]["tps_per_user"]
-    assert again.tps_per_user == (None if stored is None else pytest.approx(stored, abs=0.01))
-    vj = parse_vllm_bench(out / "reasoning.json", "reasoning")
+    if stored is None:  # no decode rate measured: the export has no tg figure to import
+        with pytest.raises(ArenaError, match="no tg row at reference point"):
+            to_record(parse_markdown(out / "chat.md"), smoke_chat, "chat.md")
+    else:
+        again = to_record(parse_markdown(out / "chat.md"), smoke_chat, "chat.md")
+        assert again.tps_per_user == pytest.approx(stored, abs=0.01)
     stored = benches["reasoning"]["tps_per_user"]
-    assert vj.tps_per_user == (None if stored is None else pytest.approx(stored, rel=1e-6))
+    if stored is None:  # no TPOT measured: the export says 0, which the importer refuses
+        with pytest.raises(ArenaError, match="'median_tpot_ms' = 0; expected > 0"):
+            parse_vllm_bench(out / "reasoning.json", "reasoning")
+    else:
+        vj = parse_vllm_bench(out / "reasoning.json", "reasoning")
+        assert vj.tps_per_user == pytest.approx(stored, rel=1e-6)
 
 
 def test_smoke_suite_smollm2_sanity_and_ranking(
@@ -119,6 +152,8 @@ def test_smoke_suite_smollm2_sanity_and_ranking(
         "smollm2-135m-q4_1",
         "--profile",
         "smoke",
+        "--suite",
+        "v1",
         "--benches",
         "chat,office-baseline",
         "--params-b",

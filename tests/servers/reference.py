@@ -32,6 +32,9 @@ class RefConfig:
     ttft: float = 0.02
     itl: float = 0.005
     slots: int = 0  # 0 = unlimited concurrent generations
+    # > 0: a generation holds its slot exactly this long (s): first content token `ttft` after
+    # the slot frees, the last one at `service`, the rest evenly between (itl is not used)
+    service: float = 0.0
     natural_len: int = 12  # tokens generated when ignore_eos is not set
     fault: Fault = ""
     fault_after: int = 3  # tokens sent before a mid-stream fault
@@ -287,8 +290,10 @@ class ReferenceServer:
         try:
             t0 = loop.time() if cfg.slots else t_recv
             k = max(1, cfg.tokens_per_chunk)
+            chunks = -(-n // k)
+            itl = (cfg.service - cfg.ttft) / max(1, chunks - 1) if cfg.service else cfg.itl
             for j, i in enumerate(range(0, n, k)):
-                target = t0 + cfg.ttft + j * cfg.itl
+                target = t0 + cfg.ttft + j * itl
                 delay = target - loop.time()
                 if delay > 0:
                     await asyncio.sleep(delay)
@@ -319,6 +324,8 @@ class ReferenceServer:
                 )
                 writer.write(chunk(text, finish="length" if last == n else None))
                 await writer.drain()
+            if cfg.service and (rest := t0 + cfg.service - loop.time()) > 0:
+                await asyncio.sleep(rest)  # one-chunk answers still hold the slot `service` s
             if fault != "no_usage":
                 prompt = count_tokens(body)
                 usage = {

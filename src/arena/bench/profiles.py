@@ -24,6 +24,10 @@ class Profile(TypedDict, total=False):
     num_prompts_scale: float
     min_prompts: int
     request_rate: float
+    max_steps: int  # sweep: keep this many rates, spread from the lowest to the highest
+    sweep_rate_scale: float  # sweep: multiply every offered rate
+    step_seconds: float  # sweep: seconds of arrivals per step
+    min_step_prompts: int  # sweep: least requests per step
 
 
 def _profile(name: str, doc: object) -> Profile:
@@ -84,6 +88,8 @@ def apply_profile(bench: Bench, name: str) -> Bench:
         )
     if cap_c and bench.max_concurrency:
         bench = replace(bench, max_concurrency=min(bench.max_concurrency, cap_c))
+    if bench.mode == "sweep":
+        bench = _scale_sweep(bench, p)
     if bench.mode == "open":
         n = bench.num_prompts or 1
         if "num_prompts" in p:
@@ -94,6 +100,28 @@ def apply_profile(bench: Bench, name: str) -> Bench:
         if "request_rate" in p:
             bench = replace(bench, request_rate=p["request_rate"])
     return bench
+
+
+def spread(values: tuple[float, ...], k: int) -> tuple[float, ...]:
+    """k of the values, evenly spread over their indices, first and last kept."""
+    if k >= len(values):
+        return values
+    if k == 1:
+        return values[-1:]
+    picks = dict.fromkeys(round(i * (len(values) - 1) / (k - 1)) for i in range(k))
+    return tuple(values[i] for i in picks)
+
+
+def _scale_sweep(bench: Bench, p: Profile) -> Bench:
+    """Fewer and shorter steps (and other rates) as the profile asks."""
+    rates = spread(bench.request_rates, p.get("max_steps", len(bench.request_rates)))
+    scale = p.get("sweep_rate_scale", 1.0)
+    return replace(
+        bench,
+        request_rates=tuple(round(r * scale, 6) for r in rates),
+        step_seconds=p.get("step_seconds", bench.step_seconds),
+        min_step_prompts=p.get("min_step_prompts", bench.min_step_prompts),
+    )
 
 
 def job_caps(name: str) -> tuple[int | None, int | None]:

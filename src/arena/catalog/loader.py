@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Required, TypedDict, cast
 
+from arena.capacity import LIMITS_MS
 from arena.catalog.suites import parse_suite, with_v1_letters
 from arena.catalog.types import Bench, Bucket, Catalog, Mode, Preset, Suite
 from arena.catalog.validate import check_entry
@@ -36,6 +37,11 @@ class BenchTable(TypedDict, total=False):
     range_ratio: float
     dataset: str
     seed: int
+    request_rates: tuple[float, ...]
+    step_seconds: float
+    min_step_prompts: int
+    ttft_p95_limits_ms: tuple[float, ...]
+    stop_factor: float
 
 
 class PresetTable(TypedDict, total=False):
@@ -82,7 +88,17 @@ BENCH_SPEC = {
     "range_ratio": "fraction",
     "dataset": "str",
     "seed": "nonneg_int",
+    "request_rates": "rising_nums",
+    "step_seconds": "pos_num",
+    "min_step_prompts": "pos_int",
+    "ttft_p95_limits_ms": "rising_nums",
+    "stop_factor": "pos_num",
 }
+# Fields that only one mode reads; given to another mode they are an error, not ignored.
+SWEEP_ONLY = ("request_rates", "step_seconds", "min_step_prompts", "ttft_p95_limits_ms",
+              "stop_factor")  # fmt: skip
+NOT_IN_SWEEP = ("request_rate", "num_prompts", "concurrency", "reference_concurrency",
+                "reference_prompt_tokens", "depth", "runs")  # fmt: skip
 PRESET_SPEC = {
     "id": "slug",
     "title": "str",
@@ -112,9 +128,14 @@ def _read_toml(path: Path | None, text: str, name: str) -> dict[str, object]:
 
 
 def parse_bench(where: str, raw: object) -> Bench:
-    """One validated bench; closed loop needs concurrency, open loop needs a request rate."""
+    """One validated bench; closed loop needs concurrency, open loop a request rate, a sweep
+    its rates and step length."""
     d = cast(BenchTable, check_entry(where, raw, BENCH_SPEC, BenchTable.__required_keys__))
-    if d["mode"] == "closed":
+    mode = d["mode"]
+    stray = [f for f in (NOT_IN_SWEEP if mode == "sweep" else SWEEP_ONLY) if f in d]
+    if stray:
+        raise ArenaError(f"{where} ({d['id']}): field '{stray[0]}' does not apply to mode '{mode}'")
+    if mode == "closed":
         if not d.get("concurrency"):
             raise ArenaError(f"{where} ({d['id']}): closed-loop bench needs 'concurrency'")
         if not d.get("prompt_tokens"):
@@ -125,14 +146,25 @@ def parse_bench(where: str, raw: object) -> Bench:
                 f"{where} ({d['id']}): reference_concurrency = {ref} is not in "
                 f"concurrency {list(d['concurrency'])}"
             )
+        return Bench(**d)
+    if mode == "sweep":
+        for name in ("request_rates", "step_seconds"):
+            if name not in d:
+                raise ArenaError(f"{where} ({d['id']}): sweep bench needs '{name}'")
+        d.setdefault("ttft_p95_limits_ms", LIMITS_MS)
+        d["runs"] = 1  # each step is one open-loop run
+        factor = d.get("stop_factor")
+        if factor is not None and factor < 1:
+            raise ArenaError(
+                f"{where} ({d['id']}): field 'stop_factor' = {factor!r}; expected a number >= 1 "
+                "(a smaller one would stop below the largest limit)"
+            )
     elif "request_rate" not in d:
         raise ArenaError(f"{where} ({d['id']}): open-loop bench needs 'request_rate'")
-    elif d.get("dataset", "random") == "random" and not d.get("prompt_tokens"):
-        raise ArenaError(
-            f"{where} ({d['id']}): open-loop bench on random data needs 'prompt_tokens'"
-        )
-    else:
-        d.setdefault("prompt_tokens", ())  # ShareGPT prompts bring their own lengths
+    if d.get("dataset", "random") == "random" and not d.get("prompt_tokens"):
+        kind = "open-loop" if mode == "open" else "sweep"
+        raise ArenaError(f"{where} ({d['id']}): {kind} bench on random data needs 'prompt_tokens'")
+    d.setdefault("prompt_tokens", ())  # ShareGPT prompts bring their own lengths
     return Bench(**d)
 
 

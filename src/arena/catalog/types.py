@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-Mode = Literal["closed", "open"]
+Mode = Literal["closed", "open", "sweep"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,13 @@ class Bench:
     range_ratio: float = 0.0
     dataset: str = "random"
     seed: int = 42
+    # Sweep: one open-loop step per offered rate (ascending); each step sends
+    # max(min_step_prompts, rate x step_seconds) requests, as suite v2's runner sized them.
+    request_rates: tuple[float, ...] = ()
+    step_seconds: float | None = None
+    min_step_prompts: int = 1
+    ttft_p95_limits_ms: tuple[float, ...] = ()
+    stop_factor: float | None = None  # stop after a step whose p95 TTFT > largest limit x this
     # Suite v1's file letters of this bench, derived from suites.toml for display (not set in
     # benches.toml): 'A' and ('B',) for big-context.
     letter: str | None = None

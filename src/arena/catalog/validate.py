@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping, Set
 from typing import TypeGuard
 
@@ -32,7 +33,7 @@ CHECKS: dict[str, tuple[Check, str]] = {
         ),
         "a slug of letters, digits, '-', '_' or '.'",
     ),
-    "mode": (lambda v: v in ("closed", "open"), "'closed' or 'open'"),
+    "mode": (lambda v: v in ("closed", "open", "sweep"), "'closed', 'open' or 'sweep'"),
     "measure": (
         lambda v: v in MEASURES,
         "'tps_per_user' or a capacity measure: " + ", ".join(sorted(MEASURES)[1:]),
@@ -46,6 +47,15 @@ CHECKS: dict[str, tuple[Check, str]] = {
     "int_list": (
         lambda v: isinstance(v, list) and all(_is_int(x) and x > 0 for x in v),
         "a list of positive integers",
+    ),
+    "rising_nums": (
+        lambda v: (
+            isinstance(v, list)
+            and len(v) > 0
+            and all(_is_num(x) and x > 0 for x in v)
+            and all(a < b for a, b in itertools.pairwise(v))
+        ),
+        "a non-empty list of positive numbers in rising order",
     ),
     "table_list": (
         lambda v: isinstance(v, list) and len(v) > 0 and all(isinstance(x, dict) for x in v),

@@ -62,7 +62,12 @@ def bench_cmd(
     bench_file: Annotated[
         Path | None, typer.Option("--bench-file", help="YAML list of custom benches.")
     ] = None,
-    profile: Annotated[str, typer.Option(help="full (the seed's suite), quick or smoke.")] = "full",
+    suite: Annotated[
+        str, typer.Option(help="Suite whose benches 'all' means and the run is stored under.")
+    ] = "v2",
+    profile: Annotated[
+        str, typer.Option(help="full (the suite's shapes), quick or smoke.")
+    ] = "full",
     runs: Annotated[
         int | None, typer.Option(help="Closed-loop runs per point (default: bench's).")
     ] = None,
@@ -143,7 +148,7 @@ def bench_cmd(
             sharegpt = Path(value)
             if not sharegpt.is_file():
                 raise ArenaError(f"--dataset sharegpt={value}: no such file")
-        selected = select_benches(benches, bench_file, profile, runs)
+        selected = select_benches(benches, bench_file, profile, runs, suite)
         store = open_store(db)
         build_id = build or slug(model)
         config = SuiteConfig(
@@ -171,6 +176,7 @@ def bench_cmd(
             server_log=server_log,
             export_dir=export_dir,
             power_interval=power_interval,
+            suite=suite,
             command="arena " + shlex.join(sys.argv[1:]),
         )
     timeouts = config.timeouts

@@ -68,6 +68,10 @@ class LiveProgress(SuiteProgress):
         self.errors[bench.id] = 0
         self.t0[bench.id] = time.perf_counter()
 
+    def phase(self, bench: Bench, text: str) -> None:
+        if bench.id in self.tasks:
+            self.bar.update(self.tasks[bench.id], description=f"{bench.id} {text}")
+
     def request(self, bench: Bench, result: RequestResult) -> None:
         tps, errors = self.tally(bench.id, result)
         if bench.id in self.tasks:

@@ -200,6 +200,17 @@ def show_catalog(cat: Catalog) -> None:
                 f"{f', depth {b.depth}' if b.depth else ''}, c={','.join(map(str, b.concurrency))}"
             )
             head = f"tg t/s (req) at c={b.reference_concurrency}"
+        elif b.mode == "sweep":
+            shape = (
+                f"{b.dataset} {'/'.join(map(str, b.prompt_tokens)) or 'dataset'} in, "
+                f"{b.output_tokens or 'dataset'} out, {'/'.join(f'{r:g}' for r in b.request_rates)}"
+                f" rps, burstiness {b.burstiness}, {b.step_seconds:g} s of arrivals per step"
+            )
+            head = (
+                "capacity: rps under p95 TTFT "
+                + "/".join(f"{x / 1000:g}" for x in b.ttft_p95_limits_ms)
+                + " s"
+            )
         else:
             shape = (
                 f"{b.dataset} {'/'.join(map(str, b.prompt_tokens)) or 'dataset'} in, "

@@ -15,7 +15,7 @@ from arena.importers.pending import (
     PendingImport,
     SuiteRuns,
 )
-from arena.importers.rate_sweep import capacity, parse_sweep
+from arena.importers.rate_sweep import parse_sweep
 from arena.importers.reading import (
     detect_kind,
     import_path,
@@ -47,7 +47,6 @@ __all__ = [
     "SuiteRuns",
     "base_model",
     "build_dataset",
-    "capacity",
     "curated_base",
     "detect_kind",
     "detect_suite",

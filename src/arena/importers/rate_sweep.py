@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from arena.capacity import HEADLINE_LIMIT_MS, LIMITS_MS, capacity, headline_step
 from arena.errors import ArenaError
 from arena.importers.common import (
     is_number,
@@ -19,8 +20,6 @@ from arena.importers.vllm_bench import TOOL, iso_date
 from arena.records import BenchRecord, Provenance
 from arena.verdicts import UNRELIABLE_SHARE, Flag, is_unreliable
 
-LIMITS_MS = (2000, 5000, 10000)
-HEADLINE_LIMIT_MS = 5000
 RATE_IN_NAME = re.compile(r"-(\d+(?:\.\d+)?)\.json$")
 # step key -> (field of the per-rate vllm result, decimals the sweep summary keeps)
 CROSS = {
@@ -66,30 +65,6 @@ def _count(where: str, raw: Mapping[str, object], key: str) -> int | None:
     """An integer field that may be absent or null."""
     value = optional_number(where, raw, key)
     return int(value) if value is not None and value == int(value) else None
-
-
-def capacity(steps: list[dict[str, float | int | None]]) -> list[dict[str, object]]:
-    """Per p95-TTFT limit, the highest offered rate whose p95 TTFT stays under it."""
-    out: list[dict[str, object]] = []
-    for limit in LIMITS_MS:
-        under = [
-            s
-            for s in steps
-            if isinstance(s["ttft_p95_ms"], int | float) and s["ttft_p95_ms"] < limit
-        ]
-        best = max(under, key=lambda s: float(s["offered_rps"] or 0), default=None)
-        entry: dict[str, object] = {
-            "ttft_p95_limit_ms": limit,
-            "offered_rps": best["offered_rps"] if best else None,
-            "achieved_rps": best["achieved_rps"] if best else None,
-            "ttft_p95_ms": best["ttft_p95_ms"] if best else None,
-            "output_tps": best["output_tps"] if best else None,
-            "met": best is not None,
-        }
-        if best is None:
-            entry["note"] = f"no step has p95 TTFT under {limit / 1000:g} s"
-        out.append(entry)
-    return out
 
 
 def _file_capacity(where: str, data: Mapping[str, object]) -> dict[int, float | None]:
@@ -169,7 +144,7 @@ def parse_sweep(path: Path, step_files: list[Path], warnings: list[str]) -> Swee
         warnings.append(
             f"{path.name}: no per-rate result for step(s) {', '.join(f'{r:g}' for r in missing)}"
         )
-    cap = capacity(steps)
+    cap = capacity(steps, LIMITS_MS)
     theirs = _file_capacity(where, data)
     for entry in cap:
         limit = int(str(entry["ttft_p95_limit_ms"]))
@@ -194,14 +169,13 @@ def parse_sweep(path: Path, step_files: list[Path], warnings: list[str]) -> Swee
         notes.append(
             f"unreliable: {failed}/{completed + failed} requests failed (> {UNRELIABLE_SHARE:.0%})"
         )
-    head = next(c for c in cap if c["ttft_p95_limit_ms"] == HEADLINE_LIMIT_MS)
-    step = by_rate.get(float(str(head["offered_rps"]))) if head["met"] else None
+    head = headline_step(steps, cap)
     record = BenchRecord(
         bench_id="rate-sweep",
         tps_per_user=None,
-        tps_total=_float(step, "output_tps"),
-        ttft_p50_ms=_float(step, "ttft_p50_ms"),
-        ttft_p95_ms=_float(step, "ttft_p95_ms"),
+        tps_total=_float(head, "output_tps"),
+        ttft_p50_ms=_float(head, "ttft_p50_ms"),
+        ttft_p95_ms=_float(head, "ttft_p95_ms"),
         ttft_mean_ms=None,
         std=None,
         source=Provenance(TOOL, None, path.name, None, date),

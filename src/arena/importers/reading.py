@@ -71,6 +71,11 @@ def check_bench(catalog: Catalog, bench: str, mode: str, tool: str) -> Bench:
             f"--bench {bench!r}: unknown bench; expected one of {', '.join(catalog.benches)}"
         )
     b = catalog.benches[bench]
+    if b.mode == "sweep" and mode != "sweep":
+        raise ArenaError(
+            f"--bench {bench!r} is a rate sweep; its results come with a suite v2 run "
+            "directory (use `arena import suite DIR`)"
+        )
     if b.mode != mode:
         other = "vllm-bench" if b.mode == "open" else "llama-benchy"
         raise ArenaError(

@@ -269,6 +269,11 @@ def bench_info(b: Bench) -> BenchInfo:
         "range_ratio": b.range_ratio,
         "dataset": b.dataset,
         "seed": b.seed,
+        "request_rates": b.request_rates,
+        "step_seconds": b.step_seconds,
+        "min_step_prompts": b.min_step_prompts,
+        "ttft_p95_limits_ms": b.ttft_p95_limits_ms,
+        "stop_factor": b.stop_factor,
         "letter": b.letter,
         "extra_letters": b.extra_letters,
     }

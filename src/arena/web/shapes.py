@@ -92,6 +92,11 @@ class BenchInfo(TypedDict):
     range_ratio: int | float
     dataset: str
     seed: int
+    request_rates: tuple[int | float, ...]
+    step_seconds: int | float | None
+    min_step_prompts: int
+    ttft_p95_limits_ms: tuple[int | float, ...]
+    stop_factor: int | float | None
     letter: str | None
     extra_letters: tuple[str, ...]
 

@@ -19,6 +19,7 @@ from arena.bench.open import (
     synthetic_sharegpt,
 )
 from arena.bench.profiles import apply_profile, job_caps
+from arena.bench.sweep import step_prompts
 from arena.catalog import load_catalog
 from arena.catalog.types import Bench
 from arena.errors import ArenaError
@@ -139,6 +140,11 @@ def test_smoke_profile_is_tiny_and_keeps_a_valid_reference() -> None:
             assert s.output_tokens <= 12
             assert s.reference_concurrency in s.concurrency
             assert max(s.concurrency) <= 2
+        elif s.mode == "sweep":  # three short steps: a second or two against a fast server
+            assert len(s.request_rates) == 3
+            assert max(s.prompt_tokens) <= 48
+            assert s.output_tokens <= 12
+            assert sum(step_prompts(s, r) / r for r in s.request_rates) <= 2
         else:
             assert s.num_prompts == 4
     big = apply_profile(CAT.benches["big-context"], "smoke")

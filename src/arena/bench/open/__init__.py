@@ -1,7 +1,12 @@
 """Open loop with vllm bench serve's semantics: a seeded arrival plan, sent on its schedule."""
 
 from arena.bench.open.loop import REFUSED_IN_A_ROW, run_open
-from arena.bench.open.metrics import length_note, open_metrics, vllm_max_concurrent_requests
+from arena.bench.open.metrics import (
+    OpenMetrics,
+    length_note,
+    open_metrics,
+    vllm_max_concurrent_requests,
+)
 from arena.bench.open.plan import (
     SHAREGPT_FILTER,
     SYNTHETIC_SHAREGPT,
@@ -23,6 +28,7 @@ __all__ = [
     "SHAREGPT_FILTER",
     "SYNTHETIC_SHAREGPT",
     "Job",
+    "OpenMetrics",
     "OpenOptions",
     "arrival_offsets",
     "clamp_lengths",

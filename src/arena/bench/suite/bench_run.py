@@ -12,6 +12,7 @@ from arena.bench.closed import closed_record, run_closed
 from arena.bench.http import RequestResult, error_counts, token_source
 from arena.bench.open import OpenOptions, open_record, plan, run_open
 from arena.bench.suite.config import SuiteProgress
+from arena.bench.sweep import planned_requests, run_sweep, sweep_record
 from arena.bench.target import ServerGone, Target, server_alive
 from arena.catalog.types import Bench
 from arena.records import BenchRecord, Provenance
@@ -104,6 +105,16 @@ async def run_bench(ctx: SuiteContext, bench: Bench, progress: SuiteProgress) ->
                 "total_output_tokens": tokens,
             },
         )
+    elif bench.mode == "sweep":
+        progress.bench_start(bench, planned_requests(bench))
+
+        def on_step(rate: float, n: int) -> None:
+            progress.phase(bench, f"{rate:g} rps ({n} requests)")
+
+        out = await run_sweep(t, bench, ctx.seed, ctx.sharegpt, ctx.options, on_request, on_step)
+        await _check_gone(t, bench, out.results)
+        notes, flags = _verdict(out.results)
+        rec = sweep_record(bench, out, prov, [*head, *out.notes, *notes], meta)
     else:
         jobs, plan_notes = await plan(t, bench, ctx.seed, ctx.sharegpt, ctx.options)
         progress.bench_start(bench, len(jobs))

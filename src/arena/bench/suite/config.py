@@ -30,7 +30,7 @@ class SuiteConfig:
     server_log: Path | None = None  # vLLM log with "Model loading took N GiB"
     export_dir: Path | None = None
     power_interval: float = 1.0  # seconds between NVML power samples (>= 1 Hz by default)
-    suite: str = "v1"  # the suite the run is stored under (its benches' shapes)
+    suite: str = "v2"  # the suite the run is stored under (its benches' shapes)
     command: str = "arena.bench.run_suite"  # provenance: the command line that asked for it
 
 
@@ -57,6 +57,9 @@ class SuiteProgress:
 
     def bench_start(self, bench: Bench, total: int) -> None:
         """A bench begins with `total` requests planned."""
+
+    def phase(self, bench: Bench, text: str) -> None:
+        """A part of the bench begins (a sweep's step: "0.5 rps (125 requests)")."""
 
     def request(self, bench: Bench, result: RequestResult) -> None:
         """One request of the bench finished (ok or not)."""

@@ -16,18 +16,21 @@ from arena.errors import ArenaError
 from arena.records import BenchRecord
 from arena.verdicts import Flag
 
-SUITE = "v1"  # the suite `arena bench` measures and stores runs under
-NOT_MEASURABLE = ("rate-sweep",)  # imported from suite v2; no sweep mode in the engine yet
+DEFAULT_SUITE = "v2"  # the suite `arena bench` measures (and stores its run under) by default
 
 
 def select_benches(
-    spec: str, bench_file: Path | None, profile: str, runs: int | None
+    spec: str, bench_file: Path | None, profile: str, runs: int | None, suite: str = DEFAULT_SUITE
 ) -> list[Bench]:
     """Catalog (plus file) benches named by --benches, scaled by the profile ("all": the
-    benches of suite SUITE, the one `arena bench` stores its runs under)."""
+    benches of `suite` in that suite's order)."""
     cat = load_catalog()
-    pool = {k: b for k, b in cat.benches.items() if k not in NOT_MEASURABLE}
-    ids = [b for b in pool if b in cat.suites[SUITE].bench_ids]
+    if suite not in cat.suites:
+        raise ArenaError(
+            f"--suite {suite!r}: unknown suite; expected one of {', '.join(cat.suites)}"
+        )
+    pool = dict(cat.benches)
+    ids = [b for b in cat.suites[suite].bench_ids if b in pool]
     if bench_file is not None:
         custom = load_bench_file(bench_file)
         pool.update({b.id: b for b in custom})
@@ -35,11 +38,6 @@ def select_benches(
     if spec != "all":
         ids = [s.strip() for s in spec.split(",") if s.strip()]
     unknown = [i for i in ids if i not in pool]
-    if unknown and unknown[0] in NOT_MEASURABLE:
-        raise ArenaError(
-            f"--benches: '{unknown[0]}' is a rate sweep, which `arena bench` cannot measure yet; "
-            "import a suite v2 run directory for it (`arena import suite DIR`)"
-        )
     if unknown:
         raise ArenaError(f"--benches: unknown bench '{unknown[0]}'; known: {', '.join(pool)}")
     out = [apply_profile(pool[i], profile) for i in ids]
@@ -80,7 +78,7 @@ def run_options(config: SuiteConfig, bench: Bench) -> dict[str, str | int | bool
         "seed": config.seed,
         "endpoint": config.endpoint,
     }
-    if bench.mode == "open":
+    if bench.mode in ("open", "sweep"):
         out["ignore_eos"] = config.ignore_eos
     return out
 
