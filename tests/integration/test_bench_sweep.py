@@ -90,6 +90,8 @@ def test_sweep_finds_the_computed_capacity_in_the_imported_v2_shape(
     # the server can finish no more than 1.6 requests/s, whatever is offered
     assert steps[2]["achieved_rps"] <= MAX_RPS
     assert steps[1]["ttft_p95_ms"] < 5000 < steps[2]["ttft_p95_ms"]
+    per_step = [m["total_output_tokens"] for m in rec.distribution["step_results"]]
+    assert rec.distribution["total_output_tokens"] == sum(per_step) > 0  # for J per token
     five = next(c for c in rec.distribution["capacity"] if c["ttft_p95_limit_ms"] == 5000)
     assert (five["offered_rps"], five["met"]) == (1.0, True)
     assert five["achieved_rps"] == steps[1]["achieved_rps"]

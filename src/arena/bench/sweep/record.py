@@ -39,6 +39,8 @@ def sweep_record(
         "queue_knee_rps": None,  # suite v2's runner states no rule for it; not derived here
         "stopped_after_rps": out.stopped_after_rps,
         "step_results": [dict(m) for m in out.metrics],
+        # over every step, so power over the sweep's window gives J per output token
+        "total_output_tokens": sum(int(m["total_output_tokens"]) for m in out.metrics),
         "token_source": token_source(out.results),
         "errors": error_counts(out.results),
         **({"ignore_eos": first["ignore_eos"]} if first and "ignore_eos" in first else {}),
