@@ -186,13 +186,19 @@ def show_cmd(
 
 @app.command("export")
 def export_cmd(
-    fmt: Annotated[str, typer.Option("--format", help="json (re-importable), csv or md.")] = "json",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="json (re-importable), csv, md, or html (the board, offline, one file).",
+        ),
+    ] = "json",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
     ] = None,
     suite: Annotated[
         str | None,
-        typer.Option(help="csv/md: one suite's rows (default: every suite); json has all runs."),
+        typer.Option(help="csv/md/html: one suite (default: every suite); json has all runs."),
     ] = None,
     db: DbOption = None,
 ) -> None:

@@ -1,4 +1,5 @@
-"""Export the store: JSON in the Arena dataset format, or one row per build x bench."""
+"""Export the store: JSON in the Arena dataset format, one row per build x bench, or the board
+as one offline HTML file."""
 
 from __future__ import annotations
 
@@ -42,11 +43,15 @@ FLAT_FIELDS = [
 
 
 def export_text(store: Store, cat: Catalog, fmt: str, suite: str | None = None) -> str:
-    """Everything in the store as json (every run), or csv or md text (per suite the result
-    each build shows, one suite when given)."""
+    """Everything in the store as json (every run), csv or md text (per suite the result
+    each build shows, one suite when given), or html (the board, offline, one file)."""
+    if fmt == "html":
+        from arena.web import render_snapshot  # the web layer: only this format needs it
+
+        return render_snapshot(store, suite)
     if fmt == "json":
         if suite is not None:
-            raise ArenaError(f"--suite {suite}: applies to csv and md; json holds every run")
+            raise ArenaError(f"--suite {suite}: applies to csv, md and html; json holds every run")
         views = store.builds()
         hardware: dict[str, HardwareInfo] = {v.hardware.id: v.hardware for v in views}
         bases: dict[str, BaseModelInfo] = {v.base.id: v.base for v in views if v.base}
@@ -76,7 +81,7 @@ def export_text(store: Store, cat: Catalog, fmt: str, suite: str | None = None) 
         if info.get("attribution")
     }
     if fmt not in ("csv", "md"):
-        raise ArenaError(f"--format {fmt!r}: expected json, csv or md")
+        raise ArenaError(f"--format {fmt!r}: expected json, csv, md or html")
     sizes = store.suite_sizes()
     if suite is not None:
         resolve_suite(cat, sizes, suite)  # an unknown id is an error naming the valid ones

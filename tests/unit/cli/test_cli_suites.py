@@ -83,7 +83,10 @@ def test_leaderboard_shows_the_suite_asked_or_the_newest(
         (("leaderboard", "--suite", "v9"), "unknown suite 'v9'; expected one of: v1, v2"),
         (("show", SHARED, "--run", "nope"), f"run 'nope' is not a run of build '{SHARED}'"),
         (("show", "v2-fast", "--suite", "v1"), "build 'v2-fast' has no run in suite 'v1'"),
-        (("export", "--format", "json", "--suite", "v2"), "applies to csv and md; json holds"),
+        (
+            ("export", "--format", "json", "--suite", "v2"),
+            "applies to csv, md and html; json holds",
+        ),
         (("export", "--format", "csv", "--suite", "v9"), "unknown suite 'v9'"),
     ],
 )

@@ -57,7 +57,7 @@
     const out = [
       A.el("td", { class: "num", text: r.rank }),
       A.el("th", { scope: "row", class: "model" }, [
-        A.el("a", { href, text: r.name }),
+        A.offline ? A.el("span", { class: "model-name", text: r.name }) : A.el("a", { href, text: r.name }),
         r.pareto ? A.el("span", { class: "front-tag", title: "On the Pareto frontier", text: "frontier" }) : null,
         ...A.VERDICTS.filter((v) => r.flags.includes(v.flag) && !(suspect && v.flag === "suspect")).map((v) => A.el("span", { class: "verdict-tag", title: v.title, text: v.flag })),
         suspect ? A.sanityTag(r.sanity) : null,

@@ -1,0 +1,39 @@
+// The offline snapshot (arena export --format html): the page's API calls answered from the
+// rankings embedded in the file, so it needs no server and makes no request.
+"use strict";
+(function (A) {
+  const D = JSON.parse(document.getElementById("arena-snapshot").textContent);
+  A.offline = true;
+
+  /** The embedded answer for one of the page's API URLs; an Error names what the file lacks. */
+  function answer(url) {
+    const u = new URL(url, location.href);
+    const q = u.searchParams;
+    switch (u.pathname.replace(/^.*\/api\//, "/api/")) {
+      case "/api/presets": return D.presets;
+      case "/api/buckets": return D.buckets;
+      case "/api/summary": return D.summary;
+      case "/api/benches": return D.benches;
+      case "/api/leaderboard": {
+        if (q.has("wq")) throw new Error("custom weights need the live page (arena serve); this snapshot holds the presets' weights");
+        const suite = q.get("suite") || D.summary.suite;
+        const board = ((D.boards[suite] || {})[q.get("preset") || "aggregate"] || {})[q.get("bucket") || "all"];
+        if (!board) throw new Error(`this snapshot has no ranking for suite ${suite}, preset ${q.get("preset")}, bucket ${q.get("bucket")}`);
+        return board;
+      }
+      default: throw new Error(`${u.pathname} is not in this snapshot`);
+    }
+  }
+
+  A.getJSON = async function (url) {
+    return answer(url);
+  };
+
+  // history.pushState on a file:// page may be refused (opaque origin); the view still switches.
+  for (const name of ["pushState", "replaceState"]) {
+    const orig = history[name].bind(history);
+    history[name] = function (...args) {
+      try { orig(...args); } catch (err) { /* the URL just does not follow the view */ }
+    };
+  }
+})(window.Arena);
