@@ -101,4 +101,9 @@ def test_bucket_and_suite_switch_offline(
     expect(page.locator("#tbody tr")).to_have_count(len(small))
     assert models(page) == [r["model"] for r in small]
     expect(page.locator("#chart g.trace.scatter path.point")).to_have_count(len(small))
+    # custom weights need the scorer behind the API, so the file hides them; the dialog works
+    expect(page.locator("#custom")).to_be_hidden()
+    page.locator("#methodology-btn").click()
+    expect(page.locator("#methodology")).to_be_visible()
+    expect(page.locator("#m-body")).to_contain_text("in bucket Small")
     assert [u for u in requests if not u.startswith("data:")] == [url]
