@@ -219,7 +219,8 @@ def export_cmd(
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise ArenaError(f"-o {output}: cannot write ({exc.strerror})") from exc
-    err_console.print(f"wrote {output} ({len(text):,} bytes, format {fmt})")
+    size = len(text.encode("utf-8"))
+    err_console.print(f"wrote {output} ({size:,} bytes, format {fmt})")
 
 
 @app.command("catalog")

@@ -119,5 +119,5 @@ def test_cli_writes_the_file(
     target = tmp_path / "board.html"
     out = arena_main("export", "--format", "html", "-o", str(target), "--db", seeded_db)
     assert out.code == 0, out.stderr
-    assert "format html" in out.stderr
+    assert f"({target.stat().st_size:,} bytes, format html)" in out.stderr
     assert payload(target.read_text("utf-8"))["summary"]["suites"]
