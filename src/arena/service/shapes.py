@@ -143,6 +143,14 @@ class StepShape(TypedDict):
     peak_concurrency: int | None
 
 
+class RooflineShape(TypedDict):
+    """A closed-loop bench's decode tok/s per user as a fraction of the memory-bandwidth bound."""
+
+    bound_tps: float
+    fraction: float
+    note: str
+
+
 class BenchDetail(TypedDict):
     """One bench result of a build; `rows` and `distribution` are the tool's own fields."""
 
@@ -164,6 +172,7 @@ class BenchDetail(TypedDict):
     energy: EnergyShape | None
     capacity: list[CapacityShape] | None
     steps: list[StepShape] | None
+    roofline: RooflineShape | None
 
 
 class QualityEntry(TypedDict):
