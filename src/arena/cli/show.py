@@ -258,3 +258,9 @@ def show_catalog(cat: Catalog) -> None:
     for k in cat.buckets.values():
         kt.add_row(k.id, k.title, _n(k.min_b, 0), _n(k.max_b, 0))
     console.print(kt)
+    ht = Table(title="Hardware profiles (--hardware-profile)", title_justify="left")
+    for col in ("id", "name", "memory GB", "bandwidth GB/s", "source"):
+        ht.add_column(col, overflow="fold")
+    for h in cat.hardware.values():
+        ht.add_row(h.id, h.name, f"{h.memory_gb:g}", f"{h.memory_bandwidth_gbs:g}", h.source)
+    console.print(ht)

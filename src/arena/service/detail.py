@@ -12,11 +12,11 @@ from arena.service.leaderboard import ttft_of
 from arena.service.roofline import roofline
 from arena.service.shapes import (
     BenchDetail,
-    RooflineShape,
     BuildDetail,
     CapacityShape,
     EnergyShape,
     QualityEntry,
+    RooflineShape,
     RunEntry,
     SanityDetail,
     StepShape,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+
 from arena.catalog.types import Bench, HardwareProfile
 from arena.service.shapes import RooflineShape
 
@@ -12,7 +13,7 @@ LEAVES_OUT = (
     "and activation reads (so real decode sits below it) and batching"
 )
 NO_SINGLE_USER = "no c = 1 row"
-ABOVE = "above the bandwidth bound: speculative decoding or a wrong parameter count"
+ABOVE = "above the bandwidth bound: speculative decoding, or a wrong parameter count or precision"
 
 
 def bound_tps(bandwidth_gbs: float, params_active_b: float, bytes_per_param: float) -> float:

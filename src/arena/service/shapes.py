@@ -87,6 +87,9 @@ class BoardEnvelope(TypedDict):
     suites: list[SuiteEntry]
     measure: str
     benches: list[str]
+    max_vram_gb: float | None
+    hidden_over_budget: int
+    unknown_vram_kept: int
 
 
 class Board(BoardEnvelope):
