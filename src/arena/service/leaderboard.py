@@ -16,6 +16,7 @@ from arena.store.views import BuildView, DatasetInfo
 
 RATE_SWEEP = "rate-sweep"  # the bench whose steps give a capacity per p95-TTFT limit
 CAPACITY_MEASURES = {"capacity_rps_2s": 2000, "capacity_rps_5s": 5000, "capacity_rps_10s": 10000}
+MAX_BUDGETS = 16  # memory budgets whose cohorts one Prepared keeps
 NOT_CHECKED: SanityShape = {"verdict": "not-checked", "answer": None}
 
 
@@ -154,6 +155,8 @@ class Prepared:
         if found is None:
             kept = [c for c in self.candidates if c.vram_gb is None or c.vram_gb <= max_vram_gb]
             found = replace(self, candidates=kept, cohorts={}, budgets={})
+            if len(self.budgets) >= MAX_BUDGETS:  # budgets come from URLs: keep the cache small
+                self.budgets.clear()
             self.budgets[max_vram_gb] = found
         return found
 
