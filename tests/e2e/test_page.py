@@ -265,3 +265,38 @@ def test_keyboard_sort_and_select(page: Page, watch: Watch) -> None:
     page.locator("#tbody tr").first.focus()
     page.keyboard.press("Enter")
     expect(page.locator("#tbody tr").first).to_have_attribute("aria-selected", "true")
+
+
+def test_memory_budget_control_and_url_state(page: Page, watch: Watch) -> None:
+    page.goto("/")
+    page.wait_for_selector(READY)
+    page.locator("#budget-box").select_option("rtx-4090")
+    expect(page).to_have_url(re.compile(r"max_vram_gb=24\b"))
+    fit = board(page, "?max_vram_gb=24")
+    assert fit["hidden_over_budget"] > 0
+    expect(page.locator("#tbody tr")).to_have_count(len(fit["rows"]))
+    expect(page.locator("#budget-note")).to_contain_text(
+        f"{fit['hidden_over_budget']} builds over 24 GB hidden"
+    )
+    page.reload()
+    page.wait_for_selector(READY)
+    expect(page.locator("#budget-box")).to_have_value("rtx-4090")
+    page.locator("#budget-gb").fill("")
+    page.locator("#budget-gb").dispatch_event("change")
+    expect(page).not_to_have_url(re.compile("max_vram_gb"))
+    expect(page.locator("#tbody tr")).to_have_count(len(board(page)["rows"]))
+
+
+def test_model_page_shows_the_roofline_of_each_closed_bench(page: Page, watch: Watch) -> None:
+    page.goto("/models/qwen-3.6-35b-a3b-fp8?suite=v1")
+    page.wait_for_selector(READY)
+    res = page.request.get("/api/models/qwen-3.6-35b-a3b-fp8?suite=v1")
+    assert res.ok
+    roof = res.json()["benches"]["chat"]["roofline"]
+    assert roof is not None
+    shown = page.locator("section.bench[data-bench=chat] .roofline")
+    expect(shown).to_contain_text(f"Roofline {round(roof['fraction'] * 100)} %")
+    expect(shown).to_contain_text("KV-cache")
+    expect(shown).to_have_class(
+        re.compile("over") if roof["fraction"] > 1 else re.compile("^roofline$")
+    )

@@ -112,6 +112,25 @@ def test_leaderboard_defaults_and_custom_weights(app: FastAPI, db: str) -> None:
     assert fractions["rows"] == res.json()["rows"]
 
 
+def test_leaderboard_within_a_memory_budget(app: FastAPI, db: str) -> None:
+    store = Store.open(db)
+    want = json.loads(json.dumps(leaderboard_json(board(store, load_catalog(), max_vram_gb=24))))
+    got = call(app, "/api/leaderboard?max_vram_gb=24")
+    assert got.status_code == 200
+    assert got.json() == want
+    full = call(app, "/api/leaderboard").json()
+    over = [r for r in full["rows"] if r["vram_gb"] is not None and r["vram_gb"] > 24]
+    assert got.json()["hidden_over_budget"] == len(over) > 0
+    assert len(got.json()["rows"]) == len(full["rows"]) - len(over)
+    assert full["hidden_over_budget"] == 0
+    assert full["max_vram_gb"] is None
+    bad = call(app, "/api/leaderboard?max_vram_gb=0")
+    assert bad.status_code == 422
+    assert "max_vram_gb" in bad.json()["error"]
+    profiles = call(app, "/api/hardware").json()
+    assert {p["id"]: p["memory_gb"] for p in profiles}["rtx-4090"] == 24
+
+
 @pytest.mark.parametrize(
     ("url", "kind", "valid"),
     [

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from arena.catalog.types import Bench, Bucket, Catalog, Preset, Suite, SuiteBench, Weights
+from arena.catalog.types import (
+    Bench,
+    Bucket,
+    Catalog,
+    HardwareProfile,
+    Preset,
+    Suite,
+    SuiteBench,
+    Weights,
+)
 
 if TYPE_CHECKING:
     from arena.catalog.loader import bytes_per_param, estimate_vram_gb, load_catalog
@@ -25,6 +34,7 @@ __all__ = [
     "Bench",
     "Bucket",
     "Catalog",
+    "HardwareProfile",
     "Preset",
     "Suite",
     "SuiteBench",

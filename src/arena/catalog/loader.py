@@ -12,7 +12,7 @@ from typing import Required, TypedDict, cast
 
 from arena.capacity import LIMITS_MS
 from arena.catalog.suites import parse_suite, with_v1_letters
-from arena.catalog.types import Bench, Bucket, Catalog, Mode, Preset, Suite
+from arena.catalog.types import Bench, Bucket, Catalog, HardwareProfile, Mode, Preset, Suite
 from arena.catalog.validate import check_entry
 from arena.errors import ArenaError
 
@@ -69,6 +69,17 @@ class BucketTable(TypedDict, total=False):
     params_unknown: bool
 
 
+class HardwareTable(TypedDict, total=False):
+    """A [[hardware]] table once `check_entry` passed it."""
+
+    id: Required[str]
+    name: Required[str]
+    memory_gb: Required[float]
+    memory_bandwidth_gbs: Required[float]
+    source: Required[str]
+    note: str
+
+
 # Field -> check of validate.CHECKS; the keys are those of the table types above (a test checks).
 BENCH_SPEC = {
     "id": "slug",
@@ -117,6 +128,15 @@ BUCKET_SPEC = {
     "min_exclusive": "bool",
     "max_inclusive": "bool",
     "params_unknown": "bool",
+}
+
+HARDWARE_SPEC = {
+    "id": "slug",
+    "name": "str",
+    "memory_gb": "pos_num",
+    "memory_bandwidth_gbs": "pos_num",
+    "source": "url",
+    "note": "str",
 }
 
 
@@ -195,6 +215,12 @@ def parse_bucket(where: str, raw: object) -> Bucket:
     return Bucket(**d)
 
 
+def parse_hardware(where: str, raw: object) -> HardwareProfile:
+    """One validated hardware profile; every figure carries the URL it was read from."""
+    d = cast(HardwareTable, check_entry(where, raw, HARDWARE_SPEC, HardwareTable.__required_keys__))
+    return HardwareProfile(**d)
+
+
 def _entries(doc: Mapping[str, object], key: str, source: str) -> list[object]:
     value = doc.get(key, [])
     if not isinstance(value, list):
@@ -223,6 +249,11 @@ def build_catalog(docs: list[tuple[str, Mapping[str, object]]]) -> Catalog:
         for i, raw in enumerate(_entries(doc, "suite", source)):
             suite = parse_suite(f"{source}: suite[{i}]", raw, benches)
             suites[suite.id] = suite
+    hardware: dict[str, HardwareProfile] = {}
+    for source, doc in docs:
+        for i, raw in enumerate(_entries(doc, "hardware", source)):
+            profile = parse_hardware(f"{source}: hardware[{i}]", raw)
+            hardware[profile.id] = profile
     prefer: dict[str, tuple[str, ...]] = {}
     for source, doc in docs:
         prefer.update(parse_quality_prefer(source, doc.get("quality", {})))
@@ -232,6 +263,7 @@ def build_catalog(docs: list[tuple[str, Mapping[str, object]]]) -> Catalog:
         buckets=buckets,
         quality_prefer=prefer,
         suites=suites,
+        hardware=hardware,
     )
 
 
@@ -265,7 +297,7 @@ def builtin_docs() -> list[tuple[str, Mapping[str, object]]]:
     """The package's own catalog files."""
     pkg = resources.files("arena.catalog")
     docs: list[tuple[str, Mapping[str, object]]] = []
-    for name in ("benches.toml", "suites.toml", "presets.toml", "buckets.toml"):
+    for name in ("benches.toml", "suites.toml", "presets.toml", "buckets.toml", "hardware.toml"):
         docs.append((name, _read_toml(None, pkg.joinpath(name).read_text("utf-8"), name)))
     return docs
 

@@ -133,6 +133,18 @@ class Bucket:
 
 
 @dataclass(frozen=True)
+class HardwareProfile:
+    """A box's memory and peak memory bandwidth, for "fits my box" and the roofline."""
+
+    id: str
+    name: str
+    memory_gb: float
+    memory_bandwidth_gbs: float
+    source: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Catalog:
     """All benches, suites, presets and buckets in effect (built-in plus user config)."""
 
@@ -141,6 +153,7 @@ class Catalog:
     buckets: dict[str, Bucket] = field(default_factory=dict)
     quality_prefer: dict[str, tuple[str, ...]] = field(default_factory=dict)
     suites: dict[str, Suite] = field(default_factory=dict)  # oldest first
+    hardware: dict[str, HardwareProfile] = field(default_factory=dict)
 
     def size_bucket(self, params_b: float | None) -> str | None:
         """The first bounded bucket that holds this size (the build's own size class)."""

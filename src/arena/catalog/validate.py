@@ -44,6 +44,10 @@ CHECKS: dict[str, tuple[Check, str]] = {
     "nonneg_num": (lambda v: _is_num(v) and v >= 0, "a number >= 0"),
     "fraction": (lambda v: _is_num(v) and 0 <= v <= 1, "a number from 0 to 1"),
     "bool": (lambda v: isinstance(v, bool), "true or false"),
+    "url": (
+        lambda v: isinstance(v, str) and v.startswith(("https://", "http://")) and " " not in v,
+        "an http(s) URL of the page the figures come from",
+    ),
     "int_list": (
         lambda v: isinstance(v, list) and all(_is_int(x) and x > 0 for x in v),
         "a list of positive integers",

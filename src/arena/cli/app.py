@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from arena import __version__
+from arena.catalog import Catalog
 from arena.cli import render
 from arena.cli.bench import EXIT_CODES, bench_cmd
 from arena.cli.build import build_app
@@ -95,6 +96,20 @@ def parse_prefer(items: list[str], base: dict[str, tuple[str, ...]]) -> dict[str
     return out
 
 
+def budget_gb(cat: Catalog, max_vram_gb: float | None, profile: str | None) -> float | None:
+    """The memory budget from --max-vram-gb or a hardware profile's memory (not both)."""
+    if profile is None:
+        return max_vram_gb
+    if max_vram_gb is not None:
+        raise ArenaError("give --max-vram-gb or --hardware-profile, not both")
+    found = cat.hardware.get(profile)
+    if found is None:
+        raise ArenaError(
+            f"--hardware-profile '{profile}': unknown; expected one of {', '.join(cat.hardware)}"
+        )
+    return float(found.memory_gb)
+
+
 @app.command("leaderboard")
 def leaderboard_cmd(
     preset: Annotated[
@@ -118,12 +133,24 @@ def leaderboard_cmd(
         ),
     ] = None,
     suite: SuiteOption = None,
+    max_vram_gb: Annotated[
+        float | None,
+        typer.Option(
+            "--max-vram-gb",
+            help="Memory budget: builds whose VRAM exceeds N GB leave the cohort before scoring.",
+        ),
+    ] = None,
+    hardware_profile: Annotated[
+        str | None,
+        typer.Option(help="Budget = the memory of a hardware profile (arena catalog lists them)."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Rank the builds of one suite for a use case (preset) within a size bucket."""
     store = open_store(db)
     w = parse_weights(weights)
     cat = catalog()
+    max_vram_gb = budget_gb(cat, max_vram_gb, hardware_profile)
     lb = board(
         store,
         cat,
@@ -132,6 +159,7 @@ def leaderboard_cmd(
         make_weights(*w) if w else None,
         suite,
         prefer=parse_prefer(prefer or [], cat.quality_prefer),
+        max_vram_gb=max_vram_gb,
     )
     data = leaderboard_json(lb)
     n = len(data["rows"])

@@ -162,12 +162,26 @@ def caption(data: Board) -> str:
             if ranks_capacity(data) or capacity_column(data)
             else []
         ),
+        *budget_lines(data),
         f"Suite {suite}; others with data: "
         + (", ".join(s["id"] for s in data["suites"] if s["id"] != data["suite"]) or "none")
         + " (--suite ID)",
     ]
     lines += data["attribution"]
     return "\n".join(lines)
+
+
+def budget_lines(data: Board) -> list[str]:
+    """What a memory budget left out of the cohort, and what it kept without knowing."""
+    budget = data.get("max_vram_gb")
+    if budget is None:
+        return []
+    hidden, unknown = data["hidden_over_budget"], data["unknown_vram_kept"]
+    return [
+        f"Memory budget {budget:g} GB: {hidden} build{'s' * (hidden != 1)} over it hidden "
+        f"before scoring (scores are relative to what fits); {unknown} with unknown VRAM kept "
+        "(flag no-vram)"
+    ]
 
 
 COMPACT = ["#", "Build", "Quality", "tok/s", "tok/s/GB", "VRAM GB", "TTFT ms", "J/tok", "Score"]

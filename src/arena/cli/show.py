@@ -10,6 +10,7 @@ from rich.text import Text
 from arena.catalog import Catalog
 from arena.cli.common import answer_text, console, fmt_num
 from arena.service import BenchDetail, BuildDetail
+from arena.service.roofline import ABOVE, LEAVES_OUT, NO_SINGLE_USER
 from arena.service.shapes import SanityDetail
 from arena.store.views import DatasetInfo
 
@@ -113,12 +114,33 @@ def show_text(d: BuildDetail, cat: Catalog, datasets: Mapping[str, DatasetInfo])
             *([src["file"] or ""] if wide else []),
         )
     console.print(bt)
+    for line in roofline_lines(d):
+        console.print(line, highlight=False, markup=False)
     for bench_id, b in d["benches"].items():
         if b is not None and (b["capacity"] is not None or b["steps"] is not None):
             console.print(sweep_table(bench_id, b))
     origin = d["origin"].removeprefix("dataset:")
     if origin in datasets:
         console.print(str(datasets[origin]["attribution"]), highlight=False)
+
+
+def roofline_lines(d: BuildDetail) -> list[str]:
+    """Per closed-loop bench, decode tok/s per user as a share of the bandwidth bound; benches
+    above it get the note that says why that cannot be plain decoding."""
+    roofs = {k: r for k, b in d["benches"].items() if b is not None and (r := b["roofline"])}
+    if not roofs:
+        return []
+    first = next(iter(roofs.values()))
+    parts = [
+        f"{k} {r['fraction']:.0%}{' (c>1)' if NO_SINGLE_USER in r['note'] else ''}"
+        for k, r in roofs.items()
+    ]
+    lines = [
+        f"Roofline: decode tok/s per user as a share of {first['bound_tps']:g} tok/s "
+        f"({d['hardware']['name']}): " + ", ".join(parts),
+        f"  (c>1: no c = 1 row, the reference point instead) {LEAVES_OUT}",
+    ]
+    return lines + [f"  {k}: {ABOVE}" for k, r in roofs.items() if r["fraction"] > 1]
 
 
 def sanity_text(s: SanityDetail) -> str:
@@ -236,3 +258,9 @@ def show_catalog(cat: Catalog) -> None:
     for k in cat.buckets.values():
         kt.add_row(k.id, k.title, _n(k.min_b, 0), _n(k.max_b, 0))
     console.print(kt)
+    ht = Table(title="Hardware profiles (--hardware-profile)", title_justify="left")
+    for col in ("id", "name", "memory GB", "bandwidth GB/s", "source"):
+        ht.add_column(col, overflow="fold")
+    for h in cat.hardware.values():
+        ht.add_row(h.id, h.name, f"{h.memory_gb:g}", f"{h.memory_bandwidth_gbs:g}", h.source)
+    console.print(ht)

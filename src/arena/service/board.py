@@ -88,6 +88,9 @@ def _envelope(lb: Leaderboard) -> BoardEnvelope:
         "suites": lb.suites,
         "measure": lb.measure,
         "benches": list(lb.benches),
+        "max_vram_gb": lb.max_vram_gb,
+        "hidden_over_budget": lb.hidden_over_budget,
+        "unknown_vram_kept": lb.unknown_vram_kept,
     }
 
 
@@ -99,12 +102,16 @@ def leaderboard_json(lb: Leaderboard) -> Board:
     return {**_envelope(lb), "rows": rows}
 
 
-def leaderboard_text(lb: Leaderboard, heads: dict[tuple[str, str, str], str]) -> str:
+HeadKey = tuple[str, str, float | None, str]
+
+
+def leaderboard_text(lb: Leaderboard, heads: dict[HeadKey, str]) -> str:
     """`json.dumps(leaderboard_json(lb))`, reusing each row's weight-independent text in `heads`
-    (keyed preset, bucket, model; valid for one Prepared), so re-weighting skips re-encoding."""
+    (keyed preset, bucket, budget, model; valid for one Prepared), so re-weighting skips
+    re-encoding."""
     parts: list[str] = []
     for r in lb.ranking.rows:
-        key = (lb.preset, lb.bucket, r.model)
+        key = (lb.preset, lb.bucket, lb.max_vram_gb, r.model)
         head = heads.get(key)
         if head is None:
             head = heads[key] = json.dumps(_row_head(lb, r), ensure_ascii=False)[1:-1]

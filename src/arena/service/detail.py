@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from arena.catalog import bytes_per_param
 from arena.catalog.types import Catalog
 from arena.records import BenchRecord, Energy, RunInfo, Sanity
 from arena.service.leaderboard import ttft_of
+from arena.service.roofline import roofline
 from arena.service.shapes import (
     BenchDetail,
     BuildDetail,
     CapacityShape,
     EnergyShape,
     QualityEntry,
+    RooflineShape,
     RunEntry,
     SanityDetail,
     StepShape,
@@ -91,8 +94,11 @@ def steps_detail(rec: BenchRecord) -> list[StepShape] | None:
     ]
 
 
-def bench_detail(rec: BenchRecord, run_id: str | None) -> BenchDetail:
-    """One stored result with its provenance, energy and (for a rate sweep) capacity."""
+def bench_detail(
+    rec: BenchRecord, run_id: str | None, roof: RooflineShape | None = None
+) -> BenchDetail:
+    """One stored result with its provenance, energy, (for a rate sweep) capacity and (for a
+    closed loop on a known box) the roofline."""
     return {
         "tps_per_user": rec.tps_per_user,
         "tps_total": rec.tps_total,
@@ -118,6 +124,7 @@ def bench_detail(rec: BenchRecord, run_id: str | None) -> BenchDetail:
         "energy": energy_detail(rec.energy),
         "capacity": capacity_detail(rec),
         "steps": steps_detail(rec),
+        "roofline": roof,
     }
 
 
@@ -149,11 +156,22 @@ def build_detail(view: BuildView, catalog: Catalog) -> BuildDetail:
     b = view.build
     suite = view.suite or (view.run.suite if view.run else None)
     benches: dict[str, BenchDetail | None] = {}
+    per_param = bytes_per_param().get(b.precision.lower())
+    profile = catalog.hardware.get(view.hardware.id)
     for bench_id in bench_order(catalog, suite, view.results):
         rec = view.results.get(bench_id)
-        benches[bench_id] = (
-            None if rec is None else bench_detail(rec, view.result_runs.get(bench_id))
+        if rec is None:
+            benches[bench_id] = None
+            continue
+        roof = roofline(
+            catalog.benches.get(bench_id),
+            rec.rows,
+            rec.tps_per_user,
+            b.params_active_b,
+            per_param,
+            profile,
         )
+        benches[bench_id] = bench_detail(rec, view.result_runs.get(bench_id), roof)
     quality: dict[str, list[QualityEntry]] = {}
     for q in view.quality:
         quality.setdefault(q.metric, []).append(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from arena.catalog.types import Catalog, Preset, Weights
 from arena.errors import ArenaError
@@ -16,6 +16,7 @@ from arena.store.views import BuildView, DatasetInfo
 
 RATE_SWEEP = "rate-sweep"  # the bench whose steps give a capacity per p95-TTFT limit
 CAPACITY_MEASURES = {"capacity_rps_2s": 2000, "capacity_rps_5s": 5000, "capacity_rps_10s": 10000}
+MAX_BUDGETS = 16  # memory budgets whose cohorts one Prepared keeps
 NOT_CHECKED: SanityShape = {"verdict": "not-checked", "answer": None}
 
 
@@ -51,6 +52,9 @@ class Leaderboard:
     measure: str = "tps_per_user"
     benches: tuple[str, ...] = ()  # the preset's benches that the suite has
     facts: dict[str, RowFacts] = field(default_factory=dict)
+    max_vram_gb: float | None = None  # the memory budget, when one was asked
+    hidden_over_budget: int = 0  # builds of the bucket left out because their VRAM exceeds it
+    unknown_vram_kept: int = 0  # builds kept under a budget although nobody knows their VRAM
 
 
 def ttft_of(rec: BenchRecord) -> float | None:
@@ -142,6 +146,19 @@ class Prepared:
     sanity: dict[str, SanityShape] = field(default_factory=dict)
     joules: dict[str, dict[str, float]] = field(default_factory=dict)
     cohorts: dict[tuple[str, str], Cohort] = field(default_factory=dict, repr=False)
+    budgets: dict[float, Prepared] = field(default_factory=dict, repr=False)
+
+    def within_budget(self, max_vram_gb: float) -> Prepared:
+        """These builds less those whose known VRAM exceeds the budget (unknown VRAM stays), with
+        a cohort cache of its own, so that Q, G and E are relative to what fits."""
+        found = self.budgets.get(max_vram_gb)
+        if found is None:
+            kept = [c for c in self.candidates if c.vram_gb is None or c.vram_gb <= max_vram_gb]
+            found = replace(self, candidates=kept, cohorts={}, budgets={})
+            if len(self.budgets) >= MAX_BUDGETS:  # budgets come from URLs: keep the cache small
+                self.budgets.clear()
+            self.budgets[max_vram_gb] = found
+        return found
 
     def preset(self, catalog: Catalog, preset: str) -> Preset:
         """The preset over the benches of the suite in view (all of its own for a suite the
@@ -204,9 +221,10 @@ def leaderboard(
     prepared: Prepared | None = None,
     suite: str | None = None,
     suites: Sequence[SuiteEntry] = (),
+    max_vram_gb: float | None = None,
 ) -> Leaderboard:
-    """Rank the stored builds of one suite (views from `Store.builds(suite)`); unknown preset
-    or bucket is an error naming the valid ids."""
+    """Rank the stored builds of one suite (views from `Store.builds(suite)`), within a memory
+    budget when given; unknown preset or bucket is an error naming the valid ids."""
     if preset not in catalog.presets:
         raise ArenaError(
             f"unknown preset '{preset}'; expected one of: {', '.join(catalog.presets)}"
@@ -218,7 +236,13 @@ def leaderboard(
     known = [*catalog.suites, *[e["id"] for e in suites if e["id"] not in catalog.suites]]
     if suite is not None and suite not in known:
         raise ArenaError(f"unknown suite '{suite}'; expected one of: {', '.join(known)}")
-    p = prepared or prepare(views, catalog, prefer, suite)
+    if max_vram_gb is not None and not max_vram_gb > 0:
+        raise ArenaError(f"memory budget {max_vram_gb:g} GB; expected a number of GB above 0")
+    every = prepared or prepare(views, catalog, prefer, suite)
+    p = every if max_vram_gb is None else every.within_budget(max_vram_gb)
+    in_bucket = catalog.buckets[bucket].contains
+    kept = {c.id for c in p.candidates}
+    hidden = sum(1 for c in every.candidates if c.id not in kept and in_bucket(c.params_total_b))
     ranking = order(p.cohort(catalog, preset, bucket), weights)
     shown = p.preset(catalog, preset)
     visible = {r.model for r in ranking.rows}
@@ -247,6 +271,11 @@ def leaderboard(
         measure=shown.measure,
         benches=shown.benches,
         facts={m: row_facts(p, by_id[m], shown.benches) for m in visible},
+        max_vram_gb=max_vram_gb,
+        hidden_over_budget=hidden,
+        unknown_vram_kept=0
+        if max_vram_gb is None
+        else sum(1 for m in visible if by_id[m].vram_gb is None),
     )
 
 

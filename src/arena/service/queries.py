@@ -21,8 +21,10 @@ def board(
     weights: Weights | None = None,
     suite: str | None = None,
     prefer: Mapping[str, Sequence[str]] | None = None,
+    max_vram_gb: float | None = None,
 ) -> Leaderboard:
-    """Rank the builds of one suite; None = the newest catalog suite that has data."""
+    """Rank the builds of one suite (None = the newest catalog suite that has data), within a
+    memory budget when given."""
     counts = store.suite_sizes()
     chosen = resolve_suite(catalog, counts, suite)
     views = store.builds(chosen) if chosen is not None else []
@@ -36,6 +38,7 @@ def board(
         prefer=prefer,
         suite=chosen,
         suites=suite_entries(catalog, counts),
+        max_vram_gb=max_vram_gb,
     )
 
 

@@ -87,6 +87,9 @@ class BoardEnvelope(TypedDict):
     suites: list[SuiteEntry]
     measure: str
     benches: list[str]
+    max_vram_gb: float | None
+    hidden_over_budget: int
+    unknown_vram_kept: int
 
 
 class Board(BoardEnvelope):
@@ -143,6 +146,14 @@ class StepShape(TypedDict):
     peak_concurrency: int | None
 
 
+class RooflineShape(TypedDict):
+    """A closed-loop bench's decode tok/s per user as a fraction of the memory-bandwidth bound."""
+
+    bound_tps: float
+    fraction: float
+    note: str
+
+
 class BenchDetail(TypedDict):
     """One bench result of a build; `rows` and `distribution` are the tool's own fields."""
 
@@ -164,6 +175,7 @@ class BenchDetail(TypedDict):
     energy: EnergyShape | None
     capacity: list[CapacityShape] | None
     steps: list[StepShape] | None
+    roofline: RooflineShape | None
 
 
 class QualityEntry(TypedDict):

@@ -12,7 +12,14 @@ from arena.errors import ArenaError
 from arena.scoring import make_weights
 from arena.service import Board, BuildDetail
 from arena.web.data import BoardData
-from arena.web.shapes import BenchInfo, BucketInfo, ErrorBody, PresetInfo, Summary
+from arena.web.shapes import (
+    BenchInfo,
+    BucketInfo,
+    ErrorBody,
+    HardwareProfileInfo,
+    PresetInfo,
+    Summary,
+)
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -87,14 +94,25 @@ def get_leaderboard(
     wg: WeightQuery = None,
     we: WeightQuery = None,
     suite: SuiteQuery = None,
+    max_vram_gb: Annotated[
+        float | None,
+        Query(
+            description="Memory budget in GB: builds whose VRAM exceeds it leave the cohort "
+            "before scoring (unknown VRAM stays, flagged no-vram); `hidden_over_budget` "
+            "counts them."
+        ),
+    ] = None,
 ) -> Response:
-    """Rank the builds of one suite and bucket for one preset, optionally with custom weights."""
+    """Rank the builds of one suite and bucket for one preset, optionally with custom weights
+    and within a memory budget."""
     data = board_data(request)
     check_choice("preset", preset, list(data.catalog.presets))
     check_choice("bucket", bucket, list(data.catalog.buckets))
     check_suite(data, suite)
     weights = parse_weights(wq, wg, we)
-    body = data.board_bytes(preset, bucket, weights, suite)
+    if max_vram_gb is not None and not 0 < max_vram_gb < float("inf"):
+        raise ApiError(422, f"max_vram_gb = {max_vram_gb:g}; expected a number of GB above 0")
+    body = data.board_bytes(preset, bucket, weights, suite, max_vram_gb)
     return Response(body, media_type="application/json")
 
 
@@ -135,6 +153,22 @@ def get_benches(
     data = board_data(request)
     check_suite(data, suite)
     return data.benches(suite)
+
+
+@router.get("/hardware", summary="Hardware profiles: memory and memory bandwidth, with sources")
+def get_hardware(request: Request) -> list[HardwareProfileInfo]:
+    """The boxes a memory budget or a roofline can name."""
+    return [
+        {
+            "id": h.id,
+            "name": h.name,
+            "memory_gb": h.memory_gb,
+            "memory_bandwidth_gbs": h.memory_bandwidth_gbs,
+            "source": h.source,
+            "note": h.note,
+        }
+        for h in board_data(request).catalog.hardware.values()
+    ]
 
 
 @router.get("/buckets", summary="Size buckets (cohorts)")

@@ -22,6 +22,7 @@ from arena.service import (
     resolve_suite,
     suite_entries,
 )
+from arena.service.board import HeadKey
 from arena.service.suites import bench_order, suite_order
 from arena.store import BuildView, Store
 from arena.store.views import DatasetInfo
@@ -39,7 +40,7 @@ class SuiteData:
     views: list[BuildView]
     by_id: dict[str, BuildView]
     prepared: Prepared
-    heads: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    heads: dict[HeadKey, str] = field(default_factory=dict)
 
 
 class BoardData:
@@ -130,14 +131,20 @@ class BoardData:
         return [] if chosen is None else self._suite_data(chosen).views
 
     def board_bytes(
-        self, preset: str, bucket: str, weights: Weights | None, suite: str | None = None
+        self,
+        preset: str,
+        bucket: str,
+        weights: Weights | None,
+        suite: str | None = None,
+        max_vram_gb: float | None = None,
     ) -> bytes:
-        """`leaderboard_json` of one suite as UTF-8 JSON, memoised per view of the current data."""
+        """`leaderboard_json` of one suite (within a memory budget when given) as UTF-8 JSON,
+        memoised per view of the current data."""
         chosen = self.suite(suite)
         wkey = None if weights is None else astuple3(weights)
         with self._lock:
             data_key, datasets, sizes = self._key, self._datasets, self._sizes
-            key = (data_key, chosen, preset, bucket, wkey)
+            key = (data_key, chosen, preset, bucket, wkey, max_vram_gb)
             cached = self._boards.get(key)
             if cached is not None:
                 self._boards.move_to_end(key)
@@ -153,6 +160,7 @@ class BoardData:
             prepared=data.prepared if data else None,
             suite=chosen,
             suites=suite_entries(self.catalog, sizes),
+            max_vram_gb=max_vram_gb,
         )
         body = leaderboard_text(lb, data.heads if data else {}).encode("utf-8")
         with self._lock:

@@ -111,3 +111,14 @@ class BucketInfo(TypedDict):
     min_exclusive: bool
     max_inclusive: bool
     params_unknown: bool
+
+
+class HardwareProfileInfo(TypedDict):
+    """Every field of `arena.catalog.HardwareProfile`, in its order."""
+
+    id: str
+    name: str
+    memory_gb: int | float
+    memory_bandwidth_gbs: int | float
+    source: str
+    note: str | None

@@ -2,7 +2,7 @@
 "use strict";
 (function (A) {
   const $ = (id) => document.getElementById(id);
-  const S = { suite: null, preset: "aggregate", bucket: "all", custom: null, presets: [], buckets: [], benches: [], summary: null, board: null };
+  const S = { suite: null, preset: "aggregate", bucket: "all", custom: null, vram: null, hardware: [], presets: [], buckets: [], benches: [], summary: null, board: null };
   let seq = 0, controller = null, timer = null;
 
   const presetOf = (id) => S.presets.find((p) => p.id === id);
@@ -10,7 +10,7 @@
   const bucketOf = (id) => S.buckets.find((b) => b.id === id);
   const presetPct = (p) => [p.weights.quality, p.weights.throughput, p.weights.efficiency].map((w) => Math.round(w * 100));
 
-  /** Read ?suite=&preset=&bucket=&wq=&wg=&we= ; unknown values fall back with a visible note. */
+  /** Read ?suite=&preset=&bucket=&wq=&wg=&we=&max_vram_gb= ; unknown values fall back with a visible note. */
   function readUrl() {
     const q = new URLSearchParams(location.search), notes = [];
     S.suite = q.get("suite") || S.summary.suite;
@@ -25,6 +25,9 @@
     if (Math.abs(sum - 1) < 1e-6) w = w.map((x) => Math.round(x * 10000) / 100);  // fractions, as the API takes them
     S.custom = given && w.every((x) => Number.isFinite(x) && x >= 0) && Math.abs(w[0] + w[1] + w[2] - 100) < 0.01 ? w : null;
     if (given && !S.custom) notes.push("custom weights must be three numbers summing to 100 (or to 1)");
+    const gb = q.get("max_vram_gb");
+    S.vram = gb !== null && Number(gb) > 0 && Number.isFinite(Number(gb)) ? Number(gb) : null;
+    if (gb !== null && S.vram === null) notes.push("max_vram_gb must be a number of GB above 0");
     return notes;
   }
 
@@ -34,6 +37,7 @@
     if (S.preset !== "aggregate") q.set("preset", S.preset);
     if (S.bucket !== "all") q.set("bucket", S.bucket);
     if (S.custom) ["wq", "wg", "we"].forEach((k, i) => q.set(k, String(S.custom[i])));
+    if (S.vram !== null) q.set("max_vram_gb", String(S.vram));
     const url = location.pathname + (q.toString() ? "?" + q : "");
     if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", url);
   }
@@ -42,6 +46,7 @@
     const q = new URLSearchParams({ preset: S.preset, bucket: S.bucket });
     if (S.suite) q.set("suite", S.suite);
     if (S.custom) ["wq", "wg", "we"].forEach((k, i) => q.set(k, String(S.custom[i])));
+    if (S.vram !== null) q.set("max_vram_gb", String(S.vram));
     return "/api/leaderboard?" + q;
   }
 
@@ -55,6 +60,23 @@
       (id) => { S.suite = id; writeUrl(true); update(); });
     pills($("presets"), S.presets, S.preset, (id) => { S.preset = id; S.custom = null; writeUrl(true); update(); });
     pills($("buckets"), S.buckets, S.bucket, (id) => { S.bucket = id; writeUrl(true); update(); });
+  }
+
+  /** The budget control shows the state: a profile whose memory is the budget, the GB typed. */
+  function renderBudget(board) {
+    const box = S.hardware.find((h) => h.memory_gb === S.vram);
+    $("budget-box").value = box ? box.id : "";
+    if (document.activeElement !== $("budget-gb")) $("budget-gb").value = S.vram === null ? "" : String(S.vram);
+    const n = board ? board.hidden_over_budget : 0, unknown = board ? board.unknown_vram_kept : 0;
+    $("budget-note").textContent = S.vram === null ? "" :
+      `${n} ${n === 1 ? "build" : "builds"} over ${S.vram} GB hidden; scores are relative to what fits` +
+      (unknown ? `; ${unknown} with unknown VRAM kept` : "");
+  }
+
+  function setBudget(gb) {
+    S.vram = gb > 0 && Number.isFinite(gb) ? gb : null;
+    writeUrl(true);
+    update();
   }
 
   function benchLabel(p) { return p.benches.length > 1 ? `mean over ${p.benches.length} benches` : p.benches[0]; }
@@ -112,10 +134,12 @@
     const p = presetOf(S.preset);
     renderWeights(board.weights, p);
     renderHead(board);
+    renderBudget(board);
     A.table.draw(board.rows, board.ttft_bench, { measure: board.measure, suite: board.suite });
     if (!performance.getEntriesByName("table-drawn").length) performance.mark("table-drawn");
     A.methodology.render(S.presets, viewInfo(board));
-    $("status").textContent = board.rows.length ? `${board.rows.length} builds ranked for ${p.title}, bucket ${bucketOf(S.bucket).title}, suite ${board.suite}.` : "No builds in this bucket.";
+    const fits = board.max_vram_gb === null ? "" : ` within ${board.max_vram_gb} GB (${board.hidden_over_budget} hidden)`;
+    $("status").textContent = board.rows.length ? `${board.rows.length} ${board.rows.length === 1 ? "build" : "builds"} ranked for ${p.title}, bucket ${bucketOf(S.bucket).title}, suite ${board.suite}${fits}.` : `No builds in this bucket${fits}.`;
     await A.chart.draw(board, benchLabel(p));
     if (mine === seq) document.body.dataset.ready = String(mine);
     if (!performance.getEntriesByName("chart-drawn").length) performance.mark("chart-drawn");
@@ -149,8 +173,15 @@
     ["wq", "wg", "we"].forEach((k, i) => $(k).addEventListener("input", () => slide(i)));
     $("reset-weights").addEventListener("click", () => { S.custom = null; writeUrl(false); update(); });
     try {
-      [S.presets, S.buckets, S.summary, S.benches] = await Promise.all([A.getJSON("/api/presets"), A.getJSON("/api/buckets"), A.getJSON("/api/summary"), A.getJSON("/api/benches")]);
+      [S.presets, S.buckets, S.summary, S.benches, S.hardware] = await Promise.all([A.getJSON("/api/presets"), A.getJSON("/api/buckets"), A.getJSON("/api/summary"), A.getJSON("/api/benches"), A.getJSON("/api/hardware")]);
     } catch (err) { $("status").textContent = `Could not load: ${err.message}`; return; }
+    A.fill($("budget-box"), [A.el("option", { value: "", text: "any memory" }),
+      ...S.hardware.map((h) => A.el("option", { value: h.id, text: `${h.name.split(" (")[0]} · ${h.memory_gb} GB`, title: h.source }))]);
+    $("budget-box").addEventListener("change", (e) => {
+      const h = S.hardware.find((x) => x.id === e.target.value);
+      setBudget(h ? h.memory_gb : NaN);
+    });
+    $("budget-gb").addEventListener("change", (e) => setBudget(e.target.value === "" ? NaN : Number(e.target.value)));
     const notes = readUrl();
     if (S.custom) $("custom").open = true;
     window.addEventListener("popstate", () => { readUrl(); update(); });

@@ -138,6 +138,16 @@
     return window.Plotly.newPlot(node, data, layout, { displayModeBar: false, responsive: true });
   }
 
+  /** Decode tok/s per user as a share of the memory-bandwidth bound; above 100 % is flagged. */
+  function roofline(r) {
+    const over = r.fraction > 1;
+    return el("p", { class: over ? "roofline over" : "roofline", "data-fraction": String(r.fraction) }, [
+      el("strong", { text: `Roofline ${Math.round(r.fraction * 100)} %` }),
+      ` of ${A.num(r.bound_tps, 1)} tok/s (memory bandwidth ÷ bytes of active weights per token). `,
+      el("span", { class: "prov", text: r.note }),
+    ]);
+  }
+
   function benchSection(id, b, bench, draws, suite) {
     const title = bench ? bench.title : id;
     const lettered = bench && bench.letter && suite === "v1";  // the letters name suite v1's files
@@ -155,6 +165,7 @@
     }
     const dist = OPEN_KEYS.filter(([k]) => b.distribution[k] !== undefined && b.distribution[k] !== null);
     if (dist.length) parts.push(el("dl", { class: "facts" }, dist.flatMap(([k, label, nd]) => [el("dt", { text: label }), el("dd", { text: A.num(b.distribution[k], nd) })])));
+    if (b.roofline) parts.push(roofline(b.roofline));
     if (b.capacity || b.steps) parts.push(sweep(b));
     if (b.energy) parts.push(energy(b.energy));
     if (b.flags.length) parts.push(el("p", {}, b.flags.map((f) => el("span", { class: "verdict-tag", text: f }))));
