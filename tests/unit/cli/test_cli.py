@@ -452,3 +452,25 @@ def test_import_dataset_refuses_build_ids_other_importers_refuse(
     assert "'id'" in lines[0]
     assert repr(bad) in lines[0]
     assert not Store.open(other).builds()
+
+
+def test_unmeasured_rows_carry_no_tier_and_no_efficiency(seeded_db: str) -> None:
+    rows = board(seeded_db, "--preset", "reasoning", "--suite", "v1")["rows"]
+    missing = [r for r in rows if "no-measurement" in r["flags"]]
+    assert any(r["tier"] == "top" for r in missing)  # the score alone would say top
+    out = run(
+        "leaderboard", "--preset", "reasoning", "--suite", "v1", "--format", "md",
+        "--db", seeded_db,
+    )  # fmt: skip
+    header, *lines = [ln for ln in out.splitlines() if ln.startswith("| ")]
+    cols = [c.strip() for c in header.strip("|").split("|")]
+    table = [
+        dict(zip(cols, (c.strip() for c in ln.strip("|").split("|")), strict=True)) for ln in lines
+    ]
+    unmeasured = [r for r in table if r["Throughput tok/s"] == "no measurement"]
+    assert len(unmeasured) == len(missing)
+    assert {r["Tier"] for r in unmeasured} == {"–"}
+    assert {r["Efficiency tok/s/GB"] for r in unmeasured} == {"–"}
+    measured = [r for r in table if r["Throughput tok/s"] != "no measurement"]
+    assert "–" not in {r["Tier"] for r in measured}
+    assert all(r["Efficiency tok/s/GB"] != "–" for r in measured)
