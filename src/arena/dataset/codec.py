@@ -126,8 +126,10 @@ def _run(raw: object, where: str) -> tuple[RunInfo, list[BenchRecord]]:
 def _build(raw: dict[str, Any], where: str) -> BuildInfo:
     """A build whose id passes the rule every importer applies, so its page can be reached."""
     build = _make(BuildInfo, raw, where)
+    if not isinstance(build.id, str):
+        raise ArenaError(f"{where}: field 'id' = {build.id!r}; expected a string")
     try:
-        check_build_id(build.id if isinstance(build.id, str) else repr(build.id))
+        check_build_id(build.id)
     except ArenaError as exc:
         raise ArenaError(f"{where}: field 'id': {exc}") from exc
     return build
