@@ -169,7 +169,7 @@ def test_methodology_dialog_esc_and_focus(page: Page, watch: Watch, artifacts: P
     expect(dialog).to_be_hidden()
     assert page.evaluate("document.activeElement.id") == "methodology-btn"
     button.click()
-    page.get_by_role("button", name="Close methodology").click()
+    page.get_by_role("button", name="Close (Esc)", exact=True).click()
     expect(dialog).to_be_hidden()
     assert page.evaluate("document.activeElement.id") == "methodology-btn"
 
@@ -202,7 +202,7 @@ def test_a_flagged_bench_marks_its_row(page: Page, watch: Watch) -> None:
     expect(tags.first).to_have_text("unreliable")
     expect(tags.first).to_have_attribute("title", re.compile("More than 10 %"))
     row = page.locator("#tbody tr", has=page.locator(".verdict-tag"))
-    expect(row.locator("th a")).to_have_attribute("href", "/models/xss-probe?suite=v1")
+    expect(row.locator("th a")).to_have_attribute("href", "/models/xss-probe?suite=v1&preset=chat")
 
 
 def test_xss_name_renders_as_text(page: Page, watch: Watch, artifacts: Path) -> None:

@@ -378,3 +378,51 @@ def test_a_new_suite_becomes_the_default_view(tmp_path: Path) -> None:
     after = call(app, "/api/leaderboard").json()
     assert after["suite"] == "v2"
     assert {r["model"] for r in after["rows"]} == {b.build.id for b in written}
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/leaderboard", "/api/models/qwen-3.5-0.8b-bf16", "/api/presets", "/api/summary"]
+)
+def test_head_answers_like_get_without_a_body(app: FastAPI, url: str) -> None:
+    get = call(app, url)
+    head = call(app, url, "HEAD")
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers["content-length"] == str(len(get.content))
+    assert head.headers["content-security-policy"] == CSP
+
+
+def test_404_and_405_use_the_api_error_shape(app: FastAPI) -> None:
+    missing = call(app, "/api/no-such-thing")
+    assert missing.status_code == 404
+    assert set(missing.json()) == {"error"}
+    assert "/api/no-such-thing" in missing.json()["error"]
+    wrong = call(app, "/api/leaderboard", "POST")
+    assert wrong.status_code == 405
+    assert set(wrong.json()) == {"error"}
+    assert "GET" in wrong.json()["error"]
+    assert "GET" in wrong.headers["allow"]
+    static = call(app, "/static/no-such-file.js")
+    assert static.status_code == 404
+    assert set(static.json()) == {"error"}
+
+
+@pytest.mark.parametrize(
+    ("accept", "gzipped"),
+    [
+        ("gzip", True),
+        ("br, gzip;q=0.5", True),
+        ("*", True),
+        ("gzip;q=0", False),
+        ("gzip; q=0.000, identity", False),
+        ("*;q=0, identity", False),
+        ("identity", False),
+        ("", False),
+    ],
+)
+def test_gzip_only_when_accepted(app: FastAPI, accept: str, gzipped: bool) -> None:
+    js = call(app, "/static/plotly.min.js", headers={"accept-encoding": accept})
+    assert js.status_code == 200
+    assert ("content-encoding" in js.headers) is gzipped
+    assert "plotly.js v" in js.text[:200]

@@ -19,14 +19,23 @@ TIER_STYLE = {
     "bottom": "red",
 }
 NO_MEASUREMENT = "no measurement"
+NO_TIER = "–"  # its tok/s cell says "no measurement"; the page's wider cell says it again
+TIER_STYLE[NO_TIER] = "grey50"
 
 
 def tier_label(row: BoardRow) -> str:
-    """leader / tail override the norm tier, as on the seed page."""
-    for flag in ("leader", "tail"):
-        if flag in row["flags"]:
-            return flag
-    return str(row["tier"])
+    """leader, then none for an unmeasured row (a score without throughput is no tier), then
+    tail override the norm tier, as on the page."""
+    if "leader" in row["flags"]:
+        return "leader"
+    if "no-measurement" in row["flags"]:
+        return NO_TIER
+    return "tail" if "tail" in row["flags"] else str(row["tier"])
+
+
+def efficiency_cell(row: BoardRow, nd: int) -> str:
+    """Throughput per GB, or '–' when nothing was measured (not a measured 0)."""
+    return "–" if "no-measurement" in row["flags"] else _num(row["efficiency_raw"], nd)
 
 
 def _num(x: float | None, nd: int = 1) -> str:
@@ -126,7 +135,7 @@ def cells(row: BoardRow, data: Board | None = None) -> list[str]:
         row["bucket"] or "–",
         quality_cell(row),
         throughput_cell(row, nd=2 if capacity else 1),
-        _num(row["efficiency_raw"], 3 if capacity else 2),
+        efficiency_cell(row, 3 if capacity else 2),
         vram_cell(row),
         _num(row["ttft_ms"], 0),
         _num(row["joules_per_token"], 2),

@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from arena.builds import check_build_id
 from arena.errors import ArenaError
 from arena.records import (
     BaseModelInfo,
@@ -122,6 +123,18 @@ def _run(raw: object, where: str) -> tuple[RunInfo, list[BenchRecord]]:
     return _make(RunInfo, {**r, "sanity": sanity}, where), results
 
 
+def _build(raw: dict[str, Any], where: str) -> BuildInfo:
+    """A build whose id passes the rule every importer applies, so its page can be reached."""
+    build = _make(BuildInfo, raw, where)
+    if not isinstance(build.id, str):
+        raise ArenaError(f"{where}: field 'id' = {build.id!r}; expected a string")
+    try:
+        check_build_id(build.id)
+    except ArenaError as exc:
+        raise ArenaError(f"{where}: field 'id': {exc}") from exc
+    return build
+
+
 def legacy_run(build: BuildInfo) -> RunInfo:
     """The one run an /1 build's results belong to (the id migration 0004 gives them too)."""
     run_id = "m" + hashlib.sha256(build.id.encode()).hexdigest()[:20]
@@ -143,11 +156,11 @@ def from_dict(data: Any, origin: str = "dataset") -> Dataset:
         raw = dict(raw)
         if fmt == FORMAT_V1:
             results = _results(raw.pop("results", []), where)
-            build = _make(BuildInfo, raw, where)
+            build = _build(raw, where)
             runs.append(BuildRun(build.id, legacy_run(build), results))
         else:
             runs_raw = raw.pop("runs", [])
-            build = _make(BuildInfo, raw, where)
+            build = _build(raw, where)
             if not isinstance(runs_raw, list):
                 raise ArenaError(f"{where}: field 'runs': expected a list")
             for k, run_raw in enumerate(runs_raw):

@@ -13,6 +13,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from arena import __version__
@@ -63,6 +64,28 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class HeadAsGet:
+    """Pure ASGI middleware answering HEAD like GET without a body, on every route."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        """Wrap `app` so GET-only routes answer HEAD too."""
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run HEAD as GET and drop the body bytes (the headers, length included, stay)."""
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            """Pass the start message; send each body message empty."""
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+
+
 def page(name: str) -> FileResponse:
     """One of the static HTML shells (data comes from the API)."""
     return FileResponse(
@@ -95,6 +118,15 @@ def create_app(db: str | None = None, store: Store | None = None) -> FastAPI:
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
         """API errors answer with their own status and JSON body."""
         return exc.response()
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """404/405 and the like in the API's error shape, with their headers (Allow)."""
+        message = f"{request.method} {request.url.path}: {exc.detail}"
+        if exc.status_code == 405:
+            allowed = (exc.headers or {}).get("allow", "GET")
+            message += f"; expected one of {allowed}"
+        return JSONResponse({"error": message}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -152,5 +184,6 @@ def create_app(db: str | None = None, store: Store | None = None) -> FastAPI:
         return Response(status_code=204)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     return app

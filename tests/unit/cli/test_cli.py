@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from arena.cli import common
 from arena.cli.app import app
+from arena.store import Store
 from tests.conftest import RUN_QWEN_08, Outcome
 
 runner = CliRunner()
@@ -430,3 +431,46 @@ def test_build_set_gives_a_build_its_size_and_estimate(seeded_db: str) -> None:
     nothing = runner.invoke(app, ["build", "set", "qwen-3.5-0.8b-bf16", "--db", seeded_db])
     assert nothing.exit_code != 0
     assert "nothing to set" in nothing.output
+
+
+@pytest.mark.parametrize("bad", ["<script>alert(1)</script>", "../../etc/passwd", "qwen/0.8b"])
+def test_import_dataset_refuses_build_ids_other_importers_refuse(
+    seeded_db: str, tmp_path: Path, bad: str
+) -> None:
+    out = tmp_path / "export.json"
+    run("export", "--format", "json", "-o", str(out), "--db", seeded_db)
+    data = json.loads(out.read_text())
+    data["builds"][1]["id"] = bad
+    out.write_text(json.dumps(data))
+    other = str(tmp_path / "other.db")
+    result = arena("import", "dataset", str(out), db=other)
+    assert result.returncode != 0
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert len(lines) == 1, lines
+    assert str(out) in lines[0]
+    assert "builds[1]" in lines[0]
+    assert "'id'" in lines[0]
+    assert repr(bad) in lines[0]
+    assert not Store.open(other).builds()
+
+
+def test_unmeasured_rows_carry_no_tier_and_no_efficiency(seeded_db: str) -> None:
+    rows = board(seeded_db, "--preset", "reasoning", "--suite", "v1")["rows"]
+    missing = [r for r in rows if "no-measurement" in r["flags"]]
+    assert any(r["tier"] == "top" for r in missing)  # the score alone would say top
+    out = run(
+        "leaderboard", "--preset", "reasoning", "--suite", "v1", "--format", "md",
+        "--db", seeded_db,
+    )  # fmt: skip
+    header, *lines = [ln for ln in out.splitlines() if ln.startswith("| ")]
+    cols = [c.strip() for c in header.strip("|").split("|")]
+    table = [
+        dict(zip(cols, (c.strip() for c in ln.strip("|").split("|")), strict=True)) for ln in lines
+    ]
+    unmeasured = [r for r in table if r["Throughput tok/s"] == "no measurement"]
+    assert len(unmeasured) == len(missing)
+    assert {r["Tier"] for r in unmeasured} == {"–"}
+    assert {r["Efficiency tok/s/GB"] for r in unmeasured} == {"–"}
+    measured = [r for r in table if r["Throughput tok/s"] != "no measurement"]
+    assert "–" not in {r["Tier"] for r in measured}
+    assert all(r["Efficiency tok/s/GB"] != "–" for r in measured)

@@ -10,7 +10,14 @@ import pytest
 
 from arena.catalog import load_catalog
 from arena.errors import ArenaError
-from arena.importers import parse_csv, parse_json, parse_markdown, parse_vllm_bench, read_suite
+from arena.importers import (
+    parse_csv,
+    parse_json,
+    parse_markdown,
+    parse_vllm_bench,
+    read_dataset,
+    read_suite,
+)
 from tests.unit.importers.paths import FIXTURES, RESULTS, needs_shared
 
 QWEN = RESULTS / "qwen-3.5" / "qwen-3.5-0.8b" / "bf16"
@@ -148,3 +155,21 @@ def test_table_cut_before_reference_tg_row(tmp_path: Path) -> None:
     path.write_text(text[: text.index("| qwen3.5-0.8b-bf16 |   tg256 (c10) |     181.77")])
     with pytest.raises(ArenaError, match=r"A_context-scaling\.md.*\(pp=25000, depth=0, c=10\)"):
         read_suite(run, CATALOG)
+
+
+@pytest.mark.parametrize("bad", ["<script>x</script>", "../../etc/passwd", "org/model", "Caps", 5])
+def test_dataset_build_id_follows_the_importer_rule(tmp_path: Path, bad: object) -> None:
+    bundled = (
+        Path(__file__).resolve().parents[3] / "src" / "arena" / "dataset" / "dgx_spark_v2.json"
+    )
+    data = json.loads(bundled.read_text())
+    data["builds"][2]["id"] = bad
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(data))
+    said = f"field 'id': build id {bad!r}: " if isinstance(bad, str) else f"field 'id' = {bad!r}"
+    want = rf"^{re.escape(str(path))}: builds\[2\]: {re.escape(said)}"
+    with pytest.raises(ArenaError, match=want):
+        read_dataset(path)
+    data["builds"][2]["id"] = "org-model"  # the same file with a slug id reads
+    path.write_text(json.dumps(data))
+    assert read_dataset(path).dataset.builds[2].id == "org-model"

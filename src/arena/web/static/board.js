@@ -50,7 +50,18 @@
     return "/api/leaderboard?" + q;
   }
 
+  /** The pill buttons; when the same pills are there already only their state changes, so the
+   * pressed pill keeps keyboard focus. */
   function pills(node, items, current, pick) {
+    const have = [...node.children];
+    if (have.length === items.length && items.every((it, i) => have[i].dataset.id === it.id)) {
+      items.forEach((it, i) => {
+        have[i].setAttribute("aria-pressed", it.id === current ? "true" : "false");
+        have[i].textContent = it.title;
+        if (it.tip) have[i].title = it.tip; else have[i].removeAttribute("title");
+      });
+      return;
+    }
     A.fill(node, items.map((it) => A.el("button", { type: "button", class: "pill", "aria-pressed": it.id === current ? "true" : "false",
       "data-id": it.id, text: it.title, title: it.tip, onclick: () => pick(it.id) })));
   }
@@ -79,13 +90,29 @@
     update();
   }
 
-  function benchLabel(p) { return p.benches.length > 1 ? `mean over ${p.benches.length} benches` : p.benches[0]; }
+  /** The preset's benches as counted in the suite in view (what a row's k/n counts). */
+  function benchLabel(p, suiteId) {
+    const suite = suiteOf(suiteId);
+    const kept = suite ? p.benches.filter((b) => suite.benches.includes(b)) : [];
+    const ids = kept.length ? kept : p.benches;
+    return ids.length > 1 ? `mean over ${ids.length} benches` : ids[0];
+  }
+
+  /** The view a model page's back link returns to: suite, preset and bucket. */
+  function viewQuery(suite) {
+    const q = new URLSearchParams();
+    if (suite) q.set("suite", suite);
+    if (S.preset !== "aggregate") q.set("preset", S.preset);
+    if (S.bucket !== "all") q.set("bucket", S.bucket);
+    if (S.vram !== null) q.set("max_vram_gb", String(S.vram));
+    return q.toString();
+  }
 
   function renderWeights(w, p) {
     const item = (wt, title, sub) => A.el("li", {}, [A.el("span", { class: "w-pct", text: A.pct(wt) }), A.el("span", { class: "w-title", text: title }), A.el("span", { class: "w-sub", text: sub })]);
     A.fill($("weights-strip"), [
       item(w.quality, "Quality", "MMLU · GPQA · HumanEval"),
-      item(w.throughput, A.view.capacity ? "Capacity" : "Throughput", `${A.view.sub} · ${benchLabel(p)}`),
+      item(w.throughput, A.view.capacity ? "Capacity" : "Throughput", `${A.view.sub} · ${benchLabel(p, S.board.suite)}`),
       item(w.efficiency, "Efficiency", "throughput ÷ VRAM, % cohort-max"),
     ]);
     $("formula").textContent = `score = ${A.pct(w.quality)}·Quality + ${A.pct(w.throughput)}·Throughput + ${A.pct(w.efficiency)}·Efficiency` + (S.custom ? " (custom)" : "");
@@ -135,12 +162,13 @@
     renderWeights(board.weights, p);
     renderHead(board);
     renderBudget(board);
-    A.table.draw(board.rows, board.ttft_bench, { measure: board.measure, suite: board.suite });
+    A.table.draw(board.rows, board.ttft_bench, { measure: board.measure, query: viewQuery(board.suite) });
     if (!performance.getEntriesByName("table-drawn").length) performance.mark("table-drawn");
     A.methodology.render(S.presets, viewInfo(board));
+    const n = board.rows.length;
     const fits = board.max_vram_gb === null ? "" : ` within ${board.max_vram_gb} GB (${board.hidden_over_budget} hidden)`;
-    $("status").textContent = board.rows.length ? `${board.rows.length} ${board.rows.length === 1 ? "build" : "builds"} ranked for ${p.title}, bucket ${bucketOf(S.bucket).title}, suite ${board.suite}${fits}.` : `No builds in this bucket${fits}.`;
-    await A.chart.draw(board, benchLabel(p));
+    $("status").textContent = n ? `${n} ${n === 1 ? "build" : "builds"} ranked for ${p.title}, bucket ${bucketOf(S.bucket).title}, suite ${board.suite}${fits}.` : `No builds in this bucket${fits}.`;
+    await A.chart.draw(board, benchLabel(p, board.suite));
     if (mine === seq) document.body.dataset.ready = String(mine);
     if (!performance.getEntriesByName("chart-drawn").length) performance.mark("chart-drawn");
   }

@@ -4,19 +4,25 @@
   const FRONT = "#1f5fbf", MUTED = "#9aa3ad", MAX_PX = 44, NOVRAM = 2;
   let gd = null, onSelect = null, current = [], traceOf = {}, bound = false;
 
+  /** Which benches the number stands for; a partial row says how many of them were measured. */
+  function benchesText(r, bench) {
+    if (!r.flags.includes("partial-benches")) return bench;
+    return `mean over ${r.benches_total} benches, ${r.benches_measured} measured (a missing bench counts 0)`;
+  }
+
   /** Plotly pseudo-HTML hover text for one row; every data string is escaped first. */
   function hoverText(r, bench) {
     const parts = Object.entries(r.quality_parts).map(([m, v]) => `${A.METRICS[m] || m} ${A.num(v)}`);
     const q = r.flags.includes("no-quality") ? "no quality data" : `${A.num(r.quality_raw)} (${parts.join(" · ")}) · Q ${A.num(r.Q)}`;
-    const g = r.flags.includes("no-measurement") ? "no measurement (drawn at x = 0)" : `${A.throughputText(r)} ${A.view.unit} · G ${A.num(r.G)}`;
+    const g = r.flags.includes("no-measurement") ? "no measurement (drawn at x = 0)" : `${A.num(r.throughput_tps, A.view.nd)} ${A.view.unit} · G ${A.num(r.G)}`;
     const vram = r.vram_gb === null ? "unknown" : `${A.num(r.vram_gb)} GB (${r.vram_method || "method unknown"})`;
     const lines = [
       `<b>${A.esc(r.name)}</b>`,
       `${A.esc(r.precision)} · ${A.esc(r.bucket || "no bucket")} · ${r.pareto ? "on the Pareto frontier" : "dominated"}`,
       `Quality ${A.esc(q)}`,
-      `${A.view.capacity ? "Capacity" : "Throughput"} ${A.esc(g)} · ${A.esc(bench)}`,
+      `${A.view.capacity ? "Capacity" : "Throughput"} ${A.esc(g)} · ${A.esc(benchesText(r, bench))}`,
       `VRAM ${A.esc(vram)}`,
-      `Efficiency ${A.num(r.efficiency_raw, 3)} ${A.view.unit} per GB · E ${A.num(r.E)}`,
+      r.flags.includes("no-measurement") ? "Efficiency –" : `Efficiency ${A.num(r.efficiency_raw, 3)} ${A.view.unit} per GB · E ${A.num(r.E)}`,
       `Score ${A.num(r.score)} · rank ${r.rank} · ${A.esc(A.tierLabel(r))}`,
       `TTFT (p50, else mean) ${r.ttft_ms === null ? "–" : A.num(r.ttft_ms, 0) + " ms"}`,
       `Energy ${r.joules_per_token === null ? "no telemetry" : A.num(r.joules_per_token, 2) + " J per output token"}`,
@@ -46,7 +52,7 @@
       onSelect = select;
     },
     async draw(board, benchLabel) {
-      await A.plotly;
+      await A.plotlyReady();
       const rows = board.rows, byId = Object.fromEntries(rows.map((r) => [r.model, r]));
       const front = board.frontier.map((id) => byId[id]).filter(Boolean);
       const dominated = rows.filter((r) => !r.pareto);

@@ -51,21 +51,33 @@ window.Arena = window.Arena || {};
     return body;
   };
 
-  /** Tier label as text: the leader and the tail-ender override the norm tier. */
+  /** Tier label as text: the leader overrides, then an unmeasured row reads neutral, then the
+   * tail-ender overrides the norm tier. */
   A.tierLabel = function (row) {
     if (row.flags.includes("leader")) return "leader";
+    if (row.flags.includes("no-measurement")) return A.NO_MEASUREMENT;
     if (row.flags.includes("tail")) return "tail";
     return row.tier;
   };
 
-  /** Resolves once the async Plotly bundle has run (the table does not wait for it). */
-  A.plotly = new Promise((resolve, reject) => {
-    if (window.Plotly) { resolve(window.Plotly); return; }
-    const tag = document.getElementById("plotly-js");
-    if (!tag) { reject(new Error("no Plotly on this page")); return; }
-    tag.addEventListener("load", () => resolve(window.Plotly));
-    tag.addEventListener("error", () => reject(new Error("could not load /static/plotly.min.js")));
-  });
+  /** The CSS class token of a tier label ("none" for an unmeasured row). */
+  A.tierClass = function (label) {
+    return label === A.NO_MEASUREMENT ? "none" : label;
+  };
+
+  /** Resolves once the async Plotly bundle has run (the table does not wait for it); made on
+   * first use, so a page without a chart never creates a promise that rejects. */
+  let plotly = null;
+  A.plotlyReady = function () {
+    plotly = plotly || new Promise((resolve, reject) => {
+      if (window.Plotly) { resolve(window.Plotly); return; }
+      const tag = document.getElementById("plotly-js");
+      if (!tag) { reject(new Error("no Plotly on this page")); return; }
+      tag.addEventListener("load", () => resolve(window.Plotly));
+      tag.addEventListener("error", () => reject(new Error("could not load /static/plotly.min.js")));
+    });
+    return plotly;
+  };
 
   A.METRICS = { mmlu_pro: "MMLU-Pro", gpqa_diamond: "GPQA Diamond", humaneval: "HumanEval/LCB (HumanEval)", livecodebench: "HumanEval/LCB (LiveCodeBench)" };
   A.NO_MEASUREMENT = "no measurement";

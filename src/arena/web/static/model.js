@@ -21,9 +21,26 @@
     return el("span", { text: s.verdict === "not-checked" ? "not checked" : s.verdict });
   }
 
-  /** A link to this build's page in a suite or one run. */
+  /** The leaderboard view (preset, bucket) this page was opened from, kept in its links. */
+  function boardView() {
+    const q = new URLSearchParams(location.search), keep = new URLSearchParams();
+    for (const k of ["preset", "bucket"]) if (q.get(k)) keep.set(k, q.get(k));
+    return keep;
+  }
+
+  /** A link to this build's page in a suite or one run, keeping the leaderboard view. */
   function pageLink(key, value, text) {
-    return el("a", { href: `${location.pathname}?${new URLSearchParams({ [key]: value })}`, text });
+    const q = boardView();
+    q.set(key, value);
+    return el("a", { href: `${location.pathname}?${q}`, text });
+  }
+
+  /** The back link returns to the leaderboard view: suite, preset and bucket. */
+  function backLink() {
+    const q = new URLSearchParams(location.search), back = new URLSearchParams();
+    if (q.get("suite")) back.set("suite", q.get("suite"));
+    for (const [k, v] of boardView()) back.set(k, v);
+    $("back").href = "/" + (back.toString() ? "?" + back : "");
   }
 
   function runs(d) {
@@ -181,6 +198,7 @@
     for (const k of ["suite", "run"]) if (q.get(k)) ask.set(k, q.get(k));
     const api = "/api/models/" + encodeURIComponent(id) + (ask.toString() ? "?" + ask : "");
     $("json-link").href = api;
+    backLink();
     let d, benches, summary;
     try {
       [d, benches, summary] = await Promise.all([A.getJSON(api), A.getJSON("/api/benches"), A.getJSON("/api/summary")]);
@@ -197,7 +215,7 @@
     $("bench-summary").textContent = "Headline = tok/s per user: closed loop (llama-benchy) at the reference concurrency, open loop (vllm bench serve) = 1000 / median TPOT. A rate sweep has no headline: its capacity is the offered rate at which p95 TTFT stays within each limit. J per output token = mean power × bench duration ÷ output tokens.";
     const ds = summary.datasets[d.origin.replace(/^dataset:/, "")];
     $("attribution").textContent = ds ? ds.attribution : "Data: your own measurements.";
-    await A.plotly;
+    await A.plotlyReady();
     await Promise.all(draws.map((f) => f()));
     document.body.dataset.ready = "1";
   }

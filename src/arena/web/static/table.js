@@ -15,7 +15,7 @@
     { key: "score", label: "Score", num: true, title: "wq·Q + wg·G + we·E, coloured by tier" },
   ];
   const COLS = ALL.slice();
-  let rows = [], sortKey = "rank", sortDir = 1, selected = null, onSelect = null, thead = null, tbody = null, suite = null;
+  let rows = [], sortKey = "rank", sortDir = 1, selected = null, onSelect = null, thead = null, tbody = null, query = "";
 
   function cmp(a, b) {
     const x = a[sortKey], y = b[sortKey];
@@ -51,7 +51,7 @@
     const tput = A.el("td", { class: "num" + (nm ? " nm" : "") }, [A.el("span", { class: "raw", text: A.throughputText(r) }), nm ? null : rel("G", r.G)]);
     const vram = r.vram_gb === null ? "unknown" : (r.vram_method === "estimated" ? "~" : "") + A.num(r.vram_gb);
     const suspect = r.sanity && r.sanity.verdict === "suspect";
-    const href = `/models/${encodeURIComponent(r.model)}` + (suite ? `?suite=${encodeURIComponent(suite)}` : "");
+    const href = `/models/${encodeURIComponent(r.model)}` + (query ? `?${query}` : "");
     const jt = A.el("td", { class: "num", text: A.num(r.joules_per_token, 2),
       title: r.joules_per_token === null ? "no power telemetry" : `mean over ${r.energy_benches} ${r.energy_benches === 1 ? "bench" : "benches"} with telemetry` });
     const out = [
@@ -66,11 +66,12 @@
       A.el("td", { text: r.bucket || "–" }),
       A.el("td", { class: "num" }, [A.el("span", { class: "raw", text: r.flags.includes("no-quality") ? "no data" : A.num(r.quality_raw) }), rel("Q", r.Q)]),
       tput,
-      A.el("td", { class: "num" }, [A.el("span", { class: "raw", text: A.num(r.efficiency_raw, 2) }), rel("E", r.E)]),
+      nm ? A.el("td", { class: "num eff-nm", text: "–", title: "no measurement" })
+        : A.el("td", { class: "num" }, [A.el("span", { class: "raw", text: A.num(r.efficiency_raw, 2) }), rel("E", r.E)]),
       A.el("td", { class: "num", text: vram }),
       A.el("td", { class: "num", text: A.num(r.ttft_ms, 0) }),
       jt,
-      A.el("td", { class: `num score tier-${tier}` }, [
+      A.el("td", { class: `num score tier-${A.tierClass(tier)}` }, [
         A.el("span", { class: "score-n", text: A.num(r.score) }),
         A.el("span", { class: "tier-label", text: tier }),
       ]),
@@ -94,10 +95,10 @@
 
   A.table = {
     init(theadRow, body, select) { thead = theadRow; tbody = body; onSelect = select; },
-    /** Redraw; opts.measure names what G ranks (columns say its unit), opts.suite goes into
-     * each model link. */
+    /** Redraw; opts.measure names what G ranks (columns say its unit), opts.query (the view:
+     * suite, preset, bucket) goes into each model link. */
     draw(newRows, ttftBench, opts) {
-      suite = (opts && opts.suite) || null;
+      query = (opts && opts.query) || "";
       const m = A.measureInfo(opts && opts.measure);
       COLS.splice(0, COLS.length, ...ALL.map((c) => (
         c.key === "throughput_tps" ? { ...c, label: m.g, title: m.capacity ? "Requests per second a rate sweep offered while p95 time to first token stayed within the limit (0 = even its lowest rate missed it)" : c.title }
