@@ -111,8 +111,8 @@ def _footer(snap: dict[str, Any], now: dt.datetime) -> str:
     data_line = f" Data: {html.escape('; '.join(notes))}." if notes else ""
     return (
         f'<p id="snapshot-note">Offline snapshot written {now:%Y-%m-%d %H:%M} UTC by The Arena '
-        f"{html.escape(__version__)} (<code>arena export --format html</code>); custom weights "
-        f"and model pages need <code>arena serve</code>.{data_line}"
+        f"{html.escape(__version__)} (<code>arena export --format html</code>); custom weights, "
+        f"a VRAM budget and model pages need <code>arena serve</code>.{data_line}"
         '<span id="json-link" hidden></span></p>'
     )
 
@@ -133,6 +133,7 @@ def render_snapshot(store: Store, suite: str | None = None, now: dt.datetime | N
     shell = SCRIPT.sub(lambda m: _script(m.group(1), payload), shell)
     shell = FOOTER_LINKS.sub(lambda _m: _footer(snap, when), shell)
     shell = shell.replace('<details id="custom"', '<details id="custom" hidden', 1)
+    shell = shell.replace('<div class="switch budget"', '<div class="switch budget" hidden', 1)
     shell = shell.replace("<title>The Arena</title>", "<title>The Arena · snapshot</title>", 1)
     left = re.findall(r'(?:src|href)="/[^"]*"', shell)
     if left:

@@ -14,8 +14,11 @@
       case "/api/buckets": return D.buckets;
       case "/api/summary": return D.summary;
       case "/api/benches": return D.benches;
+      case "/api/hardware": return [];  // the VRAM budget control is hidden offline
+
       case "/api/leaderboard": {
         if (q.has("wq")) throw new Error("custom weights need the live page (arena serve); this snapshot holds the presets' weights");
+        if (q.has("max_vram_gb")) throw new Error("a VRAM budget needs the live page (arena serve); this snapshot ranks every build");
         const suite = q.get("suite") || D.summary.suite;
         const board = ((D.boards[suite] || {})[q.get("preset") || "aggregate"] || {})[q.get("bucket") || "all"];
         if (!board) throw new Error(`this snapshot has no ranking for suite ${suite}, preset ${q.get("preset")}, bucket ${q.get("bucket")}`);
