@@ -140,6 +140,21 @@ def _as_of_run(b: BuildInfo, run: RunInfo | None) -> BuildInfo:
     )
 
 
+def run_views(
+    s: Session, build_ids: list[str]
+) -> tuple[dict[str, list[RunView]], dict[str, dict[str, BenchRecord]]]:
+    """Each build's runs, newest first, and every result of them by run id and bench id."""
+    by_run = stored_results(s, build_ids)
+    runs: dict[str, list[RunView]] = {i: [] for i in build_ids}
+    for rr in s.scalars(select(RunRow).where(RunRow.build_id.in_(build_ids))):
+        held = by_run.get(rr.id, {})
+        good = tuple(k for k, v in held.items() if _is_good(v))
+        runs[rr.build_id].append(RunView(run_info(rr), rr.recorded_at, tuple(held), good))
+    for listed in runs.values():
+        listed.sort(key=lambda rv: rv.order_key, reverse=True)
+    return runs, by_run
+
+
 def build_views(
     s: Session, builds: list[Build], suite: str | None = None, run_id: str | None = None
 ) -> list[BuildView]:
@@ -147,14 +162,7 @@ def build_views(
     ids = [b.id for b in builds]
     hw = {h.id: HardwareInfo(h.id, h.name) for h in s.scalars(select(Hardware))}
     bases = {b.id: base_model_info(b) for b in s.scalars(select(BaseModelRow))}
-    by_run = stored_results(s, ids)
-    runs: dict[str, list[RunView]] = {i: [] for i in ids}
-    for rr in s.scalars(select(RunRow).where(RunRow.build_id.in_(ids))):
-        held = by_run.get(rr.id, {})
-        good = tuple(k for k, v in held.items() if _is_good(v))
-        runs[rr.build_id].append(RunView(run_info(rr), rr.recorded_at, tuple(held), good))
-    for listed in runs.values():
-        listed.sort(key=lambda rv: rv.order_key, reverse=True)
+    runs, by_run = run_views(s, ids)
     quality: dict[str, list[QualityRecord]] = {}
     for q in s.scalars(select(QualityScore).order_by(QualityScore.metric)):
         quality.setdefault(q.base_model_id, []).append(

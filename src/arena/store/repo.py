@@ -24,7 +24,7 @@ from arena.records import (
 )
 from arena.store import writes
 from arena.store.db import make_engine, migrate, resolve_url
-from arena.store.reads import base_model_info, build_views, stored_results
+from arena.store.reads import base_model_info, build_views, run_views
 from arena.store.schema import (
     BaseModelRow,
     BenchResult,
@@ -163,14 +163,13 @@ class Store:
         """Every stored run (of one build) with all its results, oldest first."""
         with Session(self.engine) as s:
             ids = [build_id] if build_id is not None else list(s.scalars(select(Build.id)))
-            views = build_views(s, list(s.scalars(select(Build).where(Build.id.in_(ids)))))
-            held = stored_results(s, ids)
-        out = [
-            BuildRun(v.build.id, rv.run, [held[rv.run.id][b] for b in rv.benches])
-            for v in views
-            for rv in reversed(v.runs)
+            order = list(s.scalars(select(Build.id).where(Build.id.in_(ids))))
+            runs, held = run_views(s, order)
+        return [
+            BuildRun(b, rv.run, [held[rv.run.id][bench] for bench in rv.benches])
+            for b in order
+            for rv in reversed(runs[b])
         ]
-        return out
 
     def suites(self) -> list[str]:
         """Every suite some stored run belongs to, sorted."""
