@@ -21,6 +21,7 @@ from arena.records import (
     RunInfo,
     Sanity,
 )
+from arena.store import LEGACY_SUITE
 from arena.verdicts import Flag
 
 if TYPE_CHECKING:
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 FORMAT = "arena-dataset/2"  # /2: each build holds its runs, each run its results
 FORMAT_V1 = "arena-dataset/1"  # /1: each build holds its results (one run, suite v1)
-LEGACY_SUITE = "v1"
 Record = TypeVar("Record", bound="DataclassInstance")
 
 

@@ -3,5 +3,6 @@
 from arena.store.db import default_db_path, resolve_url
 from arena.store.repo import Store
 from arena.store.views import BuildView
+from arena.store.writes import LEGACY_SUITE
 
-__all__ = ["BuildView", "Store", "default_db_path", "resolve_url"]
+__all__ = ["LEGACY_SUITE", "BuildView", "Store", "default_db_path", "resolve_url"]
