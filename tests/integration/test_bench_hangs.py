@@ -35,7 +35,8 @@ def test_a_server_that_never_answers_fails_within_the_timeouts(arena_cli: ArenaC
         "/models: no answer within 3 s (--connect-timeout 1 + --first-token-timeout 2); "
         "is it an OpenAI-compatible server?"
     ), line
-    assert 3 <= took < 3 + 20, took  # the 3 s wait, plus the CLI's start-up
+    # bounds only the hang (it waited forever): minutes of slack for start-up on a loaded box
+    assert 3 <= took < 3 + 120, took
     assert not arena_cli.has_build()
 
 
@@ -61,7 +62,9 @@ def test_a_stream_stalled_before_its_first_token_ends_in_seconds(arena_cli: Aren
     assert "failed: chat: 3/3 requests failed; first reason: timeout waiting for first token" in (
         res.stderr
     )
-    assert 5 * 3 <= took < 5 * 3 + 20, took  # five 3 s waits, plus start-up; never 120 s
+    # five 3 s waits; the bound catches only the hang it had (a silent 120 s calibration wait,
+    # 135 s in all), with 100 s of slack for start-up on a loaded box
+    assert 5 * 3 <= took < 5 * 3 + 100, took
 
 
 def _interrupt_when(proc_args: list[str], cli: ArenaCli, ready: object) -> tuple[int, str]:
