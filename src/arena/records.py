@@ -111,6 +111,7 @@ class HardwareInfo:
 
     id: str
     name: str
+    memory_gb: float | None = None  # GPU memory (unified memory on a DGX Spark or a Mac)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import json
 from functools import partial
 from importlib import resources
 
+from arena.dataset.bundle import BUNDLE_FORMAT, RunBundle, from_bundle, to_bundle
 from arena.dataset.codec import FORMAT, FORMAT_V1, from_dict, legacy_run, to_dict
 from arena.records import Dataset
 from arena.store import Store
@@ -32,11 +33,15 @@ def open_store(db: str | None = None) -> Store:
 __all__ = [
     "BUNDLED",
     "BUNDLED_FILE",
+    "BUNDLE_FORMAT",
     "FORMAT",
     "FORMAT_V1",
+    "RunBundle",
+    "from_bundle",
     "from_dict",
     "legacy_run",
     "load_bundled",
     "open_store",
+    "to_bundle",
     "to_dict",
 ]

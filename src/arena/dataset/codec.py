@@ -40,20 +40,28 @@ def to_dict(ds: Dataset) -> dict[str, Any]:
         "attribution": ds.attribution,
         "license": ds.license,
         "source": ds.source,
-        "hardware": [dataclasses.asdict(h) for h in ds.hardware],
+        "hardware": [hardware_dict(h) for h in ds.hardware],
         "base_models": [dataclasses.asdict(b) for b in ds.base_models],
         "quality": [dataclasses.asdict(q) for q in ds.quality],
         "builds": [
             {
                 **dataclasses.asdict(b),
-                "runs": [_run_dict(r) for r in ds.runs if r.build_id == b.id],
+                "runs": [run_dict(r) for r in ds.runs if r.build_id == b.id],
             }
             for b in ds.builds
         ],
     }
 
 
-def _run_dict(br: BuildRun) -> dict[str, object]:
+def hardware_dict(hw: HardwareInfo) -> dict[str, object]:
+    """A hardware entry as JSON; "memory_gb" only when known (older readers know no such field)."""
+    out = dataclasses.asdict(hw)
+    if out["memory_gb"] is None:
+        del out["memory_gb"]
+    return out
+
+
+def run_dict(br: BuildRun) -> dict[str, object]:
     """A run as JSON with its results; "sanity" only when the run was checked."""
     out = dataclasses.asdict(br.run)
     if out["sanity"] is None:
@@ -80,7 +88,7 @@ def _flags(raw: object, where: str) -> tuple[Flag, ...]:
     return tuple(Flag(f) for f in raw)
 
 
-def _make(cls: type[Record], data: object, where: str) -> Record:
+def make_record(cls: type[Record], data: object, where: str) -> Record:
     """One record from its JSON object; an unknown or missing field names the entry."""
     if not isinstance(data, dict):
         raise ArenaError(f"{where}: expected an object, got {type(data).__name__}")
@@ -103,29 +111,29 @@ def _results(raw: object, where: str) -> list[BenchRecord]:
         if not isinstance(item, dict):
             raise ArenaError(f"{at}: expected an object")
         r = dict(item)
-        prov = _make(Provenance, r.pop("source", {}), f"{at}.source")
+        prov = make_record(Provenance, r.pop("source", {}), f"{at}.source")
         flags = _flags(r.pop("flags", []), at)
         energy_raw = r.pop("energy", None)
-        energy = None if energy_raw is None else _make(Energy, energy_raw, f"{at}.energy")
+        energy = None if energy_raw is None else make_record(Energy, energy_raw, f"{at}.energy")
         results.append(
-            _make(BenchRecord, {**r, "source": prov, "flags": flags, "energy": energy}, at)
+            make_record(BenchRecord, {**r, "source": prov, "flags": flags, "energy": energy}, at)
         )
     return results
 
 
-def _run(raw: object, where: str) -> tuple[RunInfo, list[BenchRecord]]:
+def parse_run(raw: object, where: str) -> tuple[RunInfo, list[BenchRecord]]:
     if not isinstance(raw, dict):
         raise ArenaError(f"{where}: expected an object")
     r = dict(raw)
     results = _results(r.pop("results", []), where)
     sanity_raw = r.pop("sanity", None)
-    sanity = None if sanity_raw is None else _make(Sanity, sanity_raw, f"{where}.sanity")
-    return _make(RunInfo, {**r, "sanity": sanity}, where), results
+    sanity = None if sanity_raw is None else make_record(Sanity, sanity_raw, f"{where}.sanity")
+    return make_record(RunInfo, {**r, "sanity": sanity}, where), results
 
 
-def _build(raw: dict[str, Any], where: str) -> BuildInfo:
+def parse_build(raw: dict[str, Any], where: str) -> BuildInfo:
     """A build whose id passes the rule every importer applies, so its page can be reached."""
-    build = _make(BuildInfo, raw, where)
+    build = make_record(BuildInfo, raw, where)
     if not isinstance(build.id, str):
         raise ArenaError(f"{where}: field 'id' = {build.id!r}; expected a string")
     try:
@@ -156,15 +164,15 @@ def from_dict(data: Any, origin: str = "dataset") -> Dataset:
         raw = dict(raw)
         if fmt == FORMAT_V1:
             results = _results(raw.pop("results", []), where)
-            build = _build(raw, where)
+            build = parse_build(raw, where)
             runs.append(BuildRun(build.id, legacy_run(build), results))
         else:
             runs_raw = raw.pop("runs", [])
-            build = _build(raw, where)
+            build = parse_build(raw, where)
             if not isinstance(runs_raw, list):
                 raise ArenaError(f"{where}: field 'runs': expected a list")
             for k, run_raw in enumerate(runs_raw):
-                run, results = _run(run_raw, f"{where}.runs[{k}]")
+                run, results = parse_run(run_raw, f"{where}.runs[{k}]")
                 runs.append(BuildRun(build.id, run, results))
         builds.append(build)
     return Dataset(
@@ -173,15 +181,15 @@ def from_dict(data: Any, origin: str = "dataset") -> Dataset:
         license=data.get("license"),
         source=data.get("source"),
         hardware=[
-            _make(HardwareInfo, h, f"{origin}: hardware[{i}]")
+            make_record(HardwareInfo, h, f"{origin}: hardware[{i}]")
             for i, h in enumerate(data.get("hardware", []))
         ],
         base_models=[
-            _make(BaseModelInfo, b, f"{origin}: base_models[{i}]")
+            make_record(BaseModelInfo, b, f"{origin}: base_models[{i}]")
             for i, b in enumerate(data.get("base_models", []))
         ],
         quality=[
-            _make(QualityRecord, q, f"{origin}: quality[{i}]")
+            make_record(QualityRecord, q, f"{origin}: quality[{i}]")
             for i, q in enumerate(data.get("quality", []))
         ],
         builds=builds,

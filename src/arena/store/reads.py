@@ -160,7 +160,7 @@ def build_views(
 ) -> list[BuildView]:
     """Map build rows to views of one suite (all when None) or of one run."""
     ids = [b.id for b in builds]
-    hw = {h.id: HardwareInfo(h.id, h.name) for h in s.scalars(select(Hardware))}
+    hw = {h.id: HardwareInfo(h.id, h.name, h.memory_gb) for h in s.scalars(select(Hardware))}
     bases = {b.id: base_model_info(b) for b in s.scalars(select(BaseModelRow))}
     runs, by_run = run_views(s, ids)
     quality: dict[str, list[QualityRecord]] = {}

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -16,6 +26,7 @@ class Hardware(Base):
     __tablename__ = "hardware"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    memory_gb: Mapped[float | None] = mapped_column(Float)  # GPU (or unified) memory
 
 
 class BaseModelRow(Base):
@@ -95,6 +106,15 @@ class RunRow(Base):
     vram_method: Mapped[str | None] = mapped_column(String(20))
     vram_source: Mapped[str | None] = mapped_column(Text)
     origin: Mapped[str] = mapped_column(String(200), default="user")
+    # board fields (migration 0005): who sent the run, a content digest that makes a resent
+    # run the same run, and a retraction that hides it from ranking but keeps it in history
+    submitted_by: Mapped[str | None] = mapped_column(String(100))
+    submitted_at: Mapped[str | None] = mapped_column(String(40))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    retracted_at: Mapped[str | None] = mapped_column(String(40))
+    retract_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_run_content_hash", "content_hash", unique=True),)
 
 
 class BenchResult(Base):
@@ -133,3 +153,35 @@ class MetaRow(Base):
     __tablename__ = "arena_meta"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class BoardToken(Base):
+    """A host's write token for a board; only its SHA-256 is kept."""
+
+    __tablename__ = "board_token"
+    host: Mapped[str] = mapped_column(String(100), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[str] = mapped_column(String(40))
+    revoked_at: Mapped[str | None] = mapped_column(String(40))
+
+
+class OutboxRow(Base):
+    """A local run still to be delivered to a board (`target` URL); kept until the board has it."""
+
+    __tablename__ = "outbox"
+    run_id: Mapped[str] = mapped_column(ForeignKey("run.id", ondelete="CASCADE"), primary_key=True)
+    target: Mapped[str] = mapped_column(String(500), primary_key=True)
+    created_at: Mapped[str] = mapped_column(String(40))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[str | None] = mapped_column(String(40))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[str | None] = mapped_column(String(40))
+    board_run_id: Mapped[str | None] = mapped_column(String(64))  # the id the board answered
+
+
+class DataVersion(Base):
+    """One row whose counter every write raises, so each server worker sees new data at once."""
+
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -68,8 +68,10 @@ def put_hardware(s: Session, hw: HardwareInfo) -> None:
     row = s.get(Hardware, hw.id)
     if row:
         row.name = hw.name
+        if hw.memory_gb is not None:
+            row.memory_gb = hw.memory_gb
     else:
-        s.add(Hardware(id=hw.id, name=hw.name))
+        s.add(Hardware(id=hw.id, name=hw.name, memory_gb=hw.memory_gb))
 
 
 def put_base_model(s: Session, bm: BaseModelInfo) -> None:

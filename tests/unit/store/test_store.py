@@ -50,7 +50,7 @@ def test_fresh_store_is_migrated_and_seeded_with_both_suites(db_path: str) -> No
     assert len(store.run_ids()) == 53
     with sqlite3.connect(db_path) as conn:
         version = conn.execute("select version_num from alembic_version").fetchone()
-    assert version == ("0004",)
+    assert version == ("0005",)
     assert {"dgx-spark-benchmarks-v1", "dgx-spark-benchmarks-v2"} <= set(store.datasets())
 
 
@@ -365,7 +365,7 @@ def test_upgrade_to_0004_keeps_every_result_as_one_run_per_build(tmp_path: Path)
     engine.dispose()
     store = Store.open(str(tmp_path / "old.db"))
     with sqlite3.connect(tmp_path / "old.db") as conn:
-        assert conn.execute("select version_num from alembic_version").fetchone() == ("0004",)
+        assert conn.execute("select version_num from alembic_version").fetchone() == ("0005",)
     a = store.build("a", suite="v1")
     assert a is not None
     assert {k: r.tps_per_user for k, r in a.results.items()} == {"chat": 10.5, "rag-8k": 7.0}
@@ -399,3 +399,41 @@ def test_vram_measured_in_one_run_never_speaks_for_another(store: Store) -> None
     two = store.build("my-build", suite="v2")
     assert two is not None
     assert (two.build.vram_gb, two.build.vram_method) == (6.0, "estimated")
+
+
+def test_upgrade_to_0005_keeps_runs_local_and_starts_the_data_version(tmp_path: Path) -> None:
+    """Runs stored before the board exist unchanged, unsubmitted and unretracted."""
+    from alembic import command
+
+    from arena.store.db import _alembic_config, make_engine
+
+    db = tmp_path / "v4.db"
+    engine = make_engine(f"sqlite:///{db}")
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0004")
+        conn.execute(text("insert into hardware (id, name) values ('hw', 'Box')"))
+        conn.execute(text("insert into base_model (id) values ('m')"))
+        conn.execute(
+            text(
+                "insert into build (id, name, base_model_id, precision, hardware_id, "
+                "server_config, origin) values ('b', 'B', 'm', 'bf16', 'hw', '{}', 'user')"
+            )
+        )
+    engine.dispose()
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "insert into run (id, build_id, suite, recorded_at, hardware_id, server_config, "
+            "tool_versions, environment, source_files, origin) values "
+            "('r1', 'b', 'v2', '2026-01-01', 'hw', '{}', '{}', '{}', '{}', 'user')"
+        )
+    Store.open(str(db))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select version_num from alembic_version").fetchone() == ("0005",)
+        row = conn.execute(
+            "select submitted_by, content_hash, retracted_at from run where id = 'r1'"
+        ).fetchone()
+        assert row == (None, None, None)
+        assert conn.execute("select version from data_version").fetchall() == [(0,)]
+        assert conn.execute("select memory_gb from hardware").fetchall() == [(None,)]
