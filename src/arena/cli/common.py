@@ -90,7 +90,8 @@ def cost_line(basis: CostBasis, over: str) -> str:
         )
     return (
         f"{cost_title(basis)}: cost per million output tokens at "
-        f"{basis['electricity_per_kwh']:g} {cur}/kWh{hardware} (the cost table of {basis['config']}), "
+        f"{basis['electricity_per_kwh']:g} {cur}/kWh{hardware} "
+        f"(the cost table of {basis['config']}), "
         f"{over}; {basis['rule']}"
     )
 
