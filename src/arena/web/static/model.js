@@ -109,7 +109,8 @@
     return el("p", { class: "cost", "data-per-mtok": String(c.per_mtok) }, [
       el("strong", { text: `${A.num(c.per_mtok, 3)} ${c.currency} per million output tokens` }),
       ` = energy ${A.num(c.energy_per_mtok, 3)}${hw}, from ${A.num(c.joules_per_output_token, 3)} J per output token` +
-        `${c.output_tps === null ? "" : " and " + A.num(c.output_tps, 1) + " output tok/s"} measured here at ${c.electricity_per_kwh} ${c.currency}/kWh. `,
+        `${c.output_tps === null ? "" : " and " + A.num(c.output_tps, 1) + " output tok/s"} measured here, at ${c.electricity_per_kwh} ${c.currency}/kWh` +
+        `${c.hardware_price === null ? "" : ` and a ${c.hardware_price} ${c.currency} box over ${c.hardware_lifetime_years} years × ${c.hours_per_day} h/day`}. `,
       el("span", { class: "prov", text: `Prices: the [cost] table of ${c.config}. ${c.rule}` }),
     ]);
   }
