@@ -10,6 +10,7 @@ from rich.text import Text
 from arena.catalog import Catalog
 from arena.cli.common import answer_text, console, cost_line, cost_title, fmt_num
 from arena.service import BenchDetail, BuildDetail
+from arena.service.cost import cost_basis
 from arena.service.roofline import ABOVE, LEAVES_OUT, NO_SINGLE_USER
 from arena.service.shapes import SanityDetail
 from arena.store.views import DatasetInfo
@@ -274,3 +275,6 @@ def show_catalog(cat: Catalog) -> None:
     for h in cat.hardware.values():
         ht.add_row(h.id, h.name, f"{h.memory_gb:g}", f"{h.memory_bandwidth_gbs:g}", h.source)
     console.print(ht)
+    if cat.cost is not None:
+        line = cost_line(cost_basis(cat.cost), "shown per bench where power was measured")
+        console.print(line, highlight=False, markup=False)

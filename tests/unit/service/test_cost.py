@@ -202,6 +202,8 @@ def test_show_and_leaderboard_with_a_cost_config(
     table = CliRunner().invoke(app, ["leaderboard", "--db", seeded_db, "--format", "md"])
     assert "| USD/Mtok |" in table.stdout
     assert f"the cost table of {path}" in table.stdout
+    listed = CliRunner().invoke(app, ["catalog"])
+    assert "USD/Mtok: cost per million" in listed.stdout
 
 
 def test_without_a_cost_table_every_cost_is_null(
