@@ -11,8 +11,18 @@ from pathlib import Path
 from typing import Required, TypedDict, cast
 
 from arena.capacity import LIMITS_MS
+from arena.catalog.costs import parse_cost
 from arena.catalog.suites import parse_suite, with_v1_letters
-from arena.catalog.types import Bench, Bucket, Catalog, HardwareProfile, Mode, Preset, Suite
+from arena.catalog.types import (
+    Bench,
+    Bucket,
+    Catalog,
+    CostConfig,
+    HardwareProfile,
+    Mode,
+    Preset,
+    Suite,
+)
 from arena.catalog.validate import check_entry
 from arena.errors import ArenaError
 
@@ -255,8 +265,11 @@ def build_catalog(docs: list[tuple[str, Mapping[str, object]]]) -> Catalog:
             profile = parse_hardware(f"{source}: hardware[{i}]", raw)
             hardware[profile.id] = profile
     prefer: dict[str, tuple[str, ...]] = {}
+    cost: CostConfig | None = None
     for source, doc in docs:
         prefer.update(parse_quality_prefer(source, doc.get("quality", {})))
+        if "cost" in doc:
+            cost = parse_cost(source, doc["cost"])
     return Catalog(
         benches=with_v1_letters(benches, suites),
         presets=presets,
@@ -264,6 +277,7 @@ def build_catalog(docs: list[tuple[str, Mapping[str, object]]]) -> Catalog:
         quality_prefer=prefer,
         suites=suites,
         hardware=hardware,
+        cost=cost,
     )
 
 
@@ -313,7 +327,8 @@ def user_config_path() -> Path:
 
 
 def load_catalog(config: Path | None = None) -> Catalog:
-    """Built-in catalog merged with the user's presets, buckets and benches (if the file exists)."""
+    """Built-in catalog merged with the user's presets, buckets, benches and [cost] prices (if the
+    file exists)."""
     path = config if config is not None else user_config_path()
     return _load_cached(str(path))
 

@@ -145,6 +145,19 @@ class HardwareProfile:
 
 
 @dataclass(frozen=True)
+class CostConfig:
+    """The user's prices ([cost] in the config file) that turn measured energy, and the box's
+    price when given, into cost per million output tokens."""
+
+    electricity_per_kwh: float
+    source: str  # the config file the prices were read from
+    currency: str = "USD"
+    hardware_price: float | None = None
+    hardware_lifetime_years: float | None = None
+    hours_per_day: float = 24.0
+
+
+@dataclass(frozen=True)
 class Catalog:
     """All benches, suites, presets and buckets in effect (built-in plus user config)."""
 
@@ -154,6 +167,7 @@ class Catalog:
     quality_prefer: dict[str, tuple[str, ...]] = field(default_factory=dict)
     suites: dict[str, Suite] = field(default_factory=dict)  # oldest first
     hardware: dict[str, HardwareProfile] = field(default_factory=dict)
+    cost: CostConfig | None = None  # only the user's config file gives one
 
     def size_bucket(self, params_b: float | None) -> str | None:
         """The first bounded bucket that holds this size (the build's own size class)."""

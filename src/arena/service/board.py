@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from arena.scoring import Row
+from arena.service.cost import cost_basis
 from arena.service.leaderboard import NO_FACTS, Leaderboard
 from arena.service.shapes import Board, BoardEnvelope, BoardRow, RowHead, RowTail
 
@@ -44,6 +45,7 @@ def _row_head(lb: Leaderboard, r: Row) -> RowHead:
         "joules_per_token": _r(facts.joules_per_token, 4),
         "energy_benches": facts.energy_benches,
         "sanity": facts.sanity,
+        "cost_per_mtok": _r(facts.cost_per_mtok, 4),
     }
 
 
@@ -91,6 +93,7 @@ def _envelope(lb: Leaderboard) -> BoardEnvelope:
         "max_vram_gb": lb.max_vram_gb,
         "hidden_over_budget": lb.hidden_over_budget,
         "unknown_vram_kept": lb.unknown_vram_kept,
+        "cost": None if lb.prices is None else cost_basis(lb.prices),
     }
 
 

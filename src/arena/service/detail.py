@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from arena.catalog import bytes_per_param
-from arena.catalog.types import Catalog
+from arena.catalog.types import Catalog, CostConfig
 from arena.records import BenchRecord, Energy, RunInfo, Sanity
+from arena.service.cost import bench_cost
 from arena.service.leaderboard import ttft_of
 from arena.service.roofline import roofline
 from arena.service.shapes import (
@@ -95,10 +96,13 @@ def steps_detail(rec: BenchRecord) -> list[StepShape] | None:
 
 
 def bench_detail(
-    rec: BenchRecord, run_id: str | None, roof: RooflineShape | None = None
+    rec: BenchRecord,
+    run_id: str | None,
+    roof: RooflineShape | None = None,
+    prices: CostConfig | None = None,
 ) -> BenchDetail:
-    """One stored result with its provenance, energy, (for a rate sweep) capacity and (for a
-    closed loop on a known box) the roofline."""
+    """One stored result with its provenance, energy, (for a rate sweep) capacity, (for a
+    closed loop on a known box) the roofline and (with the user's prices) the cost."""
     return {
         "tps_per_user": rec.tps_per_user,
         "tps_total": rec.tps_total,
@@ -125,6 +129,7 @@ def bench_detail(
         "capacity": capacity_detail(rec),
         "steps": steps_detail(rec),
         "roofline": roof,
+        "cost": bench_cost(prices, rec.energy),
     }
 
 
@@ -171,7 +176,7 @@ def build_detail(view: BuildView, catalog: Catalog) -> BuildDetail:
             per_param,
             profile,
         )
-        benches[bench_id] = bench_detail(rec, view.result_runs.get(bench_id), roof)
+        benches[bench_id] = bench_detail(rec, view.result_runs.get(bench_id), roof, catalog.cost)
     quality: dict[str, list[QualityEntry]] = {}
     for q in view.quality:
         quality.setdefault(q.metric, []).append(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from arena.catalog.types import Catalog, Preset, Weights
+from arena.catalog.types import Catalog, CostConfig, Preset, Weights
 from arena.errors import ArenaError
 from arena.records import BenchRecord
 from arena.scoring import Candidate, Cohort, QualityValue, Ranking, cohort, order, pick_quality
 from arena.scoring.quality import DEFAULT_PREFERENCE
+from arena.service.cost import per_mtok
 from arena.service.shapes import SanityShape
 from arena.service.suites import SuiteEntry, suite_benches
 from arena.store.views import BuildView, DatasetInfo
@@ -29,6 +30,7 @@ class RowFacts:
     capacity_rps_5s: float | None
     joules_per_token: float | None
     energy_benches: int
+    cost_per_mtok: float | None = None  # mean over the same benches, with the user's prices
 
 
 NO_FACTS = RowFacts(None, NOT_CHECKED, None, None, 0)
@@ -55,6 +57,7 @@ class Leaderboard:
     max_vram_gb: float | None = None  # the memory budget, when one was asked
     hidden_over_budget: int = 0  # builds of the bucket left out because their VRAM exceeds it
     unknown_vram_kept: int = 0  # builds kept under a budget although nobody knows their VRAM
+    prices: CostConfig | None = None  # the user's [cost] table, when the config has one
 
 
 def ttft_of(rec: BenchRecord) -> float | None:
@@ -131,6 +134,14 @@ def joules_of(view: BuildView) -> dict[str, float]:
     }
 
 
+def costs_of(view: BuildView, prices: CostConfig | None) -> dict[str, float]:
+    """Cost per million output tokens per bench, where telemetry gave a J/token (none without
+    the user's prices)."""
+    if prices is None:
+        return {}
+    return {b: c for b, r in view.results.items() if (c := per_mtok(prices, r.energy)) is not None}
+
+
 @dataclass(frozen=True)
 class Prepared:
     """Per-build scoring inputs of one set of views, reusable across presets and weights."""
@@ -145,6 +156,7 @@ class Prepared:
     run_ids: dict[str, str | None] = field(default_factory=dict)
     sanity: dict[str, SanityShape] = field(default_factory=dict)
     joules: dict[str, dict[str, float]] = field(default_factory=dict)
+    costs: dict[str, dict[str, float]] = field(default_factory=dict)
     cohorts: dict[tuple[str, str], Cohort] = field(default_factory=dict, repr=False)
     budgets: dict[float, Prepared] = field(default_factory=dict, repr=False)
 
@@ -207,6 +219,7 @@ def prepare(
         run_ids={v.build.id: v.run.id if v.run else None for v in views},
         sanity={v.build.id: sanity_of(v) for v in views},
         joules={v.build.id: joules_of(v) for v in views},
+        costs={v.build.id: costs_of(v, catalog.cost) for v in views},
     )
 
 
@@ -276,17 +289,20 @@ def leaderboard(
         unknown_vram_kept=0
         if max_vram_gb is None
         else sum(1 for m in visible if by_id[m].vram_gb is None),
+        prices=catalog.cost,
     )
 
 
 def row_facts(p: Prepared, c: Candidate, benches: Sequence[str]) -> RowFacts:
-    """A row's run, sanity, capacity at p95 TTFT <= 5 s and mean J/token over the counted
-    benches that have energy."""
+    """A row's run, sanity, capacity at p95 TTFT <= 5 s, and mean J/token and cost per million
+    output tokens over the counted benches that have energy."""
     joules = [j for b in benches if (j := p.joules[c.id].get(b)) is not None]
+    costs = [x for b in benches if (x := p.costs.get(c.id, {}).get(b)) is not None]
     return RowFacts(
         run_id=p.run_ids[c.id],
         sanity=p.sanity[c.id],
         capacity_rps_5s=c.measures.get("capacity_rps_5s"),
         joules_per_token=sum(joules) / len(joules) if joules else None,
         energy_benches=len(joules),
+        cost_per_mtok=sum(costs) / len(costs) if costs else None,
     )

@@ -28,6 +28,32 @@ class SanityShape(TypedDict):
     answer: str | None
 
 
+class CostBasis(TypedDict):
+    """The user's prices that a cost figure used, the config file they came from, and the rule."""
+
+    currency: str
+    electricity_per_kwh: float
+    hardware_price: float | None
+    hardware_lifetime_years: float | None
+    hours_per_day: float | None
+    config: str
+    rule: str
+
+
+class CostFigures(TypedDict):
+    """Cost per million output tokens of one bench and the measured inputs it came from."""
+
+    per_mtok: float
+    energy_per_mtok: float
+    hardware_per_mtok: float | None
+    joules_per_output_token: float
+    output_tps: float | None
+
+
+class BenchCost(CostFigures, CostBasis):
+    """`cost` of a bench: the figures, then the prices and the rule they came from."""
+
+
 class RowHead(TypedDict):
     """The fields of a leaderboard row that do not depend on the weights."""
 
@@ -55,6 +81,7 @@ class RowHead(TypedDict):
     joules_per_token: float | None
     energy_benches: int
     sanity: SanityShape
+    cost_per_mtok: float | None
 
 
 class RowTail(TypedDict):
@@ -90,6 +117,7 @@ class BoardEnvelope(TypedDict):
     max_vram_gb: float | None
     hidden_over_budget: int
     unknown_vram_kept: int
+    cost: CostBasis | None
 
 
 class Board(BoardEnvelope):
@@ -176,6 +204,7 @@ class BenchDetail(TypedDict):
     capacity: list[CapacityShape] | None
     steps: list[StepShape] | None
     roofline: RooflineShape | None
+    cost: BenchCost | None
 
 
 class QualityEntry(TypedDict):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -17,6 +17,7 @@ from arena.web.shapes import (
     BucketInfo,
     ErrorBody,
     HardwareProfileInfo,
+    InvalidBody,
     PresetInfo,
     Summary,
 )
@@ -75,6 +76,16 @@ SuiteQuery = Annotated[
 ]
 
 
+# The error answers of routes with parameters, in the schema beside the 200 (FastAPI's default
+# 422 entry would name a {"detail"} body the API never sends).
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "Unknown id; `valid` lists the known ones"}
+}
+INVALID: dict[int | str, dict[str, Any]] = {
+    422: {"model": InvalidBody, "description": "A parameter that could not be read"}
+}
+
+
 def check_suite(data: BoardData, suite: str | None) -> None:
     """404 naming the valid ids when a suite is unknown."""
     if suite is not None:
@@ -84,7 +95,8 @@ def check_suite(data: BoardData, suite: str | None) -> None:
 @router.get(
     "/leaderboard",
     summary="Ranked builds (same JSON as `arena leaderboard`)",
-    responses={200: {"model": Board}},  # documents the shape; the body is cached bytes
+    # documents the shape; the body is cached bytes
+    responses={200: {"model": Board}, **NOT_FOUND, **INVALID},
 )
 def get_leaderboard(
     request: Request,
@@ -116,7 +128,11 @@ def get_leaderboard(
     return Response(body, media_type="application/json")
 
 
-@router.get("/models/{build_id}", summary="One build (same JSON as `arena show --format json`)")
+@router.get(
+    "/models/{build_id}",
+    summary="One build (same JSON as `arena show --format json`)",
+    responses={**NOT_FOUND, **INVALID},
+)
 def get_model(
     request: Request,
     build_id: str,
@@ -144,7 +160,11 @@ def get_presets(request: Request) -> list[PresetInfo]:
     return board_data(request).presets()
 
 
-@router.get("/benches", summary="The benches: all, or those of one suite in its order")
+@router.get(
+    "/benches",
+    summary="The benches: all, or those of one suite in its order",
+    responses={**NOT_FOUND, **INVALID},
+)
 def get_benches(
     request: Request,
     suite: Annotated[str | None, Query(description="Suite id; all benches when absent.")] = None,

@@ -21,6 +21,13 @@ class ErrorBody(TypedDict):
     valid: NotRequired[list[str]]
 
 
+class InvalidBody(ErrorBody):
+    """A 422: a parameter the API could not read (`detail` lists every problem) or weights that
+    do not add up."""
+
+    detail: NotRequired[list[dict[str, object]]]
+
+
 class HardwareSummary(TypedDict):
     """A box in the page headline: `short` is the name up to its first ' · '."""
 

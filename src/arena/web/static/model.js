@@ -103,6 +103,18 @@
     return el("dl", { class: "facts energy" }, cells.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
   }
 
+  /** Cost per million output tokens: this bench's measured J/token and tok/s at the server's [cost] prices. */
+  function cost(c) {
+    const hw = c.hardware_per_mtok === null ? "" : ` + hardware ${A.num(c.hardware_per_mtok, 3)}`;
+    return el("p", { class: "cost", "data-per-mtok": String(c.per_mtok) }, [
+      el("strong", { text: `${A.num(c.per_mtok, 3)} ${c.currency} per million output tokens` }),
+      ` = energy ${A.num(c.energy_per_mtok, 3)}${hw}, from ${A.num(c.joules_per_output_token, 3)} J per output token` +
+        `${c.output_tps === null ? "" : " and " + A.num(c.output_tps, 1) + " output tok/s"} measured here, at ${c.electricity_per_kwh} ${c.currency}/kWh` +
+        `${c.hardware_price === null ? "" : ` and a ${c.hardware_price} ${c.currency} box over ${c.hardware_lifetime_years} years × ${c.hours_per_day} h/day`}. `,
+      el("span", { class: "prov", text: `Prices: the [cost] table of ${c.config}. ${c.rule}` }),
+    ]);
+  }
+
   function sweep(b) {
     const parts = [];
     if (b.capacity) {
@@ -185,6 +197,7 @@
     if (b.roofline) parts.push(roofline(b.roofline));
     if (b.capacity || b.steps) parts.push(sweep(b));
     if (b.energy) parts.push(energy(b.energy));
+    if (b.cost) parts.push(cost(b.cost));
     if (b.flags.length) parts.push(el("p", {}, b.flags.map((f) => el("span", { class: "verdict-tag", text: f }))));
     if (b.notes.length) parts.push(el("ul", { class: "prov" }, b.notes.map((n) => el("li", { text: n }))));
     parts.push(provenance(b.source));
