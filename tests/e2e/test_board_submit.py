@@ -75,3 +75,19 @@ def test_a_submitted_script_name_renders_as_text(
     assert watch.dialogs == []
     assert watch.errors == []
     assert watch.off_host == []
+
+
+def test_the_docs_of_a_writable_board_list_the_write_route_and_the_schema(
+    page: Page, board_url: str
+) -> None:
+    watch = Watch(page, board_url)
+    page.goto(f"{board_url}/docs")
+    page.wait_for_selector(READY)
+    main = page.locator("#endpoints")
+    expect(main).to_contain_text("POST /api/runs")
+    expect(main).to_contain_text("GET /api/schema/arena-run-1.json")
+    expect(page.locator("header a[href='/api/schema/arena-run-1.json']")).to_have_count(1)
+    schema = page.request.get(f"{board_url}/api/schema/arena-run-1.json").json()
+    assert schema["title"] == "arena-run/1"
+    assert watch.errors == []
+    assert watch.off_host == []
