@@ -241,3 +241,18 @@ def test_concurrent_duplicates_store_exactly_one_run(board: Board) -> None:
     winner = next(a.json()["run_id"] for a in answers if a.status_code == 201)
     assert {a.json()["run_id"] for a in answers} == {winner}
     assert count(board, content_hash=b.content_hash()) == 1
+
+
+def test_concurrent_runs_of_one_new_build_are_all_stored(board: Board) -> None:
+    auth = token(board, "spark-06")
+    base = bundle("fresh", 6)
+    build = replace(base.build, id="fresh-build-from-a-box", name="Fresh build")
+    sent = []
+    for i in range(10):
+        first = replace(base.results[0], tps_total=100.0 + i)
+        run = replace(base.run, id=f"fresh-run-{i}")
+        sent.append(replace(base, build=build, run=run, results=[first, *base.results[1:]]))
+    with ThreadPoolExecutor(10) as pool:
+        answers = list(pool.map(lambda x: post(board, x, auth), sent))
+    assert [a.status_code for a in answers] == [201] * 10, [a.text for a in answers]
+    assert count(board, build_id="fresh-build-from-a-box") == 10
