@@ -137,6 +137,14 @@ def test_a_body_over_the_limit_gets_413_before_parsing(board: Board) -> None:
     answer = post(board, huge, auth)
     assert answer.status_code == 413
     assert "at most 262,144 bytes" in answer.json()["error"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the server counts what arrives
+        for _ in range(int(MAX_MB * 16) + 2):
+            yield b" " * 65536
+
+    streamed = httpx.post(f"{board.url}/api/runs", content=chunks(), headers=auth, timeout=120)
+    assert streamed.status_code == 413
+    assert "over 262,144 bytes" in streamed.json()["error"]
     assert count(board, id="big-run") == 0
 
 
