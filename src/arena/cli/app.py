@@ -27,8 +27,10 @@ from arena.cli.common import (
 from arena.cli.eval import eval_cmd
 from arena.cli.importing import import_app
 from arena.cli.quality import quality_app
+from arena.cli.runs import runs_app
 from arena.cli.serve import serve_cmd
 from arena.cli.show import show_text
+from arena.cli.token import token_app
 from arena.errors import ArenaError
 from arena.scoring import make_weights
 from arena.service import board, build_detail, build_view, leaderboard_json
@@ -44,6 +46,8 @@ app = typer.Typer(
 app.add_typer(import_app, name="import")
 app.add_typer(build_app, name="build")
 app.add_typer(quality_app, name="quality")
+app.add_typer(token_app, name="token")
+app.add_typer(runs_app, name="runs")
 app.command("serve")(serve_cmd)
 app.command("bench", epilog=EXIT_CODES)(bench_cmd)
 app.command("eval")(eval_cmd)
