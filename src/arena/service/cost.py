@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from arena.catalog.types import CostConfig
 from arena.records import Energy
 from arena.service.shapes import BenchCost, CostBasis
@@ -67,7 +69,8 @@ def cost_basis(cfg: CostConfig) -> CostBasis:
         "hardware_price": cfg.hardware_price,
         "hardware_lifetime_years": cfg.hardware_lifetime_years,
         "hours_per_day": cfg.hours_per_day if hardware else None,
-        "config": cfg.source,
+        # the file name only: a served board must not reveal the server's home directory
+        "config": PurePath(cfg.source).name,
         "rule": rule(cfg),
     }
 
