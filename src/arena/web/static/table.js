@@ -55,7 +55,7 @@
     const jt = A.el("td", { class: "num", text: A.num(r.joules_per_token, 2),
       title: r.joules_per_token === null ? "no power telemetry" : `mean over ${r.energy_benches} ${r.energy_benches === 1 ? "bench" : "benches"} with telemetry` });
     const out = [
-      A.el("td", { class: "num", text: r.rank }),
+      A.el("td", { class: "num" }, [A.pick ? A.pick.box(r) : null, r.rank]),
       A.el("th", { scope: "row", class: "model" }, [
         A.offline ? A.el("span", { class: "model-name", text: r.name }) : A.el("a", { href, text: r.name }),
         r.pareto ? A.el("span", { class: "front-tag", title: "On the Pareto frontier", text: "frontier" }) : null,
@@ -85,7 +85,7 @@
     A.fill(tbody, sorted.map((r) => {
       const tr = A.el("tr", { tabindex: "0", "data-model": r.model, class: r.model === selected ? "selected" : null,
         "aria-selected": r.model === selected ? "true" : "false" }, cells(r));
-      tr.addEventListener("click", (ev) => { if (!ev.target.closest("a")) onSelect(r.model, "table"); });
+      tr.addEventListener("click", (ev) => { if (!ev.target.closest("a, input")) onSelect(r.model, "table"); });
       tr.addEventListener("keydown", (ev) => {
         if ((ev.key === "Enter" || ev.key === " ") && ev.target === tr) { ev.preventDefault(); onSelect(r.model, "table"); }
       });
