@@ -18,6 +18,7 @@ WORDS = {
     "exceeds": "exceeds spread",
     "within": "within spread",
     "spread unknown": "spread unknown",
+    "no reference": "no reference value",
 }
 
 
@@ -75,7 +76,10 @@ def sections(c: Comparison) -> list[tuple[str, list[str], list[list[str]]]]:
     runs: list[list[str]] = []
     for br in c["runs_over_time"]:
         for p in br["runs"]:
-            changes = ", ".join(f"{k} {v:+.1f} %" for k, v in p["delta_pct"].items())
+            changes = ", ".join(
+                f"{k} {v:+.1f} %" + (" (exceeds spread)" if p["exceeds_spread"].get(k) else "")
+                for k, v in p["delta_pct"].items()
+            )
             step = (
                 ""
                 if p["same_suite"] is None

@@ -97,12 +97,15 @@ def exceeds(
     return abs(value - ref) > (s_value or 0.0) + (s_ref or 0.0)
 
 
-def verdict(i: int, value: float | None, ex: bool | None) -> str:
-    """How one cell reads: reference, exceeds, within, spread unknown or no value."""
+def verdict(i: int, value: float | None, ex: bool | None, ref: float | None) -> str:
+    """How one cell reads: reference, exceeds, within, spread unknown, no reference or no
+    value."""
     if value is None:
         return "no value"
     if i == 0:
         return "reference"
+    if ref is None:
+        return "no reference"
     if ex is None:
         return "spread unknown"
     return "exceeds" if ex else "within"
@@ -128,7 +131,9 @@ def bench_row(catalog: Catalog, bench: str, views: Sequence[BuildView]) -> Bench
         "spread": spreads,
         "delta_pct": deltas,
         "exceeds_spread": flags,
-        "verdict": [verdict(i, v, f) for i, (v, f) in enumerate(zip(values, flags, strict=True))],
+        "verdict": [
+            verdict(i, v, f, values[0]) for i, (v, f) in enumerate(zip(values, flags, strict=True))
+        ],
         "run_ids": [v.result_runs.get(bench) for v in views],
     }
 
@@ -199,17 +204,23 @@ def config_diff(views: Sequence[BuildView]) -> list[ConfigDiff]:
 
 
 def build_runs(store: Store, build_id: str) -> BuildRuns:
-    """Every run of a build, oldest first, with per-bench headline changes since the one before."""
+    """Every run of a build, oldest first, with per-bench headline changes since the one before
+    and whether each exceeds the spread (RULE)."""
     points: list[RunPoint] = []
+    last: dict[str, float | None] = {}  # the spreads of the run before
     for br in store.runs(build_id):
         values = {r.bench_id: h for r in br.results if (h := headline(r.bench_id, r)) is not None}
+        spreads = {r.bench_id: spread(r.bench_id, r) for r in br.results}
         before = points[-1] if points else None
         changes: dict[str, float] = {}
-        if before is not None:
-            for bench, v in values.items():
-                d = delta_pct(v, before["values"].get(bench))
-                if d is not None:
-                    changes[bench] = d
+        beyond: dict[str, bool | None] = {}
+        for bench, v in values.items():
+            old = before["values"].get(bench) if before else None
+            d = delta_pct(v, old)
+            if d is not None:
+                changes[bench] = d
+                beyond[bench] = exceeds(v, old, spreads.get(bench), last.get(bench))
+        last = spreads
         points.append(
             {
                 "run_id": br.run.id,
@@ -221,6 +232,7 @@ def build_runs(store: Store, build_id: str) -> BuildRuns:
                 "previous": before["run_id"] if before else None,
                 "same_suite": None if before is None else before["suite"] == br.run.suite,
                 "delta_pct": changes,
+                "exceeds_spread": beyond,
             }
         )
     return {"build": build_id, "runs": points}

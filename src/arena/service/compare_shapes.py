@@ -72,6 +72,7 @@ class RunPoint(TypedDict):
     previous: str | None
     same_suite: bool | None
     delta_pct: dict[str, float]
+    exceeds_spread: dict[str, bool | None]
 
 
 class BuildRuns(TypedDict):

@@ -107,6 +107,10 @@ def test_runs_over_time_are_oldest_first_with_deltas_between_them(store: Store) 
     assert new.tps_per_user is not None
     want = (new.tps_per_user - old.tps_per_user) / old.tps_per_user * 100
     assert runs[1]["delta_pct"]["chat"] == pytest.approx(want)
+    assert old.std is not None
+    assert new.std is not None
+    beyond = abs(new.tps_per_user - old.tps_per_user) > old.std + new.std
+    assert runs[1]["exceeds_spread"]["chat"] is beyond
     assert "concurrency-stress" not in runs[1]["delta_pct"]  # v1 has no such bench
 
 
@@ -125,6 +129,16 @@ def test_a_second_run_in_the_same_suite_is_a_same_suite_step(store: Store) -> No
     assert last["same_suite"] is True
     assert last["delta_pct"] == {"chat": pytest.approx(50.0)}
     assert after["benches"][0]["values"][0] == before["values"]["chat"] * 1.5
+
+
+def test_a_bench_the_reference_lacks_reads_no_reference(store: Store) -> None:
+    lacking = "qwen-3.6-27b-fp8"  # its v1 run has no reasoning result with a headline
+    c = compare(store, CAT, [lacking, BF16], suite="v1")
+    reasoning = next(r for r in c["benches"] if r["bench"] == "reasoning")
+    assert reasoning["values"][0] is None
+    assert reasoning["values"][1] is not None
+    assert reasoning["verdict"] == ["no value", "no reference"]
+    assert reasoning["delta_pct"][1] is None
 
 
 def test_the_default_suite_is_the_newest_all_builds_share(store: Store) -> None:

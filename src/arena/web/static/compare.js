@@ -4,7 +4,7 @@
 (function (A) {
   const $ = (id) => document.getElementById(id);
   const el = A.el;
-  const WORDS = { exceeds: "exceeds spread", within: "within spread", "spread unknown": "spread unknown" };
+  const WORDS = { exceeds: "exceeds spread", within: "within spread", "spread unknown": "spread unknown", "no reference": "no reference value" };
 
   /** The colour class of a cell: up/down only when the change exceeds the spread. */
   function tone(verdict, delta) {
@@ -14,6 +14,9 @@
     return null;
   }
 
+  const runVerdict = (ex) => (ex === null || ex === undefined ? "spread unknown" : ex ? "exceeds" : "within");
+  /** A run step is coloured only when its change exceeds the spread, like the bench table. */
+  const runTone = (d, ex) => (ex ? (d > 0 ? "cmp-up-text" : "cmp-down-text") : "cmp-muted");
   const pctText = (d) => (d === null || d === undefined ? "–" : `${d > 0 ? "+" : ""}${A.num(d, 1)} %`);
 
   function head(first, names) {
@@ -23,7 +26,7 @@
   function buildHeads(c) {
     return c.builds.map((b, i) => el("span", {}, [
       el("a", { href: `/models/${encodeURIComponent(b.id)}?suite=${encodeURIComponent(c.suite || "")}`, text: b.name }),
-      el("span", { class: "cmp-sub", text: `${b.precision} · ${b.engine || "?"} ${b.engine_version || ""}${i === 0 ? " · reference" : ""}` }),
+      el("span", { class: "cmp-sub", text: `${b.precision} · ${b.engine || "?"} ${b.engine_version || ""} · run ${b.run_id || "–"}${i === 0 ? " · reference" : ""}` }),
     ]));
   }
 
@@ -51,12 +54,18 @@
     ]);
   }
 
+  /** A quality source: a link when it is an http(s) URL, else text. */
+  function source(text) {
+    const href = A.safeHref(text);
+    return href ? el("a", { href, rel: "noopener noreferrer", target: "_blank", text }) : (text || "source unknown");
+  }
+
   function quality(c, names) {
     const rows = c.quality.map((q) => el("tr", {}, [
       el("th", { scope: "row", text: A.METRICS[q.metric] || q.metric }),
       ...q.values.map((v, i) => el("td", {}, v === null ? "no data" : [
         el("span", { class: "raw", text: A.num(v) + (i > 0 && q.delta[i] !== null ? ` (${q.delta[i] > 0 ? "+" : ""}${A.num(q.delta[i])} pts)` : "") }),
-        el("span", { class: "cmp-sub", text: `${q.kinds[i]} · ${q.sources[i] || "source unknown"}` }),
+        el("span", { class: "cmp-sub" }, [`${q.kinds[i]} · `, source(q.sources[i])]),
       ])),
     ]));
     if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: names.length + 1, text: "No quality data for these builds." })));
@@ -94,7 +103,8 @@
           const d = p.delta_pct[b];
           return el("td", { class: "num", title: b }, [
             el("span", { class: "raw", text: p.values[b] === undefined ? "–" : A.num(p.values[b], b === "rate-sweep" ? 2 : 1) }),
-            d === undefined ? null : el("span", { class: `cmp-delta ${d > 0 ? "cmp-up-text" : d < 0 ? "cmp-down-text" : ""}`, text: pctText(d) }),
+            d === undefined ? null : el("span", { class: `cmp-delta ${runTone(d, p.exceeds_spread[b])}`,
+              text: `${pctText(d)}${p.exceeds_spread[b] === null ? " ?" : ""}`, title: WORDS[runVerdict(p.exceeds_spread[b])] }),
           ]);
         }),
       ]));
@@ -105,7 +115,7 @@
         ]));
     });
     A.fill($("runs"), parts);
-    $("runs-note").textContent = `Headline per bench and its change since the run before. ${c.runs_note}.`;
+    $("runs-note").textContent = `Headline per bench and its change since the run before; coloured when the change exceeds the spread, "?" when the spread is unknown. Note: ${c.runs_note}.`;
   }
 
   async function start() {
@@ -115,7 +125,11 @@
     $("json-link").href = `/api/compare?${api}`;
     if (q.get("suite")) $("back").href = `/?suite=${encodeURIComponent(q.get("suite"))}`;
     let c;
-    try { c = await A.getJSON(`/api/compare?${api}`); } catch (err) { $("status").textContent = `Could not compare: ${err.message}`; return; }
+    try { c = await A.getJSON(`/api/compare?${api}`); } catch (err) {
+      $("status").textContent = `Could not compare: ${err.message}`;
+      document.body.dataset.ready = "error";
+      return;
+    }
     const names = buildHeads(c);
     document.title = `Compare ${c.builds.map((b) => b.name).join(" · ")} · The Arena`;
     $("title").textContent = `Compare ${c.builds.length} builds`;
@@ -126,6 +140,7 @@
     config(c, names.map((n) => n.cloneNode(true)));
     runs(c);
     $("status").textContent = "";
+    document.body.dataset.ready = "1";
   }
 
   document.addEventListener("DOMContentLoaded", start);
