@@ -36,7 +36,8 @@ def test_suite_option_and_markdown_tables(
     lines = res.stdout.splitlines()
     assert lines[0] == f"# Compare · suite v1 · reference {BF16}"
     header = next(line for line in lines if line.startswith("| Bench | Unit |"))
-    assert f"({BF16})" in header and f"({FP8})" in header
+    assert f"({BF16})" in header
+    assert f"({FP8})" in header
     chat = next(b for b in data["benches"] if b["bench"] == "chat")
     row = next(line for line in lines if line.startswith("| chat |"))
     assert f"{chat['delta_pct'][1]:+.1f} %" in row

@@ -117,7 +117,8 @@ def test_runs_over_time_are_oldest_first_with_deltas_between_them(store: Store) 
 def test_a_second_run_in_the_same_suite_is_a_same_suite_step(store: Store) -> None:
     before = compare(store, CAT, [BF16, FP8])["runs_over_time"][0]["runs"][-1]
     view = store.build(BF16, suite="v2")
-    assert view is not None and view.run is not None
+    assert view is not None
+    assert view.run is not None
     chat = dataclasses.replace(
         view.results["chat"], tps_per_user=before["values"]["chat"] * 1.5, source=Provenance("t")
     )
