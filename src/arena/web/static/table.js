@@ -55,8 +55,9 @@
     const jt = A.el("td", { class: "num", text: A.num(r.joules_per_token, 2),
       title: r.joules_per_token === null ? "no power telemetry" : `mean over ${r.energy_benches} ${r.energy_benches === 1 ? "bench" : "benches"} with telemetry` });
     const out = [
-      A.el("td", { class: "num" }, [A.pick ? A.pick.box(r) : null, r.rank]),
+      A.el("td", { class: "num", text: r.rank }),
       A.el("th", { scope: "row", class: "model" }, [
+        A.pick ? A.pick.box(r) : null,
         A.offline ? A.el("span", { class: "model-name", text: r.name }) : A.el("a", { href, text: r.name }),
         r.pareto ? A.el("span", { class: "front-tag", title: "On the Pareto frontier", text: "frontier" }) : null,
         ...A.VERDICTS.filter((v) => r.flags.includes(v.flag) && !(suspect && v.flag === "suspect")).map((v) => A.el("span", { class: "verdict-tag", title: v.title, text: v.flag })),
