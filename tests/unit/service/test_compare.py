@@ -146,6 +146,9 @@ def test_the_default_suite_is_the_newest_all_builds_share(store: Store) -> None:
     assert compare(store, CAT, [V1_ONLY, BF16])["suite"] == "v1"
     with pytest.raises(ArenaError, match=f"build '{V1_ONLY}' has no run in suite 'v2'"):
         compare(store, CAT, [BF16, V1_ONLY], suite="v2")
+    v2_only = "qwen-3.6-35b-a3b-nvfp4"
+    with pytest.raises(ArenaError, match=f"share no suite \\({V1_ONLY}: v1; {v2_only}: v2\\)"):
+        compare(store, CAT, [V1_ONLY, v2_only])
 
 
 @pytest.mark.parametrize(
