@@ -48,3 +48,17 @@ def test_ticking_two_rows_opens_their_comparison(page: Page, watch: Watch, artif
     expect(page.locator("#legend")).to_contain_text("exceeds spread")
     expect(page.locator("#runs table")).to_have_count(2)
     page.screenshot(path=str(artifacts / "compare.png"), full_page=True)
+
+
+def test_ticks_hold_four_builds_and_clear_on_another_suite(page: Page, watch: Watch) -> None:
+    page.goto("/?suite=v1")
+    page.wait_for_selector(READY)
+    boxes = page.locator("#tbody input.pick")
+    for i in range(4):
+        boxes.nth(i).check()
+    expect(page.locator("#compare-btn")).to_have_text("Compare (4)")
+    expect(boxes.nth(4)).to_be_disabled()  # four is the most
+    page.locator('#suites button[data-id="v2"]').click()
+    page.wait_for_selector('body[data-ready="2"]')
+    expect(page.locator("#compare-btn")).to_have_text("Compare (0)")
+    expect(page.locator("#tbody input.pick:checked")).to_have_count(0)

@@ -4,12 +4,14 @@
 (function (A) {
   const MAX = 4;
   const picked = [];  // build ids in the order ticked; the first is the reference
-  let button = null, hint = null;
+  let button = null, hint = null, pickedIn = null;
+
+  /** The suite in view as the board writes it to the URL (absent = the default one). */
+  const suiteNow = () => new URLSearchParams(location.search).get("suite");
 
   function compareUrl() {
     const q = new URLSearchParams({ ids: picked.join(",") });
-    const suite = new URLSearchParams(location.search).get("suite");
-    if (suite) q.set("suite", suite);
+    if (suiteNow()) q.set("suite", suiteNow());
     return `/compare?${q}`;
   }
 
@@ -35,6 +37,7 @@
     /** The checkbox of one row (null on the offline snapshot, which has no compare page). */
     box(row) {
       if (A.offline) return null;
+      if (suiteNow() !== pickedIn) { picked.length = 0; pickedIn = suiteNow(); refresh(); }  // builds compare within one suite
       const on = picked.includes(row.model);
       const box = A.el("input", { type: "checkbox", class: "pick", checked: on,
         disabled: !on && picked.length >= MAX, "aria-label": `Compare ${row.name}`, title: "Tick to compare" });
@@ -51,6 +54,7 @@
     button = A.el("button", { type: "button", id: "compare-btn", class: "method-btn", disabled: true,
       onclick: () => { if (picked.length >= 2) location.href = compareUrl(); } }, "Compare (0)");
     hint = A.el("span", { class: "pick-hint", "aria-live": "polite" });
+    pickedIn = suiteNow();
     A.fill(bar, [button, hint]);
     bar.hidden = false;
     refresh();
