@@ -24,6 +24,7 @@ from arena.cli.common import (
     json_text,
     open_store,
 )
+from arena.cli.compare import compare_cmd
 from arena.cli.eval import eval_cmd
 from arena.cli.importing import import_app
 from arena.cli.quality import quality_app
@@ -51,6 +52,7 @@ app.add_typer(runs_app, name="runs")
 app.command("serve")(serve_cmd)
 app.command("bench", epilog=EXIT_CODES)(bench_cmd)
 app.command("eval")(eval_cmd)
+app.command("compare")(compare_cmd)
 
 
 def _version(value: bool) -> None:

@@ -1,6 +1,8 @@
 """Glue between store and scoring, shared by the CLI and the web page."""
 
 from arena.service.board import leaderboard_json, leaderboard_text
+from arena.service.compare import RULE, UnknownBuildError, check_ids, compare
+from arena.service.compare_shapes import Comparison
 from arena.service.detail import build_detail
 from arena.service.leaderboard import Leaderboard, Prepared, leaderboard, prepare
 from arena.service.queries import board, build_view, detail
@@ -19,11 +21,13 @@ from arena.service.shapes import (
 from arena.service.suites import SuiteEntry, resolve_suite, suite_entries
 
 __all__ = [
+    "RULE",
     "BenchDetail",
     "Board",
     "BoardEnvelope",
     "BoardRow",
     "BuildDetail",
+    "Comparison",
     "Leaderboard",
     "Prepared",
     "QualityEntry",
@@ -32,9 +36,12 @@ __all__ = [
     "RunEntry",
     "SanityShape",
     "SuiteEntry",
+    "UnknownBuildError",
     "board",
     "build_detail",
     "build_view",
+    "check_ids",
+    "compare",
     "detail",
     "leaderboard",
     "leaderboard_json",

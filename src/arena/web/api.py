@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from arena.catalog.types import Weights
 from arena.errors import ArenaError
 from arena.scoring import make_weights
-from arena.service import Board, BuildDetail
+from arena.service import Board, BuildDetail, Comparison, check_ids, compare
 from arena.web.data import BoardData
 from arena.web.shapes import (
     BenchInfo,
@@ -152,6 +152,31 @@ def get_model(
     if detail is None:
         raise ApiError(404, f"unknown model '{build_id}'", data.build_ids())
     return detail
+
+
+@router.get("/compare", summary="2 to 4 builds side by side (same JSON as `arena compare`)")
+def get_compare(
+    request: Request,
+    ids: Annotated[
+        str, Query(description="2 to 4 build ids, comma-separated; the first is the reference.")
+    ],
+    suite: Annotated[
+        str | None,
+        Query(description="Suite id (default: the newest suite all of them have a run in)."),
+    ] = None,
+) -> Comparison:
+    """Per bench the headlines, % against the first build and whether that exceeds the
+    run-to-run spread (`rule`); quality, VRAM, config differences and runs over time."""
+    data = board_data(request)
+    check_suite(data, suite)
+    try:
+        wanted = check_ids(ids.split(","))
+    except ArenaError as exc:
+        raise ApiError(422, str(exc)) from exc
+    try:
+        return compare(data.store, data.catalog, wanted, suite)
+    except ArenaError as exc:  # an unknown build, or a suite one of them has no run in
+        raise ApiError(404, str(exc)) from exc
 
 
 @router.get("/presets", summary="Use-case presets: weights and benches")

@@ -178,6 +178,11 @@ def create_app(
             )
         return page("model.html")
 
+    @app.api_route("/compare", methods=["GET", "HEAD"], include_in_schema=False)
+    def compare_page() -> FileResponse:
+        """The compare page shell; /api/compare answers unknown ids with one error line."""
+        return page("compare.html")
+
     @app.api_route("/docs", methods=["GET", "HEAD"], include_in_schema=False)
     def docs() -> FileResponse:
         """The API documentation page shell."""

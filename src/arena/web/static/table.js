@@ -57,6 +57,7 @@
     const out = [
       A.el("td", { class: "num", text: r.rank }),
       A.el("th", { scope: "row", class: "model" }, [
+        A.pick ? A.pick.box(r) : null,
         A.offline ? A.el("span", { class: "model-name", text: r.name }) : A.el("a", { href, text: r.name }),
         r.pareto ? A.el("span", { class: "front-tag", title: "On the Pareto frontier", text: "frontier" }) : null,
         ...A.VERDICTS.filter((v) => r.flags.includes(v.flag) && !(suspect && v.flag === "suspect")).map((v) => A.el("span", { class: "verdict-tag", title: v.title, text: v.flag })),
@@ -85,7 +86,7 @@
     A.fill(tbody, sorted.map((r) => {
       const tr = A.el("tr", { tabindex: "0", "data-model": r.model, class: r.model === selected ? "selected" : null,
         "aria-selected": r.model === selected ? "true" : "false" }, cells(r));
-      tr.addEventListener("click", (ev) => { if (!ev.target.closest("a")) onSelect(r.model, "table"); });
+      tr.addEventListener("click", (ev) => { if (!ev.target.closest("a, input")) onSelect(r.model, "table"); });
       tr.addEventListener("keydown", (ev) => {
         if ((ev.key === "Enter" || ev.key === " ") && ev.target === tr) { ev.preventDefault(); onSelect(r.model, "table"); }
       });
