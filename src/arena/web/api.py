@@ -154,7 +154,11 @@ def get_model(
     return detail
 
 
-@router.get("/compare", summary="2 to 4 builds side by side (same JSON as `arena compare`)")
+@router.get(
+    "/compare",
+    summary="2 to 4 builds side by side (same JSON as `arena compare`)",
+    responses={**NOT_FOUND, **INVALID},
+)
 def get_compare(
     request: Request,
     ids: Annotated[

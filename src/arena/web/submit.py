@@ -174,7 +174,7 @@ async def post_run(request: Request) -> JSONResponse:
 @router.get(
     "/runs/{run_id}",
     summary="One stored run: who submitted it, when, its content digest, retraction",
-    responses={404: {"model": ErrorBody}},
+    responses={404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
 )
 def get_run(request: Request, run_id: str) -> RunStatus:
     """Whether the board holds a run, and its board facts."""
@@ -194,11 +194,30 @@ def get_run(request: Request, run_id: str) -> RunStatus:
     }
 
 
+# What the schema route answers, for /openapi.json: a JSON Schema (2020-12) document.
+_SCHEMA_DOC = {
+    "type": "object",
+    "description": "A JSON Schema (2020-12) document, served as application/schema+json",
+    "properties": {
+        "$schema": {"type": "string"},
+        "$id": {"type": "string"},
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+        "type": {"type": "string"},
+        "properties": {"type": "object"},
+        "required": {"type": "array", "items": {"type": "string"}},
+        "additionalProperties": {"type": "boolean"},
+        "$defs": {"type": "object"},
+    },
+}
+
+
 @router.get(
     "/schema/arena-run-1.json",
     summary="JSON Schema of the arena-run/1 bundle that POST /api/runs accepts",
     description="Generated from the records the store keeps; a board also checks that the "
     "suite and each bench id are in its catalog.",
+    responses={200: {"content": {"application/json": {"schema": _SCHEMA_DOC}}}},
 )
 def get_bundle_schema() -> JSONResponse:
     """The bundle format as JSON Schema (2020-12)."""
