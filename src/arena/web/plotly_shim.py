@@ -73,4 +73,11 @@ def prep_js() -> str:
         "    document.head.appendChild(m);\n"
         "  }\n"
         "}\n"
+        "// the async bundle may load or fail before the page's deferred scripts listen for it\n"
+        'for (const [type, state] of [["load", "loaded"], ["error", "failed"]]) {\n'
+        "  window.addEventListener(type, (ev) => {\n"
+        '    if (ev.target && ev.target.id === "plotly-js") '
+        "document.documentElement.dataset.plotly = state;\n"
+        "  }, true);\n"
+        "}\n"
     )

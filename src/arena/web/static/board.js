@@ -168,9 +168,10 @@
     const n = board.rows.length;
     const fits = board.max_vram_gb === null ? "" : ` within ${board.max_vram_gb} GB (${board.hidden_over_budget} hidden)`;
     $("status").textContent = n ? `${n} ${n === 1 ? "build" : "builds"} ranked for ${p.title}, bucket ${bucketOf(S.bucket).title}, suite ${board.suite}${fits}.` : `No builds in this bucket${fits}.`;
+    if (A.bubble.model && !board.rows.some((r) => r.model === A.bubble.model)) A.bubble.hide();
+    else if (A.bubble.model) A.bubble.show(board.rows.find((r) => r.model === A.bubble.model), benchLabel(p, board.suite), viewQuery(board.suite));
     await A.chart.draw(board, benchLabel(p, board.suite));
     if (mine === seq) document.body.dataset.ready = String(mine);
-    if (!performance.getEntriesByName("chart-drawn").length) performance.mark("chart-drawn");
   }
 
   function slide(i) {
@@ -189,13 +190,27 @@
     timer = setTimeout(update, 60);
   }
 
+  /** A row picked in the table or a bubble in the chart; a bubble's details open under the
+   * chart, and only a wide screen also scrolls to its table row (a phone stays on the chart). */
   function select(model, from) {
-    A.table.highlight(model, from === "chart");
+    const fromChart = from === "chart";
+    A.table.highlight(model, fromChart && !matchMedia(A.CARDS).matches);
     A.chart.highlight(model);
+    const row = S.board && S.board.rows.find((r) => r.model === model);
+    if (fromChart && row) A.bubble.show(row, benchLabel(presetOf(S.preset), S.board.suite), viewQuery(S.board.suite));
+    else if (A.bubble.model !== model) A.bubble.hide();
+  }
+
+  /** The panel's "Show in the table": select the row, scroll to it, focus it. */
+  function showRow(model) {
+    A.table.highlight(model, true);
+    const tr = [...$("tbody").rows].find((r) => r.dataset.model === model);
+    if (tr) tr.focus();
   }
 
   async function start() {
-    A.chart.init($("chart"), select);
+    A.chart.init($("chart"), $("chart-status"), select);
+    A.bubble.init($("bubble"), showRow);
     A.table.init($("thead"), $("tbody"), select);
     A.methodology.init($("methodology"), $("methodology-btn"), $("m-body"), $("m-close"));
     ["wq", "wg", "we"].forEach((k, i) => $(k).addEventListener("input", () => slide(i)));

@@ -28,7 +28,7 @@
   function header() {
     A.fill(thead, COLS.map((c) => {
       const active = c.key === sortKey;
-      const th = A.el("th", { scope: "col", class: c.num ? "num" : null, title: c.title,
+      const th = A.el("th", { scope: "col", class: (c.num ? "num " : "") + `c-${c.key}`, title: c.title,
         "aria-sort": active ? (sortDir > 0 ? "ascending" : "descending") : "none" });
       th.appendChild(A.el("button", { type: "button", class: "sort", "data-key": c.key,
         onclick: () => sortBy(c.key) }, [c.label, A.el("span", { class: "arrow", "aria-hidden": "true", text: active ? (sortDir > 0 ? " ▲" : " ▼") : "" })]));
@@ -79,12 +79,24 @@
     return out;
   }
 
+  /** Each cell names its column (class c-<key>, data-label), so the phone's card layout can
+   * place rank, name and Score first and label the rest. */
+  function labelled(list) {
+    list.forEach((cell, i) => {
+      const col = COLS[i];
+      if (!cell || !col) return;
+      cell.classList.add(`c-${col.key}`);
+      cell.dataset.label = col.label;
+    });
+    return list;
+  }
+
   function render() {
     header();
     const sorted = rows.slice().sort(cmp);
     A.fill(tbody, sorted.map((r) => {
       const tr = A.el("tr", { tabindex: "0", "data-model": r.model, class: r.model === selected ? "selected" : null,
-        "aria-selected": r.model === selected ? "true" : "false" }, cells(r));
+        "aria-selected": r.model === selected ? "true" : "false" }, labelled(cells(r)));
       tr.addEventListener("click", (ev) => { if (!ev.target.closest("a")) onSelect(r.model, "table"); });
       tr.addEventListener("keydown", (ev) => {
         if ((ev.key === "Enter" || ev.key === " ") && ev.target === tr) { ev.preventDefault(); onSelect(r.model, "table"); }
