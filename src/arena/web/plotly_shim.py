@@ -74,8 +74,9 @@ def prep_js() -> str:
         "  }\n"
         "}\n"
         "// the async bundle may load or fail before the page's deferred scripts listen for it\n"
+        "// (capture on document: a load event at an element never reaches window)\n"
         'for (const [type, state] of [["load", "loaded"], ["error", "failed"]]) {\n'
-        "  window.addEventListener(type, (ev) => {\n"
+        "  document.addEventListener(type, (ev) => {\n"
         '    if (ev.target && ev.target.id === "plotly-js") '
         "document.documentElement.dataset.plotly = state;\n"
         "  }, true);\n"

@@ -43,12 +43,16 @@
     return [`<b>${A.esc(r.name)}</b>`, ...lines].join("<br>");
   }
 
+  /** On a touch screen the details panel under the chart replaces Plotly's hover label, which
+   * would cover the chart; taps still reach plotly_click. */
+  const touch = () => matchMedia("(pointer: coarse)").matches;
+
   function trace(name, rows, color, opts, bench, sizeref) {
+    const hover = touch() ? { hoverinfo: "none" } : { text: rows.map((r) => hoverText(r, bench)), hovertemplate: "%{text}<extra></extra>" };
     return Object.assign({
       type: "scatter", mode: "markers", name, cliponaxis: false,
       x: rows.map((r) => r.throughput_tps), y: rows.map(yOf),
-      customdata: rows.map((r) => r.model), text: rows.map((r) => hoverText(r, bench)),
-      hovertemplate: "%{text}<extra></extra>",
+      customdata: rows.map((r) => r.model), ...hover,
       marker: {
         size: rows.map((r) => (noMeasure(r) ? X_PX * X_PX * sizeref : r.vram_gb || NOVRAM)),
         sizemode: "area", sizemin: 5, sizeref, color,
