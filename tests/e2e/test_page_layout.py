@@ -55,8 +55,8 @@ def test_table_fits_its_box_at_1440_in_every_preset(page: Page, watch: Watch) ->
                 """() => {
                   const wrap = document.querySelector('.table-wrap');
                   const right = wrap.getBoundingClientRect().right;
-                  const score = [...document.querySelectorAll('#tbody td.c-score, #tbody .tier-label')]
-                    .map((c) => c.getBoundingClientRect().right);
+                  const ends = document.querySelectorAll('#tbody .c-score, #tbody .tier-label');
+                  const score = [...ends].map((c) => c.getBoundingClientRect().right);
                   return [wrap.scrollWidth, wrap.clientWidth, Math.max(...score) <= right];
                 }"""
             )

@@ -3,7 +3,7 @@
 (function (A) {
   const $ = (id) => document.getElementById(id);
   const S = { suite: null, preset: "aggregate", bucket: "all", custom: null, vram: null, hardware: [], presets: [], buckets: [], benches: [], summary: null, board: null };
-  let seq = 0, controller = null, timer = null;
+  let seq = 0, controller = null, timer = null, early = null;
 
   const presetOf = (id) => S.presets.find((p) => p.id === id);
   const suiteOf = (id) => S.summary.suites.find((s) => s.id === id);
@@ -151,7 +151,9 @@
     controller = new AbortController();
     $("status").textContent = "Loading…";
     let board;
-    try { board = await A.getJSON(apiUrl(), controller.signal); } catch (err) {
+    const first = early;
+    early = null;
+    try { board = await (first || A.getJSON(apiUrl(), controller.signal)); } catch (err) {
       if (err.name !== "AbortError") $("status").textContent = `Could not load the leaderboard: ${err.message}`;
       return;
     }
@@ -208,6 +210,19 @@
     if (tr) tr.focus();
   }
 
+  /** The first ranking, asked for together with the catalog instead of after it, when the URL
+   * names at most suite, preset and bucket (the API's defaults are the page's); null otherwise. */
+  function earlyBoard() {
+    const q = new URLSearchParams(location.search), api = new URLSearchParams();
+    for (const [k, v] of q) {
+      if (!["suite", "preset", "bucket"].includes(k)) return null;
+      api.set(k, v);
+    }
+    const pending = A.getJSON("/api/leaderboard" + (api.toString() ? "?" + api : ""));
+    pending.catch(() => {});  // an unknown value is reported by readUrl; this answer is dropped
+    return pending;
+  }
+
   async function start() {
     A.chart.init($("chart"), $("chart-status"), select);
     A.bubble.init($("bubble"), showRow);
@@ -215,6 +230,7 @@
     A.methodology.init($("methodology"), $("methodology-btn"), $("m-body"), $("m-close"));
     ["wq", "wg", "we"].forEach((k, i) => $(k).addEventListener("input", () => slide(i)));
     $("reset-weights").addEventListener("click", () => { S.custom = null; writeUrl(false); update(); });
+    early = earlyBoard();
     try {
       [S.presets, S.buckets, S.summary, S.benches, S.hardware] = await Promise.all([A.getJSON("/api/presets"), A.getJSON("/api/buckets"), A.getJSON("/api/summary"), A.getJSON("/api/benches"), A.getJSON("/api/hardware")]);
     } catch (err) { $("status").textContent = `Could not load: ${err.message}`; return; }
@@ -226,6 +242,7 @@
     });
     $("budget-gb").addEventListener("change", (e) => setBudget(e.target.value === "" ? NaN : Number(e.target.value)));
     const notes = readUrl();
+    if (notes.length) early = null;
     if (S.custom) $("custom").open = true;
     window.addEventListener("popstate", () => { readUrl(); update(); });
     await update();
