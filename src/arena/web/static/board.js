@@ -210,16 +210,13 @@
     if (tr) tr.focus();
   }
 
-  /** The first ranking, asked for together with the catalog instead of after it, when the URL
-   * names at most suite, preset and bucket (the API's defaults are the page's); null otherwise. */
+  /** The default ranking, asked for together with the catalog instead of after it, when the
+   * URL has no query (a first visit); a URL with values waits for the catalog to check them, so
+   * an unknown value is a note on the page rather than a failed request. */
   function earlyBoard() {
-    const q = new URLSearchParams(location.search), api = new URLSearchParams();
-    for (const [k, v] of q) {
-      if (!["suite", "preset", "bucket"].includes(k)) return null;
-      api.set(k, v);
-    }
-    const pending = A.getJSON("/api/leaderboard" + (api.toString() ? "?" + api : ""));
-    pending.catch(() => {});  // an unknown value is reported by readUrl; this answer is dropped
+    if (location.search.length > 1) return null;
+    const pending = A.getJSON("/api/leaderboard");
+    pending.catch(() => {});  // update() reports a failure when it uses this answer
     return pending;
   }
 
