@@ -44,6 +44,18 @@
     if (btn) btn.focus();
   }
 
+  /** Each cell names its column (class c-<key>, data-label), so the phone's card layout can
+   * place rank, name and Score first and label the rest. */
+  function labelled(list) {
+    list.forEach((cell, i) => {
+      const col = COLS[i];
+      if (!cell || !col) return;
+      cell.classList.add(`c-${col.key}`);
+      cell.dataset.label = col.label;
+    });
+    return list;
+  }
+
   function cells(r) {
     const tier = A.tierLabel(r);
     const rel = (letter, v) => A.el("span", { class: "rel", title: `${letter}: 100 = best in this bucket`, text: `${letter} ${A.num(v)}` });
@@ -76,19 +88,7 @@
         A.el("span", { class: "tier-label", text: tier }),
       ]),
     ];
-    return out;
-  }
-
-  /** Each cell names its column (class c-<key>, data-label), so the phone's card layout can
-   * place rank, name and Score first and label the rest. */
-  function labelled(list) {
-    list.forEach((cell, i) => {
-      const col = COLS[i];
-      if (!cell || !col) return;
-      cell.classList.add(`c-${col.key}`);
-      cell.dataset.label = col.label;
-    });
-    return list;
+    return labelled(out);
   }
 
   function render() {
@@ -96,7 +96,7 @@
     const sorted = rows.slice().sort(cmp);
     A.fill(tbody, sorted.map((r) => {
       const tr = A.el("tr", { tabindex: "0", "data-model": r.model, class: r.model === selected ? "selected" : null,
-        "aria-selected": r.model === selected ? "true" : "false" }, labelled(cells(r)));
+        "aria-selected": r.model === selected ? "true" : "false" }, cells(r));
       tr.addEventListener("click", (ev) => { if (!ev.target.closest("a")) onSelect(r.model, "table"); });
       tr.addEventListener("keydown", (ev) => {
         if ((ev.key === "Enter" || ev.key === " ") && ev.target === tr) { ev.preventDefault(); onSelect(r.model, "table"); }
