@@ -89,7 +89,7 @@ window.Arena = window.Arena || {};
   A.METRICS = { mmlu_pro: "MMLU-Pro", gpqa_diamond: "GPQA Diamond", humaneval: "HumanEval/LCB (HumanEval)", livecodebench: "HumanEval/LCB (LiveCodeBench)" };
   A.NO_MEASUREMENT = "no measurement";
   /** Below this width the table is a list of cards (arena.css uses the same width). */
-  A.CARDS = "(max-width: 900px)";
+  A.CARDS = "(max-width: 1100px)";
   /** Row flags set when a bench the preset counts carries that verdict (arena.verdicts.Flag). */
   A.VERDICTS = [
     { flag: "unreliable", title: "More than 10 % of the requests failed in a bench this view counts" },
