@@ -41,9 +41,9 @@ def phone(browser: Browser, live_server: str) -> Iterator[Page]:
     context.close()
 
 
-def assert_table_fits_at_1440(page: Page, base: str) -> None:
+def assert_table_fits(page: Page, base: str, width: int = 1440) -> None:
     """Every suite x preset: the table no wider than its box, no Score cell or badge past it."""
-    page.set_viewport_size({"width": 1440, "height": 900})
+    page.set_viewport_size({"width": width, "height": 900})
     suites = [s["id"] for s in api(page, f"{base}/api/summary")["suites"]]
     presets = [p["id"] for p in api(page, f"{base}/api/presets")]
     assert len(suites) >= 2
@@ -70,13 +70,17 @@ def assert_table_fits_at_1440(page: Page, base: str) -> None:
 def test_table_fits_its_box_at_1440_in_every_preset(
     page: Page, live_server: str, watch: Watch
 ) -> None:
-    assert_table_fits_at_1440(page, live_server)
+    assert_table_fits(page, live_server)
+
+
+def test_table_fits_a_tablet_width_as_cards(page: Page, live_server: str, watch: Watch) -> None:
+    assert_table_fits(page, live_server, width=1024)
 
 
 def test_table_fits_at_1440_with_long_sanity_answers(
     page: Page, v2_server: str, v2_watch: Watch
 ) -> None:
-    assert_table_fits_at_1440(page, v2_server)  # the v2 runs add a suspect answer and power
+    assert_table_fits(page, v2_server)  # the v2 runs add a suspect answer and power
 
 
 def test_phone_keeps_rank_name_and_score_in_view(phone: Page, artifacts: Path) -> None:
