@@ -3,7 +3,7 @@ export UV_COMPILE_BYTECODE := 1
 UV ?= python3 -m uv
 PORT ?= 8000
 
-.PHONY: help setup test-model system-deps serve leaderboard test test-unit lint format dataset bench-import bench-figures clean
+.PHONY: help setup test-model system-deps serve leaderboard test test-unit lint format dataset bench-import bench-figures bench-page clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -61,6 +61,9 @@ bench-figures: setup test-model  ## engine accuracy, capacity, memory, smoke wal
 	$(UV) run python benchmarks/bench_smoke_smollm2.py
 	$(UV) run python benchmarks/web_latency.py
 	$(UV) run python benchmarks/eval_figures.py
+
+bench-page: setup  ## cold page load to chart drawn in headless Chromium, beside the bare-Plotly floor
+	$(UV) run python benchmarks/bench_cold_load.py
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache test-artifacts

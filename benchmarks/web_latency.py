@@ -10,9 +10,10 @@
 2. Navigation -> chart drawn in headless Chromium (/usr/bin/chromium): performance.now() at
    the page's `chart-drawn` mark (set after Plotly resolves), cold (new browser context, empty
    cache) and warm (reload), median of --runs; also the `table-drawn` mark (the table does not
-   wait for the 4.8 MB Plotly bundle, which loads async). Beside it, the floor: a bare page
+   wait for the Plotly bundle, which loads async). Beside it, the floor: a bare page
    (served from a temp dir by http.server) that loads the same /static/plotly.min.js from the
-   Arena server and draws a 23-point scatter - what any page drawing with the full bundle pays.
+   Arena server and draws a 23-point scatter - what any page drawing with that bundle pays.
+   benchmarks/bench_cold_load.py measures the cold case alone against `arena serve`.
 Target from the issue: p95 < 25 ms (API) and < 1 s (chart).
 """
 

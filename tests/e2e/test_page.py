@@ -56,7 +56,7 @@ def test_loads_clean_with_headline_and_attribution(
     for label in ("On the Pareto frontier", "Dominated", "VRAM (small → large)"):
         expect(legend).to_contain_text(label)
     leader = page.locator("#tbody tr").first.locator("td.score")
-    expect(leader).to_have_class("num score tier-leader")
+    expect(leader).to_have_class(re.compile(r"^num score tier-leader\b"))
     expect(leader).to_contain_text("leader")
     expect(page.locator("#tbody tr").last.locator("td.score")).to_contain_text("tail")
     page.screenshot(path=str(artifacts / "leaderboard-aggregate.png"), full_page=True)

@@ -27,6 +27,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, A
         doc = render_snapshot(store)
     finally:
         store.close()
+    assert "plotly.js (basic - minified) v" in doc  # the vendored partial bundle
     path = where / "board.html"
     path.write_text(doc, encoding="utf-8")
     found = PAYLOAD.search(doc)
@@ -66,6 +67,7 @@ def test_opens_from_file_with_no_request_and_switches(
     # the chart draws one marker per row
     expect(page.locator("#chart")).to_have_attribute("data-drawn", re.compile(r"\d+"))
     expect(page.locator("#chart g.trace.scatter path.point")).to_have_count(len(rows))
+    expect(page.locator("#chart-status")).to_be_hidden()
 
     # a preset whose order differs from the default, so a re-render shows
     target = next(

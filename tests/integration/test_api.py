@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from arena.service import (
 )
 from arena.store import Store
 from arena.web import CSP, create_app
+from arena.web.assets import vendor_info
 from tests.v2_data import SHARED, SUSPECT_ANSWER, V2Build, add_v2_runs, bundled, v1_only
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -245,11 +247,12 @@ def test_unknown_model_page_is_404(app: FastAPI) -> None:
     assert call(app, "/models/qwen-3.5-0.8b-bf16").status_code == 200
 
 
-def test_plotly_served_from_the_package(app: FastAPI) -> None:
+def test_plotly_served_from_the_vendored_partial_bundle(app: FastAPI) -> None:
     js = call(app, "/static/plotly.min.js")
     assert js.status_code == 200
     assert js.headers["content-encoding"] == "gzip"
-    assert "plotly.js v" in js.text[:200]
+    assert f"plotly.js (basic - minified) v{vendor_info()['version']}" in js.text[:200]
+    assert hashlib.sha256(js.content).hexdigest() == vendor_info()["sha256"]
     css = call(app, "/static/plotly-rules.css")
     assert ".js-plotly-plot .plotly .main-svg" in css.text
     prep = call(app, "/static/plotly-prep.js")
@@ -425,4 +428,4 @@ def test_gzip_only_when_accepted(app: FastAPI, accept: str, gzipped: bool) -> No
     js = call(app, "/static/plotly.min.js", headers={"accept-encoding": accept})
     assert js.status_code == 200
     assert ("content-encoding" in js.headers) is gzipped
-    assert "plotly.js v" in js.text[:200]
+    assert "plotly.js (basic - minified) v" in js.text[:200]

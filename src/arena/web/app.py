@@ -190,7 +190,7 @@ def create_app(
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def plotly_js(request: Request) -> Response:
-        """The installed plotly.js bundle, compressed when the client accepts it."""
+        """The vendored plotly.js partial bundle, compressed when the client accepts it."""
         return plotly_response(request.headers.get("accept-encoding", ""))
 
     @app.get("/static/plotly-rules.css", include_in_schema=False)

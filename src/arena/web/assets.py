@@ -1,4 +1,4 @@
-"""Plotly.js straight from the installed `plotly` package, gzipped once and kept in memory."""
+"""The vendored Plotly partial bundle (static/vendor), gzipped once and kept in memory."""
 
 from __future__ import annotations
 
@@ -8,13 +8,29 @@ from importlib import resources
 
 from fastapi.responses import Response
 
+from arena.errors import ArenaError
+
 JS_TYPE = "text/javascript; charset=utf-8"
+VENDOR = resources.files("arena.web").joinpath("static", "vendor")
+
+
+def vendor_info() -> dict[str, str]:
+    """The key=value lines of static/vendor/VERSION (name, version, file, sha256, tarball)."""
+    text = VENDOR.joinpath("VERSION").read_text("utf-8")
+    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
 
 
 @lru_cache(maxsize=1)
 def plotly_bytes() -> tuple[bytes, bytes]:
-    """Plain and gzipped plotly.min.js (about 4.8 MB and 1.4 MB)."""
-    raw = resources.files("plotly").joinpath("package_data", "plotly.min.js").read_bytes()
+    """Plain and gzipped plotly-basic.min.js (about 1.2 MB and 0.4 MB)."""
+    info = vendor_info()
+    try:
+        raw = VENDOR.joinpath(info["file"]).read_bytes()
+    except (KeyError, OSError) as err:
+        raise ArenaError(
+            f"static/vendor/VERSION: cannot read the Plotly bundle it names ({err}); "
+            "re-fetch it with scripts/vendor_plotly.sh"
+        ) from err
     return raw, gzip.compress(raw, compresslevel=6, mtime=0)
 
 

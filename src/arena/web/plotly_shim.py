@@ -1,4 +1,4 @@
-"""Plotly's own stylesheet rules, read from the installed bundle and served as a CSS file."""
+"""Plotly's own stylesheet rules, read from the vendored bundle and served as a CSS file."""
 # Plotly.js normally injects these rules through an inline <style> element, which a strict CSP
 # (style-src 'self') refuses. When the page has an element with id `plotly.js-style-global` and
 # class `no-inline-styles`, Plotly skips the injection; the page then links this same-origin file.
@@ -35,7 +35,7 @@ def extract_rules(js: str) -> dict[str, str]:
 
 def to_css(rules: dict[str, str]) -> str:
     """The rules with Plotly's own placeholders expanded, one per line."""
-    lines = ["/* generated at run time from the installed plotly.js bundle */"]
+    lines = ["/* generated at run time from the vendored plotly.js bundle */"]
     for key, decl in rules.items():
         sel = re.sub(r"^,", " ,", key).replace("X", ".js-plotly-plot .plotly")
         sel = sel.replace("Y", ".plotly-notifier")
@@ -59,11 +59,11 @@ STYLE_ID = re.compile(
 def prep_js() -> str:
     """A script run before plotly.js: placeholders that make it skip its load-time <style>s."""
     # The bundle carries third-party CSS (MapLibre, unused here) that it injects inline on load
-    # unless an element with a fixed id exists; the ids are read from the installed bundle.
+    # unless an element with a fixed id exists; the ids are read from the vendored bundle.
     raw, _ = plotly_bytes()
     ids = sorted(set(STYLE_ID.findall(raw.decode("utf-8"))))
     return (
-        "// generated at run time from the installed plotly.js bundle"
+        "// generated at run time from the vendored plotly.js bundle"
         " (keeps CSP style-src 'self')\n"
         '"use strict";\n'
         f"for (const id of {json.dumps(ids)}) {{\n"
@@ -72,5 +72,13 @@ def prep_js() -> str:
         "    m.id = id;\n"
         "    document.head.appendChild(m);\n"
         "  }\n"
+        "}\n"
+        "// the async bundle may load or fail before the page's deferred scripts listen for it\n"
+        "// (capture on document: a load event at an element never reaches window)\n"
+        'for (const [type, state] of [["load", "loaded"], ["error", "failed"]]) {\n'
+        "  document.addEventListener(type, (ev) => {\n"
+        '    if (ev.target && ev.target.id === "plotly-js") '
+        "document.documentElement.dataset.plotly = state;\n"
+        "  }, true);\n"
         "}\n"
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+
 import pytest
 
 from arena.web.api import ApiError, parse_weights
 from arena.web.app import CSP
+from arena.web.assets import VENDOR, plotly_bytes, vendor_info
 from arena.web.plotly_shim import extract_rules, plotly_css, prep_js, to_css
 
 
@@ -35,7 +39,17 @@ def test_rules_extracted_like_plotly_does() -> None:
     assert extract_rules("no plotly here") == {}
 
 
-def test_installed_bundle_yields_rules_and_placeholders() -> None:
+def test_vendored_bundle_matches_its_version_note() -> None:
+    info = vendor_info()
+    assert info["name"] == "plotly.js-basic-dist-min"
+    raw, packed = plotly_bytes()
+    assert hashlib.sha256(raw).hexdigest() == info["sha256"]
+    assert f"v{info['version']}" in raw[:200].decode()
+    assert gzip.decompress(packed) == raw
+    assert "MIT" in VENDOR.joinpath("LICENSE").read_text("utf-8")
+
+
+def test_vendored_bundle_yields_rules_and_placeholders() -> None:
     assert plotly_css().count("{") > 30
     assert 'document.createElement("meta")' in prep_js()
 

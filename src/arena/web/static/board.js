@@ -3,7 +3,7 @@
 (function (A) {
   const $ = (id) => document.getElementById(id);
   const S = { suite: null, preset: "aggregate", bucket: "all", custom: null, vram: null, hardware: [], presets: [], buckets: [], benches: [], summary: null, board: null };
-  let seq = 0, controller = null, timer = null;
+  let seq = 0, controller = null, timer = null, early = null;
 
   const presetOf = (id) => S.presets.find((p) => p.id === id);
   const suiteOf = (id) => S.summary.suites.find((s) => s.id === id);
@@ -151,7 +151,9 @@
     controller = new AbortController();
     $("status").textContent = "Loading…";
     let board;
-    try { board = await A.getJSON(apiUrl(), controller.signal); } catch (err) {
+    const first = early;
+    early = null;
+    try { board = await (first || A.getJSON(apiUrl(), controller.signal)); } catch (err) {
       if (err.name !== "AbortError") $("status").textContent = `Could not load the leaderboard: ${err.message}`;
       return;
     }
@@ -168,9 +170,10 @@
     const n = board.rows.length;
     const fits = board.max_vram_gb === null ? "" : ` within ${board.max_vram_gb} GB (${board.hidden_over_budget} hidden)`;
     $("status").textContent = n ? `${n} ${n === 1 ? "build" : "builds"} ranked for ${p.title}, bucket ${bucketOf(S.bucket).title}, suite ${board.suite}${fits}.` : `No builds in this bucket${fits}.`;
+    if (A.bubble.model && !board.rows.some((r) => r.model === A.bubble.model)) A.bubble.hide();
+    else if (A.bubble.model) A.bubble.show(board.rows.find((r) => r.model === A.bubble.model), benchLabel(p, board.suite), viewQuery(board.suite));
     await A.chart.draw(board, benchLabel(p, board.suite));
     if (mine === seq) document.body.dataset.ready = String(mine);
-    if (!performance.getEntriesByName("chart-drawn").length) performance.mark("chart-drawn");
   }
 
   function slide(i) {
@@ -189,17 +192,42 @@
     timer = setTimeout(update, 60);
   }
 
+  /** A row picked in the table or a bubble in the chart; a bubble's details open under the
+   * chart, and only a wide screen also scrolls to its table row (a phone stays on the chart). */
   function select(model, from) {
-    A.table.highlight(model, from === "chart");
+    const fromChart = from === "chart";
+    A.table.highlight(model, fromChart && !matchMedia(A.CARDS).matches);
     A.chart.highlight(model);
+    const row = S.board && S.board.rows.find((r) => r.model === model);
+    if (fromChart && row) A.bubble.show(row, benchLabel(presetOf(S.preset), S.board.suite), viewQuery(S.board.suite));
+    else if (A.bubble.model !== model) A.bubble.hide();
+  }
+
+  /** The panel's "Show in the table": select the row, scroll to it, focus it. */
+  function showRow(model) {
+    A.table.highlight(model, true);
+    const tr = [...$("tbody").rows].find((r) => r.dataset.model === model);
+    if (tr) tr.focus();
+  }
+
+  /** The default ranking, asked for together with the catalog instead of after it, when the
+   * URL has no query (a first visit); a URL with values waits for the catalog to check them, so
+   * an unknown value is a note on the page rather than a failed request. */
+  function earlyBoard() {
+    if (location.search.length > 1) return null;
+    const pending = A.getJSON("/api/leaderboard");
+    pending.catch(() => {});  // update() reports a failure when it uses this answer
+    return pending;
   }
 
   async function start() {
-    A.chart.init($("chart"), select);
+    A.chart.init($("chart"), $("chart-status"), select);
+    A.bubble.init($("bubble"), showRow);
     A.table.init($("thead"), $("tbody"), select);
     A.methodology.init($("methodology"), $("methodology-btn"), $("m-body"), $("m-close"));
     ["wq", "wg", "we"].forEach((k, i) => $(k).addEventListener("input", () => slide(i)));
     $("reset-weights").addEventListener("click", () => { S.custom = null; writeUrl(false); update(); });
+    early = earlyBoard();
     try {
       [S.presets, S.buckets, S.summary, S.benches, S.hardware] = await Promise.all([A.getJSON("/api/presets"), A.getJSON("/api/buckets"), A.getJSON("/api/summary"), A.getJSON("/api/benches"), A.getJSON("/api/hardware")]);
     } catch (err) { $("status").textContent = `Could not load: ${err.message}`; return; }
@@ -211,6 +239,7 @@
     });
     $("budget-gb").addEventListener("change", (e) => setBudget(e.target.value === "" ? NaN : Number(e.target.value)));
     const notes = readUrl();
+    if (notes.length) early = null;
     if (S.custom) $("custom").open = true;
     window.addEventListener("popstate", () => { readUrl(); update(); });
     await update();

@@ -66,21 +66,30 @@ window.Arena = window.Arena || {};
   };
 
   /** Resolves once the async Plotly bundle has run (the table does not wait for it); made on
-   * first use, so a page without a chart never creates a promise that rejects. */
+   * first use, so a page without a chart never creates a promise that rejects. An async script
+   * may fail before this runs: plotly-prep.js records the outcome on <html data-plotly>. */
   let plotly = null;
   A.plotlyReady = function () {
     plotly = plotly || new Promise((resolve, reject) => {
+      const ran = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("the Plotly bundle ran but defined no Plotly")));
+      const failed = () => reject(new Error("could not load /static/plotly.min.js"));
       if (window.Plotly) { resolve(window.Plotly); return; }
       const tag = document.getElementById("plotly-js");
       if (!tag) { reject(new Error("no Plotly on this page")); return; }
-      tag.addEventListener("load", () => resolve(window.Plotly));
-      tag.addEventListener("error", () => reject(new Error("could not load /static/plotly.min.js")));
+      if (!tag.src) { reject(new Error("the inline Plotly bundle did not run")); return; }
+      const seen = document.documentElement.dataset.plotly;
+      if (seen === "failed") { failed(); return; }
+      if (seen === "loaded") { ran(); return; }
+      tag.addEventListener("load", ran);
+      tag.addEventListener("error", failed);
     });
     return plotly;
   };
 
   A.METRICS = { mmlu_pro: "MMLU-Pro", gpqa_diamond: "GPQA Diamond", humaneval: "HumanEval/LCB (HumanEval)", livecodebench: "HumanEval/LCB (LiveCodeBench)" };
   A.NO_MEASUREMENT = "no measurement";
+  /** Below this width the table is a list of cards (arena.css uses the same width). */
+  A.CARDS = "(max-width: 1100px)";
   /** Row flags set when a bench the preset counts carries that verdict (arena.verdicts.Flag). */
   A.VERDICTS = [
     { flag: "unreliable", title: "More than 10 % of the requests failed in a bench this view counts" },

@@ -28,7 +28,7 @@
   function header() {
     A.fill(thead, COLS.map((c) => {
       const active = c.key === sortKey;
-      const th = A.el("th", { scope: "col", class: c.num ? "num" : null, title: c.title,
+      const th = A.el("th", { scope: "col", class: (c.num ? "num " : "") + `c-${c.key}`, title: c.title,
         "aria-sort": active ? (sortDir > 0 ? "ascending" : "descending") : "none" });
       th.appendChild(A.el("button", { type: "button", class: "sort", "data-key": c.key,
         onclick: () => sortBy(c.key) }, [c.label, A.el("span", { class: "arrow", "aria-hidden": "true", text: active ? (sortDir > 0 ? " ▲" : " ▼") : "" })]));
@@ -42,6 +42,18 @@
     render();
     const btn = thead.querySelector(`button[data-key="${key}"]`);
     if (btn) btn.focus();
+  }
+
+  /** Each cell names its column (class c-<key>, data-label), so the phone's card layout can
+   * place rank, name and Score first and label the rest. */
+  function labelled(list) {
+    list.forEach((cell, i) => {
+      const col = COLS[i];
+      if (!cell || !col) return;
+      cell.classList.add(`c-${col.key}`);
+      cell.dataset.label = col.label;
+    });
+    return list;
   }
 
   function cells(r) {
@@ -77,7 +89,7 @@
         A.el("span", { class: "tier-label", text: tier }),
       ]),
     ];
-    return out;
+    return labelled(out);
   }
 
   function render() {
