@@ -1,0 +1,121 @@
+"""POST one run bundle to a board, retried with backoff while the board cannot answer."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from arena.errors import ArenaError
+from arena.submit.retry import Backoff, Verdict, retry_after, verdict
+
+RUNS_PATH = "/api/runs"
+ERROR_CAP = 300  # characters of a board's error text kept in the outbox
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The board's last answer to one run: status (None when none came), body, wait asked."""
+
+    status: int | None
+    body: dict[str, Any] = field(default_factory=dict)
+    retry_after: float | None = None
+    error: str | None = None  # why it failed, in words: the board's "error" or the network's
+    tries: int = 1
+
+    @property
+    def verdict(self) -> Verdict:
+        """What the answer means for the run."""
+        if self.status in (200, 201) and not isinstance(self.body.get("run_id"), str):
+            return Verdict.REJECTED  # a 2xx without the run id the contract promises
+        return verdict(self.status)
+
+
+def board_url(text: str) -> str:
+    """The board's base URL, as the outbox keys it (no trailing slash); an error names it."""
+    url = text.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ArenaError(f"--to {text!r}: expected the board's http(s) URL, e.g. http://host:8000")
+    if parts.query or parts.fragment:
+        raise ArenaError(f"--to {text!r}: expected a URL without ?query or #fragment")
+    return url
+
+
+def make_session(token: str, timeout: float) -> aiohttp.ClientSession:
+    """One session per submit: bearer auth; connect and the whole request bounded by `timeout`."""
+    return aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=timeout, sock_connect=timeout),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+
+
+async def post_once(session: aiohttp.ClientSession, target: str, body: bytes) -> Answer:
+    """One POST; a network failure or timeout is an answer with no status."""
+    try:
+        async with session.post(target + RUNS_PATH, data=body) as resp:
+            raw = await resp.read()
+            wait = retry_after(resp.headers.get("Retry-After"))
+            parsed = _json_object(raw)
+            error = None
+            if resp.status not in (200, 201):
+                said = parsed.get("error")
+                text = said if isinstance(said, str) else raw.decode("utf-8", "replace").strip()
+                error = f"HTTP {resp.status}: {text or resp.reason or 'no reason given'}"
+            return Answer(resp.status, parsed, wait, _cap(error))
+    except TimeoutError:
+        timeout = session.timeout.total
+        return Answer(None, error=f"no answer within --timeout {timeout:g} s")
+    except aiohttp.ClientError as exc:
+        return Answer(None, error=_cap(f"board unreachable ({_reason(exc)})"))
+
+
+async def post_run(
+    session: aiohttp.ClientSession,
+    target: str,
+    body: bytes,
+    retries: int,
+    backoff: Backoff,
+    rng: random.Random,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> Answer:
+    """Send until the board answers something other than "retry", at most 1 + `retries` times."""
+    answer = await post_once(session, target, body)
+    tries = 1
+    for attempt in range(retries):
+        if answer.verdict is not Verdict.RETRY:
+            break
+        wait = backoff.delay(attempt, rng, answer.retry_after)
+        if wait is None:
+            error = f"{answer.error}; the board asks to wait {answer.retry_after:g} s"
+            return Answer(answer.status, answer.body, answer.retry_after, error, tries)
+        await sleep(wait)
+        answer = await post_once(session, target, body)
+        tries += 1
+    return Answer(answer.status, answer.body, answer.retry_after, answer.error, tries)
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _reason(exc: aiohttp.ClientError) -> str:
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return str(exc.os_error.strerror or exc.os_error) if exc.os_error else str(exc)
+    return str(exc) or type(exc).__name__
+
+
+def _cap(text: str | None) -> str | None:
+    if text is None or len(text) <= ERROR_CAP:
+        return text
+    return text[: ERROR_CAP - 1] + "…"
