@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from arena.cli.common import DbOption, console, err_console, open_store
 from arena.errors import ArenaError
-from arena.store import outbox
+from arena.store import Store, outbox
 from arena.submit import (
     EXIT_USAGE,
     RunOutcome,
@@ -45,9 +45,7 @@ TokenOpt = Annotated[
 
 
 def submit_cmd(
-    to: Annotated[
-        str, typer.Option("--to", help="The board's URL, e.g. http://board.lan:8000.")
-    ],
+    to: Annotated[str, typer.Option("--to", help="The board's URL, e.g. http://board.lan:8000.")],
     token: TokenOpt = None,
     run: Annotated[
         str | None, typer.Option("--run", help="Send this one run (ids: arena show BUILD).")
@@ -65,7 +63,7 @@ def submit_cmd(
 ) -> None:
     """Send every local run the board has not acknowledged (or one, --run) and report each."""
     try:
-        options = _options(to, token, timeout, retries)
+        options = submit_options(to, token, timeout, retries)
         store = open_store(db)
         if run is not None:
             origin = outbox.run_origin(store, run)
@@ -80,14 +78,14 @@ def submit_cmd(
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_USAGE) from None
     with _Bar() as bar:
-        report = submit(
-            store, options, [run] if run else None, include_bundled, on_run=bar.on_run
-        )
+        report = submit(store, options, [run] if run else None, include_bundled, on_run=bar.on_run)
     console.print(summary(report), highlight=False, soft_wrap=True)
     raise typer.Exit(exit_code(report))
 
 
-def _options(to: str, token: str | None, timeout: float, retries: int) -> SubmitOptions:
+def submit_options(
+    to: str, token: str | None, timeout: float = 30.0, retries: int = 4
+) -> SubmitOptions:
     """The checked options: one line naming the first bad one."""
     target = board_url(to)
     if not token or not token.strip():
@@ -126,6 +124,30 @@ def summary(report: SubmitReport) -> str:
     if report.count(Status.WAITING):
         line += f"; `arena submit --to {report.target}` delivers the waiting ones"
     return line
+
+
+def submit_after_bench(store: Store, options: SubmitOptions, run_id: str | None) -> None:
+    """`arena bench --submit`: send the run just stored; whatever happens, the bench stands."""
+    if run_id is None:
+        err_console.print("submit: no new run was measured; nothing to send", highlight=False)
+        return
+    try:
+        report = submit(store, options, [run_id])
+        outcome = report.outcomes[0]
+    except Exception as exc:  # a delivery problem must never fail or lose the bench
+        why = str(exc) or type(exc).__name__
+        outcome = RunOutcome(run_id, Status.WAITING, reason=f"not sent: {why}")
+    if outcome.status in (Status.CREATED, Status.EXISTS):
+        err_console.print(f"submit: {outcome_line(outcome)}", highlight=False, markup=False)
+        return
+    refused = "was refused" if outcome.status is Status.FAILED else "was not delivered"
+    err_console.print(
+        f"submit: run {run_id} {refused} ({outcome.reason}); it waits in the outbox: "
+        f"arena submit --to {options.target} delivers it",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 class _Bar:
