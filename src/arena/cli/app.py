@@ -30,6 +30,7 @@ from arena.cli.serve import serve_cmd
 from arena.cli.show import show_text
 from arena.cli.submit import BUNDLED_NOTE, submit_cmd
 from arena.cli.submit import EXIT_CODES as SUBMIT_EXIT_CODES
+from arena.cli.token import token_app
 from arena.errors import ArenaError
 from arena.scoring import make_weights
 from arena.service import board, build_detail, build_view, leaderboard_json
@@ -45,6 +46,7 @@ app = typer.Typer(
 app.add_typer(import_app, name="import")
 app.add_typer(build_app, name="build")
 app.add_typer(quality_app, name="quality")
+app.add_typer(token_app, name="token")
 app.command("serve")(serve_cmd)
 app.command("bench", epilog=EXIT_CODES)(bench_cmd)
 app.command("eval")(eval_cmd)

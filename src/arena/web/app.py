@@ -23,6 +23,13 @@ from arena.web.api import ApiError, router
 from arena.web.assets import JS_TYPE, plotly_response
 from arena.web.data import BoardData
 from arena.web.plotly_shim import plotly_css, prep_js
+from arena.web.submit import (
+    DEFAULT_MAX_BUNDLE_MB,
+    DEFAULT_RATE_PER_MIN,
+    RateLimit,
+    write_router,
+)
+from arena.web.submit import router as submit_router
 
 STATIC = Path(str(resources.files("arena.web") / "static"))
 
@@ -101,18 +108,35 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app(db: str | None = None, store: Store | None = None) -> FastAPI:
-    """The web app over a store (opened, migrated and seeded like the CLI does)."""
+def create_app(
+    db: str | None = None,
+    store: Store | None = None,
+    writable: bool = False,
+    max_bundle_mb: float = DEFAULT_MAX_BUNDLE_MB,
+    rate_per_min: float = DEFAULT_RATE_PER_MIN,
+) -> FastAPI:
+    """The web app over a store (opened, migrated and seeded like the CLI does); `writable`
+    adds POST /api/runs for hosts holding a token."""
+    description = (
+        "JSON API of The Arena leaderboard; this board accepts runs at POST /api/runs."
+        if writable
+        else "Read-only JSON API of The Arena leaderboard."
+    )
     app = FastAPI(
         lifespan=lifespan,
         title="The Arena",
         version=__version__,
-        description="Read-only JSON API of The Arena leaderboard.",
+        description=description,
         docs_url=None,
         redoc_url=None,
     )
     app.state.data = BoardData(store or open_store(db))
+    app.state.max_bundle_bytes = int(max_bundle_mb * 1024 * 1024)
+    app.state.rate_limit = RateLimit(rate_per_min)
     app.include_router(router)
+    app.include_router(submit_router)
+    if writable:
+        app.include_router(write_router)
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
