@@ -26,6 +26,7 @@ from arena.cli.common import (
 from arena.cli.eval import eval_cmd
 from arena.cli.importing import import_app
 from arena.cli.quality import quality_app
+from arena.cli.runs import runs_app
 from arena.cli.serve import serve_cmd
 from arena.cli.show import show_text
 from arena.cli.submit import BUNDLED_NOTE, submit_cmd
@@ -47,6 +48,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(build_app, name="build")
 app.add_typer(quality_app, name="quality")
 app.add_typer(token_app, name="token")
+app.add_typer(runs_app, name="runs")
 app.command("serve")(serve_cmd)
 app.command("bench", epilog=EXIT_CODES)(bench_cmd)
 app.command("eval")(eval_cmd)

@@ -123,8 +123,8 @@ def _same_content(s: Session, row: RunRow, b: Submission, digest: str) -> bool:
         return row.content_hash == digest
     if row.build_id != b.build.id:
         return False
-    stored = dataclasses.replace(run_info(row), origin="")
-    if stored != dataclasses.replace(b.run, origin=""):
+    stored = dataclasses.replace(run_info(row), id="", origin="")
+    if stored != dataclasses.replace(b.run, id="", origin=""):
         return False
     held = s.scalars(select(BenchResult).where(BenchResult.run_id == row.id))
     mine = sorted(b.results, key=lambda r: r.bench_id)
@@ -144,7 +144,13 @@ def _lookup(store: Store, b: Submission, digest: str) -> tuple[str, Status] | No
                 )
             return row.id, "exists"
         same = s.scalars(select(RunRow.id).where(RunRow.content_hash == digest)).first()
-        return (same, "exists") if same is not None else None
+        if same is not None:
+            return same, "exists"
+        local = select(RunRow).where(RunRow.build_id == b.build.id, RunRow.content_hash.is_(None))
+        for row in s.scalars(local):  # runs stored before digests, e.g. the bundled data
+            if _same_content(s, row, b, digest):
+                return row.id, "exists"
+        return None
 
 
 def _fill(row: object, values: dict[str, object]) -> None:
