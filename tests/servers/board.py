@@ -57,7 +57,7 @@ def cli_env(tmp: Path) -> dict[str, str]:
 class Board:
     """`arena serve --writable` on PostgreSQL; stop it hard (SIGKILL) and start it again."""
 
-    def __init__(self, db_url: str, tmp: Path, rate_per_min: float = 6000.0) -> None:
+    def __init__(self, db_url: str, tmp: Path, rate_per_min: float | None = 6000.0) -> None:
         self.db_url = db_url
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -80,7 +80,8 @@ class Board:
         self.proc = subprocess.Popen(
             [
                 *(sys.executable, "-m", "arena", "serve", "--db", self.db_url, "--writable"),
-                *("--port", str(self.port), "--rate-per-min", f"{self.rate:g}"),
+                *("--port", str(self.port)),
+                *(() if self.rate is None else ("--rate-per-min", f"{self.rate:g}")),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
