@@ -170,3 +170,88 @@ def test_a_board_killed_mid_submission_keeps_what_it_acknowledged(
     assert set(delivered(b, board.url)) == set(sources)
     assert on_board(board) == dict.fromkeys(sources, "lab-4")
     assert_numbers_match(board, sources)
+
+
+def test_refused_runs_fail_alone_with_exit_1_and_keep_their_reason(
+    board: Board, seeded_template: Path, tmp_path: Path
+) -> None:
+    ds, runs = v2_runs()
+    good, taken, odd = (relabel(br, "lab-5") for br in runs[:3])
+    other = BuildRun(  # the id of a run another box already sent, with other numbers
+        taken.build_id,
+        dataclasses.replace(taken.run, environment={"box": "elsewhere"}),
+        taken.results,
+    )
+    unknown = BuildRun(odd.build_id, dataclasses.replace(odd.run, suite="v9"), odd.results)
+    first = make_box(seeded_template, tmp_path / "a.db", "lab-5", board.token("lab-5"), [taken], ds)
+    b = make_box(
+        seeded_template,
+        tmp_path / "b.db",
+        "lab-6",
+        board.token("lab-6"),
+        [good, other, unknown],
+        ds,
+    )
+    board.start()
+    assert submit(first, board.url, tmp_path).returncode == 0
+    out = submit(b, board.url, tmp_path)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert statuses(out.stdout) == {
+        good.run.id: "created",
+        taken.run.id: "failed",
+        odd.run.id: "failed",
+    }
+    assert f"failed   {taken.run.id}: HTTP 409" in out.stdout
+    assert f"failed   {odd.run.id}: HTTP 422" in out.stdout
+    assert "run.suite" in out.stdout
+    store = Store.open(str(b.db))
+    try:
+        waiting = {e.run_id: e for e in box.pending(store, board.url)}
+    finally:
+        store.close()
+    assert set(waiting) == {taken.run.id, odd.run.id}
+    assert waiting[taken.run.id].attempts == 1  # refused for good: not tried again
+    assert (waiting[odd.run.id].last_error or "").startswith("HTTP 422")
+    assert on_board(board) == {good.run.id: "lab-6", taken.run.id: "lab-5"}
+
+
+def test_over_the_size_limit_is_413_and_exit_1(
+    pg_url: str, seeded_template: Path, tmp_path: Path
+) -> None:
+    board = Board(fresh_database(pg_url), tmp_path, 6000.0, "--max-bundle-mb", "0.001")
+    try:
+        b, sources = _box(board, seeded_template, tmp_path, "lab-7", 2)
+        board.start()
+        out = submit(b, board.url, tmp_path)
+    finally:
+        board.kill()
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert set(statuses(out.stdout).values()) == {"failed"}
+    assert out.stdout.count("HTTP 413") == len(sources)
+
+
+def test_over_the_rate_the_client_waits_as_asked(
+    pg_url: str, seeded_template: Path, tmp_path: Path
+) -> None:
+    board = Board(fresh_database(pg_url), tmp_path, 12.0)  # a burst of 12, then one per 5 s
+    try:
+        ds, runs = v2_runs()
+        mine = [relabel(br, "q") for br in runs[:16]]
+        b = make_box(seeded_template, tmp_path / "q.db", "lab-8", board.token("lab-8"), mine, ds)
+        board.start()
+        t0 = time.monotonic()
+        out = submit(b, board.url, tmp_path, "--retries", "8")
+        took = time.monotonic() - t0
+        stored = on_board(board)
+    finally:
+        board.kill()
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert set(statuses(out.stdout).values()) == {"created"}
+    assert len(stored) == 16
+    store = Store.open(str(b.db))
+    try:
+        tries = sum(e.attempts for e in box.entries(store, board.url))
+    finally:
+        store.close()
+    assert tries > 16  # some runs met a 429 and went again
+    assert took >= tries - 16  # each 429 asked for 1 s or more (Retry-After) and was waited

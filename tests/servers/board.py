@@ -57,12 +57,15 @@ def cli_env(tmp: Path) -> dict[str, str]:
 class Board:
     """`arena serve --writable` on PostgreSQL; stop it hard (SIGKILL) and start it again."""
 
-    def __init__(self, db_url: str, tmp: Path, rate_per_min: float | None = 6000.0) -> None:
+    def __init__(
+        self, db_url: str, tmp: Path, rate_per_min: float | None = 6000.0, *args: str
+    ) -> None:
         self.db_url = db_url
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.tmp = tmp
         self.rate = rate_per_min
+        self.args = args  # more `arena serve` options
         self.proc: subprocess.Popen[bytes] | None = None
         store = Store.open(db_url)  # migrated here, so tokens can be added before it starts
         store.close()
@@ -82,6 +85,7 @@ class Board:
                 *(sys.executable, "-m", "arena", "serve", "--db", self.db_url, "--writable"),
                 *("--port", str(self.port)),
                 *(() if self.rate is None else ("--rate-per-min", f"{self.rate:g}")),
+                *self.args,
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
