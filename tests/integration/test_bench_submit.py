@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from arena.store import Store, outbox
-from arena.store.run_parts import run_parts
+from arena.store.outbox import run_parts
 from tests.integration.test_submit_board import delivered, on_board
 from tests.servers.board import Board, Box, fresh_database, submit
 from tests.servers.fixtures import (  # noqa: F401  (fixtures are found by name)

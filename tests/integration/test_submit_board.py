@@ -17,7 +17,7 @@ from arena.records import BuildRun
 from arena.store import Store
 from arena.store import outbox as box
 from arena.store.board import submitted_runs
-from arena.store.run_parts import run_parts
+from arena.store.outbox import run_parts
 from tests.servers.board import (
     Board,
     Box,

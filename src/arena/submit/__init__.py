@@ -1,7 +1,15 @@
 """Submitting local runs to a board: the outbox read as bundles, POSTed with retries."""
 
-from arena.submit.bundles import bundle_body, local_bundle
-from arena.submit.client import Answer, board_url, post_once, post_run
+from arena.submit.client import (
+    Answer,
+    Backoff,
+    Verdict,
+    board_url,
+    post_once,
+    post_run,
+    retry_after,
+    verdict,
+)
 from arena.submit.deliver import (
     EXIT_OK,
     EXIT_REJECTED,
@@ -12,11 +20,12 @@ from arena.submit.deliver import (
     Status,
     SubmitOptions,
     SubmitReport,
+    bundle_body,
     deliver,
     exit_code,
+    local_bundle,
     submit,
 )
-from arena.submit.retry import Backoff, Verdict, retry_after, verdict
 
 __all__ = [
     "EXIT_OK",

@@ -4,6 +4,7 @@ what the board cannot take now stays queued for the next submit."""
 from __future__ import annotations
 
 import enum
+import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -11,12 +12,12 @@ from dataclasses import dataclass, field
 import aiohttp
 
 from arena import aio
+from arena.dataset.bundle import RunBundle, to_bundle
 from arena.errors import ArenaError
 from arena.store import Store
 from arena.store import outbox as box
-from arena.submit.bundles import bundle_body, local_bundle
-from arena.submit.client import make_session, post_run
-from arena.submit.retry import Backoff, Verdict
+from arena.store.outbox import run_parts
+from arena.submit.client import Backoff, Verdict, make_session, post_run
 
 # Exit codes of `arena submit` (cli/submit.py prints them in --help).
 EXIT_OK = 0  # every run delivered (created on the board or there already)
@@ -24,6 +25,25 @@ EXIT_REJECTED = 1  # some run was refused for good (409, 413, 422): fix it, it i
 EXIT_USAGE = 2  # a bad option, URL or run id; nothing sent
 EXIT_UNREACHABLE = 4  # no answer, or 5xx / 429 after the retries: runs stay in the outbox
 EXIT_UNAUTHORIZED = 5  # 401: the token is missing, wrong or revoked; nothing more was sent
+
+
+def local_bundle(store: Store, run_id: str) -> RunBundle:
+    """The run `run_id` of the local database with its build, hardware, base model, results."""
+    parts = run_parts(store, run_id)
+    if parts is None:
+        raise ArenaError(f"run '{run_id}' is not in the local database")
+    return RunBundle(parts.hardware, parts.build, parts.run, parts.results, parts.base_model)
+
+
+def bundle_body(bundle: RunBundle) -> bytes:
+    """The bundle as strict JSON bytes; a non-finite number is named, not sent as NaN."""
+    try:
+        return json.dumps(to_bundle(bundle), allow_nan=False, default=str).encode("utf-8")
+    except ValueError as exc:
+        raise ArenaError(
+            f"run '{bundle.run.id}': holds a non-finite number (NaN or infinity); "
+            "expected finite numbers only"
+        ) from exc
 
 
 class Status(enum.StrEnum):
@@ -115,7 +135,7 @@ def deliver(
     run_ids: Sequence[str] | None = None,
     on_run: Progress | None = None,
 ) -> SubmitReport:
-    """Send the runs queued for the target (only `run_ids` when given), oldest first."""
+    """Send the runs queued for the target (only `run_ids` when given), least tried first."""
     queued = box.pending(store, options.target, run_ids)
     return aio.run(_deliver(store, options, [e.run_id for e in queued], on_run))
 
