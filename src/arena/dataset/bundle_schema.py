@@ -8,6 +8,7 @@ import types
 from functools import cache
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
+from arena.builds import SLUG
 from arena.dataset.bundle import BUNDLE_FORMAT
 from arena.records import (
     BaseModelInfo,
@@ -84,6 +85,7 @@ def bundle_schema() -> JsonSchema:
         _record(cls, defs)
     run = defs["RunInfo"]
     run["properties"]["id"] |= {"pattern": f"^{RUN_ID.pattern}$"}
+    defs["BuildInfo"]["properties"]["id"] |= {"pattern": f"^{SLUG.pattern}$"}
     run["properties"]["results"] = {"type": "array", "items": _type(BenchRecord, defs)}
     run["description"] += " Holds its bench results in `results`."
     return {

@@ -161,6 +161,7 @@ def _fill(row: object, values: dict[str, object]) -> None:
 
 
 def _write(s: Session, b: Submission, host: str, digest: str) -> None:
+    """Every row of one submitted run, inside the caller's transaction."""
     hw = s.get(Hardware, b.hardware.id)
     if hw is None:
         s.add(Hardware(**dataclasses.asdict(b.hardware)))

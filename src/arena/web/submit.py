@@ -107,8 +107,8 @@ def _host(request: Request, authorization: str | None) -> str:
     f"arena-run/1 bundle, JSON Schema at `{SCHEMA_ID}`. 201 created, 200 when the same run id "
     "or the same content is stored already (`run_id` is the stored one), 409 for a run id "
     "stored with other content, 401 without a valid token, 413 over the size limit, 422 "
-    "naming the field, 429 over the token's rate (see Retry-After). A 2xx answer means the "
-    "run is committed.",
+    "naming the field, 429 over the token's rate (see Retry-After; `arena serve "
+    "--rate-per-min`, counted per server process). A 2xx answer means the run is committed.",
     status_code=201,
     responses={
         200: {"model": SubmitAnswer, "description": "Stored already"},

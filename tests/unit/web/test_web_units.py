@@ -45,3 +45,13 @@ def test_csp_is_strict_on_scripts() -> None:
     assert directives["script-src"] == "'self'"
     assert directives["default-src"] == "'self'"
     assert "unsafe" not in directives["style-src"]
+
+
+def test_rate_limit_allows_a_burst_then_names_the_wait() -> None:
+    from arena.web.submit import RateLimit
+
+    limit = RateLimit(per_minute=3)
+    assert [limit.take("a") for _ in range(3)] == [0.0, 0.0, 0.0]
+    wait = limit.take("a")
+    assert 0 < wait <= 20  # one token comes back every 60 / 3 s
+    assert limit.take("b") == 0.0  # each host has its own bucket

@@ -1,0 +1,58 @@
+"""`arena token ...` and `arena runs ...` through the console entry point on a SQLite board."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from arena.store import Store
+from arena.store.board import put_submitted, verify
+from tests.conftest import Outcome
+from tests.unit.store.test_board import bundle, changed
+
+
+def test_token_add_prints_the_token_once_as_the_last_line(
+    arena_main: Callable[..., Outcome], seeded_db: str
+) -> None:
+    out = arena_main("token", "add", "spark-01", "--db", seeded_db)
+    assert out.code == 0, out.stderr
+    token = out.stdout.splitlines()[-1]
+    assert "shown once" in out.stderr
+    store = Store.open(seeded_db)
+    assert verify(store, token) == "spark-01"
+    listed = arena_main("token", "list", "--db", seeded_db)
+    assert "spark-01" in listed.stdout
+    assert token not in listed.stdout
+    revoked = arena_main("token", "revoke", "spark-01", "--db", seeded_db)
+    assert revoked.code == 0
+    assert verify(store, token) is None
+    unknown = arena_main("token", "revoke", "nope", "--db", seeded_db)
+    assert unknown.code == 1
+    assert unknown.stderr.count("\n") == 1
+    assert "host 'nope': no token" in unknown.stderr
+    bad = arena_main("token", "add", "a b", "--db", seeded_db)
+    assert bad.code == 1
+    assert "host 'a b'" in bad.stderr
+    store.close()
+
+
+def test_runs_retract_and_list(arena_main: Callable[..., Outcome], seeded_db: str) -> None:
+    store = Store.open(seeded_db)
+    assert put_submitted(store, changed(bundle("box-run-1", 3)), "spark-01")[1] == "created"
+    store.close()
+    out = arena_main("runs", "retract", "box-run-1", "--reason", "throttled", "--db", seeded_db)
+    assert out.code == 0, out.stderr
+    assert "retracted run 'box-run-1'" in out.stdout
+    again = arena_main("runs", "retract", "box-run-1", "--reason", "other", "--db", seeded_db)
+    assert again.code == 0
+    assert "already retracted" in again.stderr
+    assert "throttled" in again.stderr
+    unknown = arena_main("runs", "retract", "nope", "--reason", "x", "--db", seeded_db)
+    assert unknown.code == 1
+    assert "run 'nope' is not in the store" in unknown.stderr
+    build = bundle("box-run-1", 3).build.id
+    listed = arena_main("runs", "list", "--build", build, "--db", seeded_db)
+    assert listed.code == 0
+    assert "box-run-1" in listed.stdout
+    assert "spark-01" in listed.stdout
+    assert "throttled" in listed.stdout
+    assert "local" in listed.stdout  # the bundled runs of the same build
