@@ -21,7 +21,7 @@ from arena.submit.client import Backoff, Verdict, make_session, post_run
 
 # Exit codes of `arena submit` (cli/submit.py prints them in --help).
 EXIT_OK = 0  # every run delivered (created on the board or there already)
-EXIT_REJECTED = 1  # some run was refused for good (409, 413, 422): fix it, it is not resent alone
+EXIT_REJECTED = 1  # some run refused as it is (409, 413, 422): kept queued, tried once per submit
 EXIT_USAGE = 2  # a bad option, URL or run id; nothing sent
 EXIT_UNREACHABLE = 4  # no answer, or 5xx / 429 after the retries: runs stay in the outbox
 EXIT_UNAUTHORIZED = 5  # 401: the token is missing, wrong or revoked; nothing more was sent
