@@ -112,13 +112,16 @@ def mark_delivered(
 
 
 def undelivered_runs(store: Store, target: str, include_bundled: bool = False) -> list[str]:
-    """Ids of local runs `target` has not acknowledged, oldest first; runs of a bundled dataset
-    (someone else's measurements) only with `include_bundled`."""
+    """Ids of local runs with a result that `target` has not acknowledged, oldest first (a run
+    that measured nothing, e.g. stopped before its first bench, has nothing to show); runs of a
+    bundled dataset (someone else's measurements) only with `include_bundled`."""
     delivered = select(OutboxRow.run_id).where(
         OutboxRow.target == target, OutboxRow.delivered_at.is_not(None)
     )
     query = (
-        select(RunRow.id).where(RunRow.id.not_in(delivered)).order_by(RunRow.recorded_at, RunRow.id)
+        select(RunRow.id)
+        .where(RunRow.id.not_in(delivered), RunRow.id.in_(select(BenchResult.run_id)))
+        .order_by(RunRow.recorded_at, RunRow.id)
     )
     if not include_bundled:
         query = query.where(RunRow.origin.not_like(BUNDLED_ORIGIN + "%"))

@@ -27,7 +27,10 @@ def _mine(store: Store, n: int) -> list[str]:
 
 def test_own_runs_are_owed_the_bundled_ones_only_when_asked(store: Store) -> None:
     mine = _mine(store, 3)
-    assert box.undelivered_runs(store, A) == mine  # oldest stored first
+    empty = RunInfo("bempty", "v2", HW.id)  # stopped before its first bench finished
+    store.put_build(BuildInfo("mine-q4", "Mine Q4", "org/mine", "q4_k_m", HW.id), HW, [], empty)
+    assert "bempty" in store.run_ids()
+    assert box.undelivered_runs(store, A) == mine  # oldest stored first, the empty run left out
     everything = box.undelivered_runs(store, A, include_bundled=True)
     assert set(mine) < set(everything)
     bundled = set(everything) - set(mine)
