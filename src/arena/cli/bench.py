@@ -123,8 +123,9 @@ def bench_cmd(
         str | None,
         typer.Option(
             "--submit",
-            help="A board's URL: send the run there once it is stored (a failed delivery waits "
-            "in the outbox for arena submit; the bench's result and exit code are unchanged).",
+            help="A board's URL: send the run there once it is stored (30 s per request, 4 "
+            "retries; a failed delivery waits in the outbox for arena submit; the bench's "
+            "result and exit code are unchanged).",
         ),
     ] = None,
     token: TokenOpt = None,
