@@ -31,6 +31,8 @@ from arena.cli.quality import quality_app
 from arena.cli.runs import runs_app
 from arena.cli.serve import serve_cmd
 from arena.cli.show import show_text
+from arena.cli.submit import BUNDLED_NOTE, submit_cmd
+from arena.cli.submit import EXIT_CODES as SUBMIT_EXIT_CODES
 from arena.cli.token import token_app
 from arena.errors import ArenaError
 from arena.scoring import make_weights
@@ -53,6 +55,12 @@ app.command("serve")(serve_cmd)
 app.command("bench", epilog=EXIT_CODES)(bench_cmd)
 app.command("eval")(eval_cmd)
 app.command("compare")(compare_cmd)
+app.command(
+    "submit",
+    help="Send every local run the board has not acknowledged (or one, --run) and report each; "
+    "what cannot go now stays in the outbox for the next submit. " + BUNDLED_NOTE,
+    epilog=SUBMIT_EXIT_CODES,
+)(submit_cmd)
 
 
 def _version(value: bool) -> None:

@@ -28,6 +28,7 @@ from arena.cli.common import (
     err_console,
     open_store,
 )
+from arena.cli.submit import TokenOpt, submit_after_bench, submit_options
 from arena.errors import ArenaError
 from arena.records import BenchRecord
 from arena.verdicts import Flag
@@ -118,6 +119,16 @@ def bench_cmd(
     power_interval: Annotated[
         float, typer.Option(help="Seconds between NVML power samples (GPU machines).")
     ] = 1.0,
+    submit_to: Annotated[
+        str | None,
+        typer.Option(
+            "--submit",
+            help="A board's URL: send the run there once it is stored (30 s per request, 4 "
+            "retries; a failed delivery waits in the outbox for arena submit; the bench's "
+            "result and exit code are unchanged).",
+        ),
+    ] = None,
+    token: TokenOpt = None,
     quiet: Annotated[bool, typer.Option(help="No progress bars or table.")] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the stored results as JSON.")
@@ -148,6 +159,7 @@ def bench_cmd(
             sharegpt = Path(value)
             if not sharegpt.is_file():
                 raise ArenaError(f"--dataset sharegpt={value}: no such file")
+        board = submit_options(submit_to, token) if submit_to is not None else None
         selected = select_benches(benches, bench_file, profile, runs, suite)
         store = open_store(db)
         build_id = build or slug(model)
@@ -221,6 +233,8 @@ def bench_cmd(
             f"arena leaderboard --suite {config.suite}",
             highlight=False,
         )
+    if board is not None:
+        submit_after_bench(store, board, result.run_id)
     if failed:
         for line in failed_lines(failed):
             err_console.print(line, highlight=False, markup=False, soft_wrap=True)

@@ -18,7 +18,9 @@ FORBIDDEN = {
     "arena.bench": ("arena.cli", "arena.web"),
     "arena.evals": ("arena.cli", "arena.web"),
     "arena.importers": ("arena.cli", "arena.web"),
-    "arena.store": ("arena.cli", "arena.web", "arena.dataset", "arena.importers"),
+    "arena.store": ("arena.cli", "arena.web", "arena.dataset", "arena.importers", "arena.submit"),
+    # service level: reads the store (runs as bundles) and talks HTTP to a board
+    "arena.submit": ("arena.cli", "arena.web", "arena.bench", "arena.importers"),
 }
 
 

@@ -44,6 +44,7 @@ class SuiteResult:
     remeasured: tuple[str, ...] = ()  # "bench (why)" for stored results measured again
     suspect: str | None = None  # why the sanity check failed, if it did
     power: str | None = None  # one line: how power was measured, or that it was not and why
+    run_id: str | None = None  # the run stored; None when --resume left nothing to measure
 
 
 class SuiteProgress:

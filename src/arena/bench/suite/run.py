@@ -88,7 +88,7 @@ async def _measure(
     where: tuple[BuildInfo, HardwareInfo],
     progress: SuiteProgress,
     telemetry: PowerSource,
-) -> tuple[list[BenchRecord], str | None]:
+) -> tuple[list[BenchRecord], str | None, str]:
     """Check the server once, then run and store each bench as soon as it finishes."""
     build, hw = where
     base = config.base_url.rstrip("/")
@@ -142,7 +142,7 @@ async def _measure(
                 write_exports(config.export_dir, rec, config.model)
                 write_telemetry(config.export_dir, rec, numbers[bench.id])
             done.append(rec)
-        return done, suspect
+        return done, suspect, run.id
 
 
 def new_run(config: SuiteConfig, build: BuildInfo, hw: HardwareInfo, sanity: Sanity) -> RunInfo:
@@ -188,8 +188,10 @@ def run_suite(
     telemetry.start()
     try:
         work = _measure(config, benches, store, (build, hw), progress, telemetry)
-        records, suspect = aio.run(work)
+        records, suspect, run_id = aio.run(work)
     finally:
         telemetry.stop()
     line = power_line(telemetry, sum(r.energy is not None for r in records), len(records))
-    return SuiteResult(build.id, tuple(records), tuple(skipped), tuple(again), suspect, line)
+    return SuiteResult(
+        build.id, tuple(records), tuple(skipped), tuple(again), suspect, line, run_id
+    )

@@ -1,0 +1,53 @@
+"""Submitting local runs to a board: the outbox read as bundles, POSTed with retries."""
+
+from arena.submit.client import (
+    Answer,
+    Backoff,
+    Verdict,
+    board_url,
+    post_once,
+    post_run,
+    retry_after,
+    verdict,
+)
+from arena.submit.deliver import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    EXIT_UNAUTHORIZED,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    RunOutcome,
+    Status,
+    SubmitOptions,
+    SubmitReport,
+    bundle_body,
+    deliver,
+    exit_code,
+    local_bundle,
+    submit,
+)
+
+__all__ = [
+    "EXIT_OK",
+    "EXIT_REJECTED",
+    "EXIT_UNAUTHORIZED",
+    "EXIT_UNREACHABLE",
+    "EXIT_USAGE",
+    "Answer",
+    "Backoff",
+    "RunOutcome",
+    "Status",
+    "SubmitOptions",
+    "SubmitReport",
+    "Verdict",
+    "board_url",
+    "bundle_body",
+    "deliver",
+    "exit_code",
+    "local_bundle",
+    "post_once",
+    "post_run",
+    "retry_after",
+    "submit",
+    "verdict",
+]
