@@ -16,7 +16,13 @@ from arena.service.shapes import (
     RunEntry,
     SanityShape,
 )
-from arena.service.suites import SuiteEntry, resolve_suite, suite_entries
+from arena.service.suites import (
+    HardwareEntry,
+    SuiteEntry,
+    resolve_hardware,
+    resolve_suite,
+    suite_entries,
+)
 
 __all__ = [
     "BenchDetail",
@@ -24,6 +30,7 @@ __all__ = [
     "BoardEnvelope",
     "BoardRow",
     "BuildDetail",
+    "HardwareEntry",
     "Leaderboard",
     "Prepared",
     "QualityEntry",
@@ -40,6 +47,7 @@ __all__ = [
     "leaderboard_json",
     "leaderboard_text",
     "prepare",
+    "resolve_hardware",
     "resolve_suite",
     "suite_entries",
 ]

@@ -44,6 +44,8 @@ def _row_head(lb: Leaderboard, r: Row) -> RowHead:
         "joules_per_token": _r(facts.joules_per_token, 4),
         "energy_benches": facts.energy_benches,
         "sanity": facts.sanity,
+        "reproduced": facts.reproduced,
+        "hosts": facts.hosts,
     }
 
 
@@ -91,6 +93,7 @@ def _envelope(lb: Leaderboard) -> BoardEnvelope:
         "max_vram_gb": lb.max_vram_gb,
         "hidden_over_budget": lb.hidden_over_budget,
         "unknown_vram_kept": lb.unknown_vram_kept,
+        "hardware": lb.hardware,
     }
 
 

@@ -10,8 +10,9 @@ from arena.errors import ArenaError
 from arena.records import BenchRecord
 from arena.scoring import Candidate, Cohort, QualityValue, Ranking, cohort, order, pick_quality
 from arena.scoring.quality import DEFAULT_PREFERENCE
-from arena.service.shapes import SanityShape
+from arena.service.shapes import HardwareRef, SanityShape
 from arena.service.suites import SuiteEntry, suite_benches
+from arena.service.trust import NO_TRUST, Trust, cohort_runs, trust
 from arena.store.views import BuildView, DatasetInfo
 
 RATE_SWEEP = "rate-sweep"  # the bench whose steps give a capacity per p95-TTFT limit
@@ -29,6 +30,8 @@ class RowFacts:
     capacity_rps_5s: float | None
     joules_per_token: float | None
     energy_benches: int
+    reproduced: bool = False
+    hosts: int = 0
 
 
 NO_FACTS = RowFacts(None, NOT_CHECKED, None, None, 0)
@@ -55,6 +58,7 @@ class Leaderboard:
     max_vram_gb: float | None = None  # the memory budget, when one was asked
     hidden_over_budget: int = 0  # builds of the bucket left out because their VRAM exceeds it
     unknown_vram_kept: int = 0  # builds kept under a budget although nobody knows their VRAM
+    hardware: HardwareRef | None = None  # the cohort's hardware (None: no data)
 
 
 def ttft_of(rec: BenchRecord) -> float | None:
@@ -145,6 +149,7 @@ class Prepared:
     run_ids: dict[str, str | None] = field(default_factory=dict)
     sanity: dict[str, SanityShape] = field(default_factory=dict)
     joules: dict[str, dict[str, float]] = field(default_factory=dict)
+    trust: dict[str, Trust] = field(default_factory=dict)
     cohorts: dict[tuple[str, str], Cohort] = field(default_factory=dict, repr=False)
     budgets: dict[float, Prepared] = field(default_factory=dict, repr=False)
 
@@ -207,7 +212,14 @@ def prepare(
         run_ids={v.build.id: v.run.id if v.run else None for v in views},
         sanity={v.build.id: sanity_of(v) for v in views},
         joules={v.build.id: joules_of(v) for v in views},
+        trust={v.build.id: trust_of(v) for v in views},
     )
+
+
+def trust_of(view: BuildView) -> Trust:
+    """Trust signals of the view's runs on its hardware in its suite."""
+    runs = cohort_runs(view.runs, view.suite, view.hardware_filter or view.hardware.id)
+    return trust(runs, view.results) if runs else NO_TRUST
 
 
 def leaderboard(
@@ -222,9 +234,11 @@ def leaderboard(
     suite: str | None = None,
     suites: Sequence[SuiteEntry] = (),
     max_vram_gb: float | None = None,
+    hardware: HardwareRef | None = None,
 ) -> Leaderboard:
-    """Rank the stored builds of one suite (views from `Store.builds(suite)`), within a memory
-    budget when given; unknown preset or bucket is an error naming the valid ids."""
+    """Rank the stored builds of one suite on one hardware (views from
+    `Store.builds(suite, hardware)`), within a memory budget when given; unknown preset or
+    bucket is an error naming the valid ids."""
     if preset not in catalog.presets:
         raise ArenaError(
             f"unknown preset '{preset}'; expected one of: {', '.join(catalog.presets)}"
@@ -276,6 +290,7 @@ def leaderboard(
         unknown_vram_kept=0
         if max_vram_gb is None
         else sum(1 for m in visible if by_id[m].vram_gb is None),
+        hardware=hardware,
     )
 
 
@@ -283,10 +298,13 @@ def row_facts(p: Prepared, c: Candidate, benches: Sequence[str]) -> RowFacts:
     """A row's run, sanity, capacity at p95 TTFT <= 5 s and mean J/token over the counted
     benches that have energy."""
     joules = [j for b in benches if (j := p.joules[c.id].get(b)) is not None]
+    signals = p.trust.get(c.id, NO_TRUST)
     return RowFacts(
         run_id=p.run_ids[c.id],
         sanity=p.sanity[c.id],
         capacity_rps_5s=c.measures.get("capacity_rps_5s"),
         joules_per_token=sum(joules) / len(joules) if joules else None,
         energy_benches=len(joules),
+        reproduced=signals.reproduced,
+        hosts=signals.hosts,
     )

@@ -21,6 +21,13 @@ class WeightsShape(TypedDict):
     efficiency: float
 
 
+class HardwareRef(TypedDict):
+    """The box a build ran on."""
+
+    id: str
+    name: str
+
+
 class SanityShape(TypedDict):
     """The sanity check of the run shown: ok, suspect (with the model's answer) or not-checked."""
 
@@ -55,6 +62,8 @@ class RowHead(TypedDict):
     joules_per_token: float | None
     energy_benches: int
     sanity: SanityShape
+    reproduced: bool  # runs from two or more hosts agree (service/trust.py)
+    hosts: int  # distinct hosts among the runs compared (a local run counts as 'local')
 
 
 class RowTail(TypedDict):
@@ -90,6 +99,7 @@ class BoardEnvelope(TypedDict):
     max_vram_gb: float | None
     hidden_over_budget: int
     unknown_vram_kept: int
+    hardware: HardwareRef | None  # the cohort: builds are compared on this hardware only
 
 
 class Board(BoardEnvelope):
@@ -197,6 +207,13 @@ class SanityDetail(SanityShape):
     source: str | None
 
 
+class RetractedShape(TypedDict):
+    """When and why a board admin retracted a run."""
+
+    at: str
+    reason: str | None
+
+
 class RunEntry(TypedDict):
     """One stored run of a build (of any suite)."""
 
@@ -215,13 +232,11 @@ class RunEntry(TypedDict):
     tool_versions: Mapping[str, str]
     environment: Mapping[str, str]
     sanity: SanityDetail
-
-
-class HardwareRef(TypedDict):
-    """The box a build ran on."""
-
-    id: str
-    name: str
+    submitted_by: str | None  # board host that sent it; None = measured on this machine
+    submitted_at: str | None
+    content_hash: str | None
+    retracted: RetractedShape | None
+    agreement: str | None  # "agrees" / "disagrees" with the shown result; None = not compared
 
 
 class BuildDetail(TypedDict):
@@ -252,6 +267,8 @@ class BuildDetail(TypedDict):
     run_id: str | None
     sanity: SanityDetail
     runs: list[RunEntry]
+    reproduced: bool  # runs from two or more hosts agree on this hardware in this suite
+    hosts: int
     benches_total: int
     benches_measured: int
     benches: dict[str, BenchDetail | None]

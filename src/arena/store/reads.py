@@ -74,7 +74,10 @@ def pick(
     runs: list[RunView], by_run: dict[str, dict[str, BenchRecord]], attempts: bool = False
 ) -> Picked:
     """Newest result with a headline per bench; a bench with none shows its newest attempt,
-    one flagged FAILED only when `attempts` (a one-run view), never as the build's result."""
+    one flagged FAILED only when `attempts` (a one-run view), never as the build's result.
+    A retracted run is never picked, except when it is the one run asked for (`attempts`)."""
+    if not attempts:
+        runs = [rv for rv in runs if not rv.retracted]
     results: dict[str, BenchRecord] = {}
     origin: dict[str, str] = {}
     for rv in runs:  # newest first
@@ -149,16 +152,34 @@ def run_views(
     for rr in s.scalars(select(RunRow).where(RunRow.build_id.in_(build_ids))):
         held = by_run.get(rr.id, {})
         good = tuple(k for k, v in held.items() if _is_good(v))
-        runs[rr.build_id].append(RunView(run_info(rr), rr.recorded_at, tuple(held), good))
+        runs[rr.build_id].append(
+            RunView(
+                run_info(rr),
+                rr.recorded_at,
+                tuple(held),
+                good,
+                submitted_by=rr.submitted_by,
+                submitted_at=rr.submitted_at,
+                retracted_at=rr.retracted_at,
+                retract_reason=rr.retract_reason,
+                content_hash=rr.content_hash,
+                results=held,
+            )
+        )
     for listed in runs.values():
         listed.sort(key=lambda rv: rv.order_key, reverse=True)
     return runs, by_run
 
 
 def build_views(
-    s: Session, builds: list[Build], suite: str | None = None, run_id: str | None = None
+    s: Session,
+    builds: list[Build],
+    suite: str | None = None,
+    run_id: str | None = None,
+    hardware: str | None = None,
 ) -> list[BuildView]:
-    """Map build rows to views of one suite (all when None) or of one run."""
+    """Map build rows to views of one suite (all when None) on one hardware (all when None),
+    or of one run."""
     ids = [b.id for b in builds]
     hw = {h.id: HardwareInfo(h.id, h.name, h.memory_gb) for h in s.scalars(select(Hardware))}
     bases = {b.id: base_model_info(b) for b in s.scalars(select(BaseModelRow))}
@@ -183,7 +204,12 @@ def build_views(
         if run_id is not None:
             chosen = [rv for rv in runs[b.id] if rv.run.id == run_id]
         else:
-            chosen = [rv for rv in runs[b.id] if suite is None or rv.run.suite == suite]
+            chosen = [
+                rv
+                for rv in runs[b.id]
+                if (suite is None or rv.run.suite == suite)
+                and (hardware is None or rv.run.hardware_id == hardware)
+            ]
         picked = pick(chosen, by_run, attempts=run_id is not None)
         principal = picked.principal.run if picked.principal else None
         base = bases.get(b.base_model_id)
@@ -220,6 +246,7 @@ def build_views(
                 run=principal,
                 result_runs=picked.result_runs,
                 runs=runs[b.id],
+                hardware_filter=hardware if run_id is None else None,
             )
         )
     return views
