@@ -1,18 +1,44 @@
-"""`arena serve`: the leaderboard page and JSON API on uvicorn."""
+"""`arena serve`: the leaderboard page and JSON API on uvicorn, in one process or several."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+import os
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from arena.cli.common import DbOption, console
+from arena.cli.common import DbOption, console, err_console
 from arena.errors import ArenaError
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+DB_ENV = "ARENA_SERVE_DB"  # the database URL the parent resolved, for each worker
+OPTIONS_ENV = "ARENA_SERVE_OPTIONS"  # create_app keyword options as JSON, for each worker
+
+
+def worker_app() -> FastAPI:
+    """The app of one uvicorn worker (an import-string factory): the parent already migrated
+    and seeded the database, so opening it here writes nothing."""
+    from arena.web import create_app
+
+    options: dict[str, Any] = json.loads(os.environ.get(OPTIONS_ENV) or "{}")
+    return create_app(os.environ[DB_ENV], **options)
 
 
 def serve_cmd(
     host: Annotated[str, typer.Option(help="Interface to bind (0.0.0.0 = all).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Worker processes (PostgreSQL for more than one; each sees a new run at its "
+            "next request).",
+            min=1,
+            max=64,
+        ),
+    ] = 1,
     db: DbOption = None,
 ) -> None:
     """Serve the leaderboard page, the per-build pages and the read-only JSON API."""
@@ -20,6 +46,8 @@ def serve_cmd(
 
     import uvicorn
 
+    from arena.dataset import open_store
+    from arena.store import resolve_url
     from arena.web import create_app
 
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
@@ -30,7 +58,30 @@ def serve_cmd(
             raise ArenaError(
                 f"--host {host} --port {port}: cannot listen ({exc.strerror})"
             ) from exc
-    app = create_app(db)
+    options: dict[str, Any] = {}  # create_app keyword options (JSON values: workers get them)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    console.print(f"The Arena at http://{shown}:{port}/  (API docs: /docs; Ctrl+C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    banner = f"The Arena at http://{shown}:{port}/  (API docs: /docs; Ctrl+C stops)"
+    if workers == 1:
+        app = create_app(db, **options)
+        console.print(banner)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    url = resolve_url(db)
+    open_store(url).close()  # migrate and seed once, before workers could race to do it
+    if url.startswith("sqlite"):
+        err_console.print(
+            f"warning: --workers {workers} on SQLite: fine for reading; writes from several "
+            "processes queue on one file lock (use PostgreSQL for a board that takes runs)",
+            highlight=False,
+        )
+    os.environ[DB_ENV] = url
+    os.environ[OPTIONS_ENV] = json.dumps(options)
+    console.print(f"{banner} · {workers} workers")
+    uvicorn.run(
+        "arena.cli.serve:worker_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
