@@ -159,10 +159,13 @@ class Store:
             return True
 
     # ---- reads ------------------------------------------------------------------------------
-    def builds(self, suite: str | None = None, hardware: str | None = None) -> list[BuildView]:
+    def builds(
+        self, suite: str | None = None, hardware: str | None = None, full: bool = True
+    ) -> list[BuildView]:
         """Every build with a run in `suite` (every build when None), ordered by id; with
         `hardware`, only builds with a run on it that is not retracted, each seen through
-        that hardware's runs alone."""
+        that hardware's runs alone; `full` False reads results without their raw rows and
+        distribution (what a ranking needs, a fraction of the bytes)."""
         with Session(self.engine) as s:
             query = select(Build).order_by(Build.id)
             runs = select(RunRow.build_id)
@@ -170,9 +173,12 @@ class Store:
                 runs = runs.where(RunRow.suite == suite)
             if hardware is not None:
                 runs = runs.where(RunRow.hardware_id == hardware, RunRow.retracted_at.is_(None))
+            scope = None
             if suite is not None or hardware is not None:
                 query = query.where(Build.id.in_(runs))
-            return build_views(s, list(s.scalars(query).all()), suite, hardware=hardware)
+                scope = runs
+            rows = list(s.scalars(query).all())
+            return build_views(s, rows, suite, hardware=hardware, scope=scope, full=full)
 
     def build(
         self,

@@ -61,6 +61,7 @@ class BuildView:
     result_runs: dict[str, str] = field(default_factory=dict)  # bench id -> run id
     runs: list[RunView] = field(default_factory=list)  # every suite and hardware, newest first
     hardware_filter: str | None = None  # the hardware whose runs the results came from, if one
+    complete: bool = True  # False: results without raw rows and distribution (a ranking's read)
 
 
 class DatasetInfo(TypedDict):

@@ -12,7 +12,6 @@ from arena.catalog.types import Bench, Bucket, Weights
 from arena.service import (
     BuildDetail,
     Prepared,
-    build_detail,
     detail,
     leaderboard,
     leaderboard_text,
@@ -111,7 +110,7 @@ class BoardData:
             key, found = self._key, self._suites.get((suite, hardware))
         if found is not None:
             return found
-        views = self.store.builds(suite, hardware)
+        views = self.store.builds(suite, hardware, full=False)  # rankings need no raw rows
         loaded = SuiteData(
             views, {v.build.id: v for v in views}, prepare(views, self.catalog, suite=suite)
         )
@@ -197,13 +196,7 @@ class BoardData:
         self.refresh()
         if build_id not in self._ids:
             return None
-        if run is None and suite is not None and self._hw_sizes.get(suite):
-            default = resolve_hardware(self._hw_sizes[suite], None)
-            hw = hardware or default
-            if hw in self._hw_sizes[suite]:
-                view = self._suite_data(suite, hw).by_id.get(build_id)
-                if view is not None:  # it has a run on that hardware in that suite
-                    return build_detail(view, self.catalog)
+        # read from the store: the cached views hold no raw rows, and one build reads fast
         return detail(self.store, self.catalog, build_id, suite, run, hardware)
 
     def build_ids(self) -> list[str]:
