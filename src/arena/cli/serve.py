@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 DB_ENV = "ARENA_SERVE_DB"  # the database URL the parent resolved, for each worker
 OPTIONS_ENV = "ARENA_SERVE_OPTIONS"  # create_app keyword options as JSON, for each worker
+HEALTHCHECK_S = 300  # seconds a worker may not answer the supervisor's ping before a restart
 
 
 def worker_app() -> FastAPI:
@@ -84,4 +85,7 @@ def serve_cmd(
         port=port,
         workers=workers,
         log_level="warning",
+        # a worker loading and ranking a large board holds the GIL for seconds at a time; the
+        # supervisor's health ping (5 s by default) would kill and restart it mid-load
+        timeout_worker_healthcheck=HEALTHCHECK_S,
     )
