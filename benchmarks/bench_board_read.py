@@ -26,6 +26,7 @@ import argparse
 import dataclasses
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -120,6 +121,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=400)
     ap.add_argument("--clients", type=int, default=8)
     args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server and PostgreSQL
     with running_postgres("-c fsync=off -c synchronous_commit=off") as pg:
         engine = create_engine(pg, isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
@@ -137,7 +139,7 @@ def main() -> None:
         cmd = [sys.executable, "-m", "arena", "serve", "--workers", str(args.workers)]
         cmd += ["--port", str(port), "--db", url]
         t0 = time.perf_counter()
-        server = subprocess.Popen(cmd, env={**os.environ, "COLUMNS": "200"})
+        server = subprocess.Popen(cmd, env={**os.environ, "COLUMNS": "200"}, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         try:
             clients = [httpx.Client(base_url=base, timeout=600) for _ in range(args.clients)]
@@ -151,8 +153,7 @@ def main() -> None:
             rows = len(__import__("json").loads(body)["rows"])
             firsts = [cold] + [get(c, "/api/leaderboard")[0] for c in clients[1:]]
             warm = [
-                get(clients[i % len(clients)], "/api/leaderboard")[0]
-                for i in range(args.requests)
+                get(clients[i % len(clients)], "/api/leaderboard")[0] for i in range(args.requests)
             ]
             writer = Store.open(url)
             spark = HardwareInfo("dgx-spark", "DGX Spark · GB10 · 128 GB unified")
@@ -177,7 +178,11 @@ def main() -> None:
                 c.close()
         finally:
             server.terminate()
-            server.wait(timeout=60)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:  # a worker still busy: end its whole group
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
         store.close()
     print(
         f"serve: arena serve --workers {args.workers} on PostgreSQL; /api/leaderboard = "

@@ -28,6 +28,7 @@ from arena.web.shapes import BenchInfo, BucketInfo, PresetInfo, SuiteSummary, Su
 
 log = logging.getLogger(__name__)
 MAX_BOARDS = 64
+WARM_ALL_MAX = 2000  # builds in a suite up to which warm-up ranks every preset x bucket
 
 
 @dataclass
@@ -121,11 +122,15 @@ class BoardData:
 
     def warm(self) -> None:
         """Load the builds and rank every suite x preset x bucket once, so first visits are
-        cached."""
+        cached; a suite of more than WARM_ALL_MAX builds gets its default view only (ranking
+        10,000 builds takes seconds per view, and a worker serves nothing until warm)."""
         try:
             self.refresh()
             for suite in [s for s in self.suite_ids() if self._sizes.get(s)]:
                 if not self._hw_sizes.get(suite):
+                    continue
+                if self._sizes[suite] > WARM_ALL_MAX:
+                    self.board_bytes("aggregate", "all", None, suite)
                     continue
                 for preset in self.catalog.presets:
                     for bucket in self.catalog.buckets:
