@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -15,6 +16,7 @@ from arena.service import board, detail, leaderboard_json, resolve_hardware
 from arena.store import Store
 from arena.store.schema import RunRow
 from arena.web.data import BoardData
+from tests.conftest import Outcome
 from tests.unit.store.test_store import BUILD, REC
 
 CAT = load_catalog()
@@ -100,3 +102,23 @@ def test_every_write_raises_the_data_version_once_and_the_board_sees_it(store: S
     d = detail(store, CAT, "my-build", "v2")
     assert d is not None
     assert d["runs"][0]["retracted"] == {"at": "2026-09-02T00:00:00Z", "reason": "wrong model file"}
+
+
+def test_cli_hardware_option_and_one_line_error(
+    store: Store, seeded_db: str, arena_main: Callable[..., Outcome]
+) -> None:
+    store.put_build(BUILD, BOX, [REC], run=RunInfo("box-run", "v2", "box", date="2026-09-01"))
+    out = arena_main("leaderboard", "--format", "json", "--hardware", "box", "--db", seeded_db)
+    assert out.code == 0
+    data = json.loads(out.stdout)
+    assert data["hardware"] == {"id": "box", "name": "My box"}
+    assert [r["model"] for r in data["rows"]] == ["my-build"]
+    bad = arena_main("leaderboard", "--hardware", "nope", "--db", seeded_db)
+    assert bad.code == 1
+    assert bad.stderr.strip().splitlines() == [
+        "error: unknown hardware 'nope' for this suite; expected one of: box, dgx-spark"
+    ]
+    shown = arena_main("show", "my-build", "--hardware", "box", "--db", seeded_db)
+    assert shown.code == 0
+    assert "box-run" in shown.stdout
+    assert "Host" not in shown.stdout  # local runs on one hardware: the runs table as before
