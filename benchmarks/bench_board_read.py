@@ -90,6 +90,8 @@ def add_synthetic(store: Store, n: int, seed: int = 11) -> int:
                         "tps_per_user": None if tps is None else tps * k,
                     }
                 )
+        if not builds:  # --builds 0: the bundled data alone
+            return 0
         s.execute(insert(Build.__table__), builds)
         s.execute(insert(RunRow.__table__), runs)
         for i in range(0, len(results), 5000):
@@ -157,7 +159,7 @@ def main() -> None:
             ]
             writer = Store.open(url)
             spark = HardwareInfo("dgx-spark", "DGX Spark · GB10 · 128 GB unified")
-            view = store.build("synthetic-00000", SUITE)
+            view = store.build(store.builds(SUITE)[0].build.id, SUITE)
             assert view is not None
             fresh = dataclasses.replace(view.build, id="bench-new-build", name="New build")
             run = RunInfo("bench-new-run", SUITE, "dgx-spark", date="2026-12-01")
