@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +14,7 @@ import pytest
 
 from arena.dataset import open_store
 from arena.store import Store
+from tests.servers.postgres import pg_bin, running_postgres
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "dgx-spark-benchmarks-v1"
 RUN_QWEN_08 = SHARED / "results" / "qwen-3.5" / "qwen-3.5-0.8b" / "bf16"
@@ -97,67 +94,12 @@ def store(seeded_db: str) -> Iterator[Store]:
     s.close()
 
 
-def _pg_bin(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    hits = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return hits[-1] if hits else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """A throwaway PostgreSQL server on loopback, started with initdb/pg_ctl for this session."""
-    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
-    if not (initdb and pg_ctl):
+    if not (pg_bin("initdb") and pg_bin("pg_ctl")):
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL server binaries missing; run `make system-deps`")
         pytest.skip("PostgreSQL server binaries not installed (make system-deps)")
-    base = Path(tempfile.mkdtemp(prefix="arena-pg-"))
-    data = base / "data"
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(base, "postgres")
-        os.chmod(base, 0o700)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    subprocess.run(
-        [*prefix, initdb, "-D", str(data), "-U", "arena", "-A", "trust"],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            *prefix,
-            pg_ctl,
-            "-D",
-            str(data),
-            "-l",
-            str(base / "log"),
-            "-w",
-            "-o",
-            f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        yield f"postgresql+psycopg://arena@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            [*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True
-        )
-        shutil.rmtree(base, ignore_errors=True)
+    with running_postgres() as url:
+        yield url

@@ -17,6 +17,7 @@ from arena.cli.build import build_app
 from arena.cli.common import (
     BoardFormat,
     DbOption,
+    HardwareOption,
     SuiteOption,
     catalog,
     console,
@@ -159,6 +160,7 @@ def leaderboard_cmd(
         str | None,
         typer.Option(help="Budget = the memory of a hardware profile (arena catalog lists them)."),
     ] = None,
+    hardware: HardwareOption = None,
     db: DbOption = None,
 ) -> None:
     """Rank the builds of one suite for a use case (preset) within a size bucket."""
@@ -175,11 +177,14 @@ def leaderboard_cmd(
         suite,
         prefer=parse_prefer(prefer or [], cat.quality_prefer),
         max_vram_gb=max_vram_gb,
+        hardware=hardware,
     )
     data = leaderboard_json(lb)
     n = len(data["rows"])
+    cohorts = next((s["hardware"] for s in data["suites"] if s["id"] == data["suite"]), [])
+    on = f" · on {data['hardware']['name']}" if data["hardware"] and len(cohorts) > 1 else ""
     title = (
-        f"The Arena · suite {data['suite'] or '–'} · {cat.presets[preset].title} · "
+        f"The Arena · suite {data['suite'] or '–'}{on} · {cat.presets[preset].title} · "
         f"bucket {bucket} · {n} build{'s' * (n != 1)}"
     )
     if n == 0:
@@ -208,6 +213,7 @@ def show_cmd(
     run: Annotated[
         str | None, typer.Option("--run", help="Show one stored run (ids: arena show BUILD).")
     ] = None,
+    hardware: HardwareOption = None,
     db: DbOption = None,
 ) -> None:
     """One build: its runs, all benches, quality with sources, VRAM and where every number
@@ -215,7 +221,7 @@ def show_cmd(
     if fmt not in ("text", "json"):
         raise ArenaError(f"--format {fmt!r}: expected 'text' or 'json'")
     store = open_store(db)
-    view = build_view(store, catalog(), build, suite, run)
+    view = build_view(store, catalog(), build, suite, run, hardware)
     if view is None:
         ids = store.build_ids()
         near = [i for i in ids if build.lower() in i] or ids

@@ -29,6 +29,14 @@ DbOption = Annotated[
     ),
 ]
 
+HardwareOption = Annotated[
+    str | None,
+    typer.Option(
+        "--hardware",
+        help="Hardware id to compare builds on; default: the one with the most builds.",
+        show_default=False,
+    ),
+]
 SuiteOption = Annotated[
     str | None,
     typer.Option(

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from arena.catalog import Catalog
 from arena.cli.common import answer_text, console, cost_line, cost_title, fmt_num
-from arena.service import BenchDetail, BuildDetail
+from arena.service import BenchDetail, BuildDetail, RunEntry
 from arena.service.cost import cost_basis
 from arena.service.roofline import ABOVE, LEAVES_OUT, NO_SINGLE_USER
 from arena.service.shapes import SanityDetail
@@ -162,11 +162,23 @@ def sanity_text(s: SanityDetail) -> str:
 
 
 def runs_table(d: BuildDetail) -> Table:
-    """Every stored run of the build, newest first; the one shown marked."""
-    rt = Table(title=f"Runs ({len(d['runs'])}, newest first)", title_justify="left")
-    for col in ("", "Run", "Suite", "Date", "Engine", "Benches", "Sanity", "Origin"):
+    """Every stored run of the build, newest first; the one shown marked. Runs from a board
+    (another host, another hardware, a retraction) add Hardware, Host and Trust columns."""
+    title = f"Runs ({len(d['runs'])}, newest first)"
+    if d["reproduced"]:
+        title += f" · reproduced: runs from {d['hosts']} hosts agree"
+    rt = Table(title=title, title_justify="left")
+    board = any(
+        r["submitted_by"] or r["retracted"] or r["hardware_id"] != d["hardware"]["id"]
+        for r in d["runs"]
+    )
+    cols = ["", "Run", "Suite", "Date", "Engine", "Benches", "Sanity", "Origin"]
+    for col in cols + (["Hardware", "Host", "Trust"] if board else []):
         rt.add_column(col)
     for r in d["runs"]:
+        extra: list[str | Text] = (
+            [r["hardware_id"], r["submitted_by"] or "local", trust_text(r)] if board else []
+        )
         rt.add_row(
             "*" if r["id"] == d["run_id"] else "",
             r["id"],
@@ -176,8 +188,17 @@ def runs_table(d: BuildDetail) -> Table:
             f"{len(r['good'])}/{len(r['benches'])}",
             Text(sanity_text(r["sanity"])),
             r["origin"],
+            *extra,
         )
     return rt
+
+
+def trust_text(r: RunEntry) -> Text:
+    """Retracted (with the reason, struck through), disagrees, agrees, or a dash."""
+    if r["retracted"]:
+        reason = r["retracted"]["reason"] or "no reason given"
+        return Text(f"retracted {r['retracted']['at'][:10]}: {reason}", style="strike")
+    return Text(r["agreement"] or "–")
 
 
 def power_text(b: BenchDetail) -> str:

@@ -18,7 +18,13 @@ from arena.service.shapes import (
     RunEntry,
     SanityShape,
 )
-from arena.service.suites import SuiteEntry, resolve_suite, suite_entries
+from arena.service.suites import (
+    HardwareEntry,
+    SuiteEntry,
+    resolve_hardware,
+    resolve_suite,
+    suite_entries,
+)
 
 __all__ = [
     "RULE",
@@ -28,6 +34,7 @@ __all__ = [
     "BoardRow",
     "BuildDetail",
     "Comparison",
+    "HardwareEntry",
     "Leaderboard",
     "Prepared",
     "QualityEntry",
@@ -47,6 +54,7 @@ __all__ = [
     "leaderboard_json",
     "leaderboard_text",
     "prepare",
+    "resolve_hardware",
     "resolve_suite",
     "suite_entries",
 ]

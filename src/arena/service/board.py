@@ -46,6 +46,8 @@ def _row_head(lb: Leaderboard, r: Row) -> RowHead:
         "energy_benches": facts.energy_benches,
         "sanity": facts.sanity,
         "cost_per_mtok": _r(facts.cost_per_mtok, 4),
+        "reproduced": facts.reproduced,
+        "hosts": facts.hosts,
     }
 
 
@@ -94,6 +96,7 @@ def _envelope(lb: Leaderboard) -> BoardEnvelope:
         "hidden_over_budget": lb.hidden_over_budget,
         "unknown_vram_kept": lb.unknown_vram_kept,
         "cost": None if lb.prices is None else cost_basis(lb.prices),
+        "hardware": lb.hardware,
     }
 
 

@@ -23,6 +23,7 @@ from arena.service.shapes import (
     StepShape,
 )
 from arena.service.suites import bench_order, suite_benches
+from arena.service.trust import NO_TRUST, Trust, cohort_runs, trust
 from arena.store.views import BuildView, RunView
 
 
@@ -133,8 +134,9 @@ def bench_detail(
     }
 
 
-def run_entry(rv: RunView) -> RunEntry:
-    """One stored run as listed on a build's page."""
+def run_entry(rv: RunView, signals: Trust = NO_TRUST) -> RunEntry:
+    """One stored run as listed on a build's page: who sent it and when, a retraction, and
+    whether it agrees with the result shown (`signals` of the shown suite and hardware)."""
     r: RunInfo = rv.run
     return {
         "id": r.id,
@@ -152,6 +154,13 @@ def run_entry(rv: RunView) -> RunEntry:
         "tool_versions": r.tool_versions,
         "environment": r.environment,
         "sanity": sanity_detail(r.sanity),
+        "submitted_by": rv.submitted_by,
+        "submitted_at": rv.submitted_at,
+        "content_hash": rv.content_hash,
+        "retracted": None
+        if rv.retracted_at is None
+        else {"at": rv.retracted_at, "reason": rv.retract_reason},
+        "agreement": signals.agreement.get(r.id),
     }
 
 
@@ -160,6 +169,8 @@ def build_detail(view: BuildView, catalog: Catalog) -> BuildDetail:
     as seen in one suite (or one run), with every run of the build listed."""
     b = view.build
     suite = view.suite or (view.run.suite if view.run else None)
+    compared = cohort_runs(view.runs, suite, view.hardware_filter or view.hardware.id)
+    signals = trust(compared, view.results) if compared else NO_TRUST
     benches: dict[str, BenchDetail | None] = {}
     per_param = bytes_per_param().get(b.precision.lower())
     profile = catalog.hardware.get(view.hardware.id)
@@ -215,7 +226,9 @@ def build_detail(view: BuildView, catalog: Catalog) -> BuildDetail:
         "suite": suite,
         "run_id": view.run.id if view.run else None,
         "sanity": sanity_detail(view.run.sanity if view.run else None),
-        "runs": [run_entry(rv) for rv in view.runs],
+        "runs": [run_entry(rv, signals) for rv in view.runs],
+        "reproduced": signals.reproduced,
+        "hosts": signals.hosts,
         "benches_total": len(suite_benches(catalog, suite) or catalog.benches),
         "benches_measured": sum(
             1 for v in benches.values() if v is not None and v["tps_per_user"] is not None

@@ -11,8 +11,9 @@ from arena.records import BenchRecord
 from arena.scoring import Candidate, Cohort, QualityValue, Ranking, cohort, order, pick_quality
 from arena.scoring.quality import DEFAULT_PREFERENCE
 from arena.service.cost import per_mtok
-from arena.service.shapes import SanityShape
+from arena.service.shapes import HardwareRef, SanityShape
 from arena.service.suites import SuiteEntry, suite_benches
+from arena.service.trust import NO_TRUST, Trust, cohort_runs, trust
 from arena.store.views import BuildView, DatasetInfo
 
 RATE_SWEEP = "rate-sweep"  # the bench whose steps give a capacity per p95-TTFT limit
@@ -31,6 +32,8 @@ class RowFacts:
     joules_per_token: float | None
     energy_benches: int
     cost_per_mtok: float | None = None  # mean over the same benches, with the user's prices
+    reproduced: bool = False
+    hosts: int = 0
 
 
 NO_FACTS = RowFacts(None, NOT_CHECKED, None, None, 0)
@@ -58,6 +61,7 @@ class Leaderboard:
     hidden_over_budget: int = 0  # builds of the bucket left out because their VRAM exceeds it
     unknown_vram_kept: int = 0  # builds kept under a budget although nobody knows their VRAM
     prices: CostConfig | None = None  # the user's [cost] table, when the config has one
+    hardware: HardwareRef | None = None  # the cohort's hardware (None: no data)
 
 
 def ttft_of(rec: BenchRecord) -> float | None:
@@ -157,6 +161,7 @@ class Prepared:
     sanity: dict[str, SanityShape] = field(default_factory=dict)
     joules: dict[str, dict[str, float]] = field(default_factory=dict)
     costs: dict[str, dict[str, float]] = field(default_factory=dict)
+    trust: dict[str, Trust] = field(default_factory=dict)
     cohorts: dict[tuple[str, str], Cohort] = field(default_factory=dict, repr=False)
     budgets: dict[float, Prepared] = field(default_factory=dict, repr=False)
 
@@ -220,7 +225,14 @@ def prepare(
         sanity={v.build.id: sanity_of(v) for v in views},
         joules={v.build.id: joules_of(v) for v in views},
         costs={v.build.id: costs_of(v, catalog.cost) for v in views},
+        trust={v.build.id: trust_of(v) for v in views},
     )
+
+
+def trust_of(view: BuildView) -> Trust:
+    """Trust signals of the view's runs on its hardware in its suite."""
+    runs = cohort_runs(view.runs, view.suite, view.hardware_filter or view.hardware.id)
+    return trust(runs, view.results) if runs else NO_TRUST
 
 
 def leaderboard(
@@ -235,9 +247,11 @@ def leaderboard(
     suite: str | None = None,
     suites: Sequence[SuiteEntry] = (),
     max_vram_gb: float | None = None,
+    hardware: HardwareRef | None = None,
 ) -> Leaderboard:
-    """Rank the stored builds of one suite (views from `Store.builds(suite)`), within a memory
-    budget when given; unknown preset or bucket is an error naming the valid ids."""
+    """Rank the stored builds of one suite on one hardware (views from
+    `Store.builds(suite, hardware)`), within a memory budget when given; unknown preset or
+    bucket is an error naming the valid ids."""
     if preset not in catalog.presets:
         raise ArenaError(
             f"unknown preset '{preset}'; expected one of: {', '.join(catalog.presets)}"
@@ -290,6 +304,7 @@ def leaderboard(
         if max_vram_gb is None
         else sum(1 for m in visible if by_id[m].vram_gb is None),
         prices=catalog.cost,
+        hardware=hardware,
     )
 
 
@@ -298,6 +313,7 @@ def row_facts(p: Prepared, c: Candidate, benches: Sequence[str]) -> RowFacts:
     output tokens over the counted benches that have energy."""
     joules = [j for b in benches if (j := p.joules[c.id].get(b)) is not None]
     costs = [x for b in benches if (x := p.costs.get(c.id, {}).get(b)) is not None]
+    signals = p.trust.get(c.id, NO_TRUST)
     return RowFacts(
         run_id=p.run_ids[c.id],
         sanity=p.sanity[c.id],
@@ -305,4 +321,6 @@ def row_facts(p: Prepared, c: Candidate, benches: Sequence[str]) -> RowFacts:
         joules_per_token=sum(joules) / len(joules) if joules else None,
         energy_benches=len(joules),
         cost_per_mtok=sum(costs) / len(costs) if costs else None,
+        reproduced=signals.reproduced,
+        hosts=signals.hosts,
     )

@@ -21,6 +21,13 @@ class WeightsShape(TypedDict):
     efficiency: float
 
 
+class HardwareRef(TypedDict):
+    """The box a build ran on."""
+
+    id: str
+    name: str
+
+
 class SanityShape(TypedDict):
     """The sanity check of the run shown: ok, suspect (with the model's answer) or not-checked."""
 
@@ -82,6 +89,8 @@ class RowHead(TypedDict):
     energy_benches: int
     sanity: SanityShape
     cost_per_mtok: float | None
+    reproduced: bool  # runs from two or more hosts agree (service/trust.py)
+    hosts: int  # distinct hosts among the runs compared (a local run counts as 'local')
 
 
 class RowTail(TypedDict):
@@ -118,6 +127,7 @@ class BoardEnvelope(TypedDict):
     hidden_over_budget: int
     unknown_vram_kept: int
     cost: CostBasis | None
+    hardware: HardwareRef | None  # the cohort: builds are compared on this hardware only
 
 
 class Board(BoardEnvelope):
@@ -226,6 +236,13 @@ class SanityDetail(SanityShape):
     source: str | None
 
 
+class RetractedShape(TypedDict):
+    """When and why a board admin retracted a run."""
+
+    at: str
+    reason: str | None
+
+
 class RunEntry(TypedDict):
     """One stored run of a build (of any suite)."""
 
@@ -244,13 +261,11 @@ class RunEntry(TypedDict):
     tool_versions: Mapping[str, str]
     environment: Mapping[str, str]
     sanity: SanityDetail
-
-
-class HardwareRef(TypedDict):
-    """The box a build ran on."""
-
-    id: str
-    name: str
+    submitted_by: str | None  # board host that sent it; None = measured on this machine
+    submitted_at: str | None
+    content_hash: str | None
+    retracted: RetractedShape | None
+    agreement: str | None  # "agrees" / "disagrees" with the shown result; None = not compared
 
 
 class BuildDetail(TypedDict):
@@ -281,6 +296,8 @@ class BuildDetail(TypedDict):
     run_id: str | None
     sanity: SanityDetail
     runs: list[RunEntry]
+    reproduced: bool  # runs from two or more hosts agree on this hardware in this suite
+    hosts: int
     benches_total: int
     benches_measured: int
     benches: dict[str, BenchDetail | None]

@@ -13,12 +13,22 @@ from arena.errors import ArenaError
 from arena.store.views import BuildView
 
 
+class HardwareEntry(TypedDict):
+    """A hardware with data in a suite: id, name and how many builds have a run on it."""
+
+    id: str
+    name: str
+    builds: int
+
+
 class SuiteEntry(TypedDict):
-    """A suite that has data: its id, title and how many builds have a run in it."""
+    """A suite that has data: its id, title, how many builds have a run in it and on which
+    hardware (most builds first: the first is the default cohort)."""
 
     id: str
     title: str
     builds: int
+    hardware: list[HardwareEntry]
 
 
 def suite_counts(views: Iterable[BuildView]) -> dict[str, int]:
@@ -34,17 +44,44 @@ def suite_order(catalog: Catalog, counts: Mapping[str, int]) -> list[str]:
     return [*catalog.suites, *sorted(set(counts) - set(catalog.suites))]
 
 
-def suite_entries(catalog: Catalog, counts: Mapping[str, int]) -> list[SuiteEntry]:
-    """The suites that have data, in suite order."""
+def suite_entries(
+    catalog: Catalog,
+    counts: Mapping[str, int],
+    hardware: Mapping[str, Mapping[str, int]] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> list[SuiteEntry]:
+    """The suites that have data, in suite order, each with its hardware (`hardware`: per
+    suite, builds per hardware id; `names`: hardware display names)."""
     return [
         {
             "id": s,
             "title": catalog.suites[s].title if s in catalog.suites else s,
             "builds": counts[s],
+            "hardware": hardware_entries((hardware or {}).get(s, {}), names or {}),
         }
         for s in suite_order(catalog, counts)
         if counts.get(s)
     ]
+
+
+def hardware_entries(counts: Mapping[str, int], names: Mapping[str, str]) -> list[HardwareEntry]:
+    """Hardware with data, most builds first (ties: id order)."""
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [{"id": h, "name": names.get(h, h), "builds": n} for h, n in ordered if n]
+
+
+def resolve_hardware(counts: Mapping[str, int], hardware: str | None) -> str | None:
+    """The hardware asked for, else the one with the most builds (ties: id order); None when
+    the suite has no data; an id without data in the suite is an error naming the valid ones."""
+    ordered = [h for h, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n]
+    if hardware is not None:
+        if hardware not in ordered:
+            raise ArenaError(
+                f"unknown hardware '{hardware}' for this suite; expected one of: "
+                f"{', '.join(sorted(ordered)) or 'none (no data)'}"
+            )
+        return hardware
+    return ordered[0] if ordered else None
 
 
 def resolve_suite(catalog: Catalog, counts: Mapping[str, int], suite: str | None) -> str | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from arena.records import (
@@ -20,6 +21,7 @@ from arena.records import (
     Sanity,
 )
 from arena.store.schema import BaseModelRow, BenchResult, Build, Hardware, QualityScore, RunRow
+from arena.store.summaries import summary_results
 from arena.store.views import BuildView, RunView
 from arena.verdicts import Flag
 
@@ -74,7 +76,10 @@ def pick(
     runs: list[RunView], by_run: dict[str, dict[str, BenchRecord]], attempts: bool = False
 ) -> Picked:
     """Newest result with a headline per bench; a bench with none shows its newest attempt,
-    one flagged FAILED only when `attempts` (a one-run view), never as the build's result."""
+    one flagged FAILED only when `attempts` (a one-run view), never as the build's result.
+    A retracted run is never picked, except when it is the one run asked for (`attempts`)."""
+    if not attempts:
+        runs = [rv for rv in runs if not rv.retracted]
     results: dict[str, BenchRecord] = {}
     origin: dict[str, str] = {}
     for rv in runs:  # newest first
@@ -141,28 +146,51 @@ def _as_of_run(b: BuildInfo, run: RunInfo | None) -> BuildInfo:
 
 
 def run_views(
-    s: Session, build_ids: list[str]
+    s: Session, build_ids: list[str], scope: Select[Any] | None = None, full: bool = True
 ) -> tuple[dict[str, list[RunView]], dict[str, dict[str, BenchRecord]]]:
-    """Each build's runs, newest first, and every result of them by run id and bench id."""
-    by_run = stored_results(s, build_ids)
+    """Each build's runs, newest first, and every result of them by run id and bench id
+    (`scope`: a query of the same ids, cheaper than a long IN list; `full` False: results as
+    `summary_results` reads them)."""
+    where = build_ids if scope is None else scope
+    by_run = stored_results(s, build_ids) if full else summary_results(s, where)
     runs: dict[str, list[RunView]] = {i: [] for i in build_ids}
-    for rr in s.scalars(select(RunRow).where(RunRow.build_id.in_(build_ids))):
+    for rr in s.scalars(select(RunRow).where(RunRow.build_id.in_(where))):
         held = by_run.get(rr.id, {})
         good = tuple(k for k, v in held.items() if _is_good(v))
-        runs[rr.build_id].append(RunView(run_info(rr), rr.recorded_at, tuple(held), good))
+        runs[rr.build_id].append(
+            RunView(
+                run_info(rr),
+                rr.recorded_at,
+                tuple(held),
+                good,
+                submitted_by=rr.submitted_by,
+                submitted_at=rr.submitted_at,
+                retracted_at=rr.retracted_at,
+                retract_reason=rr.retract_reason,
+                content_hash=rr.content_hash,
+                results=held,
+            )
+        )
     for listed in runs.values():
         listed.sort(key=lambda rv: rv.order_key, reverse=True)
     return runs, by_run
 
 
 def build_views(
-    s: Session, builds: list[Build], suite: str | None = None, run_id: str | None = None
+    s: Session,
+    builds: list[Build],
+    suite: str | None = None,
+    run_id: str | None = None,
+    hardware: str | None = None,
+    scope: Select[Any] | None = None,
+    full: bool = True,
 ) -> list[BuildView]:
-    """Map build rows to views of one suite (all when None) or of one run."""
+    """Map build rows to views of one suite (all when None) on one hardware (all when None),
+    or of one run (`scope` and `full` as in `run_views`)."""
     ids = [b.id for b in builds]
     hw = {h.id: HardwareInfo(h.id, h.name, h.memory_gb) for h in s.scalars(select(Hardware))}
     bases = {b.id: base_model_info(b) for b in s.scalars(select(BaseModelRow))}
-    runs, by_run = run_views(s, ids)
+    runs, by_run = run_views(s, ids, scope, full)
     quality: dict[str, list[QualityRecord]] = {}
     for q in s.scalars(select(QualityScore).order_by(QualityScore.metric)):
         quality.setdefault(q.base_model_id, []).append(
@@ -183,7 +211,12 @@ def build_views(
         if run_id is not None:
             chosen = [rv for rv in runs[b.id] if rv.run.id == run_id]
         else:
-            chosen = [rv for rv in runs[b.id] if suite is None or rv.run.suite == suite]
+            chosen = [
+                rv
+                for rv in runs[b.id]
+                if (suite is None or rv.run.suite == suite)
+                and (hardware is None or rv.run.hardware_id == hardware)
+            ]
         picked = pick(chosen, by_run, attempts=run_id is not None)
         principal = picked.principal.run if picked.principal else None
         base = bases.get(b.base_model_id)
@@ -220,6 +253,8 @@ def build_views(
                 run=principal,
                 result_runs=picked.result_runs,
                 runs=runs[b.id],
+                hardware_filter=hardware if run_id is None else None,
+                complete=full,
             )
         )
     return views

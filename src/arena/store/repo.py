@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, delete, distinct, func, select
+from sqlalchemy import Engine, delete, distinct, func, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -29,9 +29,12 @@ from arena.store.schema import (
     BaseModelRow,
     BenchResult,
     Build,
+    DataVersion,
+    Hardware,
     MetaRow,
     RunRow,
 )
+from arena.store.versioning import WROTE, track_writes
 from arena.store.views import BuildView, DatasetInfo
 
 SEEDED_KEY = "bundled_dataset"
@@ -73,9 +76,24 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed on success, rolled back on any error."""
+        """One transaction: committed on success, rolled back on any error; when it wrote
+        rows it also raises the data version, so every server worker sees the change."""
         with Session(self.engine, expire_on_commit=False) as s, s.begin():
+            track_writes(s)
             yield s
+            s.flush()
+            if s.info.get(WROTE):
+                s.execute(
+                    update(DataVersion)
+                    .where(DataVersion.id == 1)
+                    .values(version=DataVersion.version + 1)
+                )
+
+    def data_version(self) -> int:
+        """The counter every committed write raises (0 for a store never written)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar()
+        return int(found or 0)
 
     # ---- meta -------------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -141,23 +159,39 @@ class Store:
             return True
 
     # ---- reads ------------------------------------------------------------------------------
-    def builds(self, suite: str | None = None) -> list[BuildView]:
-        """Every build with a run in `suite` (every build when None), ordered by id."""
+    def builds(
+        self, suite: str | None = None, hardware: str | None = None, full: bool = True
+    ) -> list[BuildView]:
+        """Every build with a run in `suite` (every build when None), ordered by id; with
+        `hardware`, only builds with a run on it that is not retracted, each seen through
+        that hardware's runs alone; `full` False reads results without their raw rows and
+        distribution (what a ranking needs, a fraction of the bytes)."""
         with Session(self.engine) as s:
             query = select(Build).order_by(Build.id)
+            runs = select(RunRow.build_id)
             if suite is not None:
-                query = query.where(
-                    Build.id.in_(select(RunRow.build_id).where(RunRow.suite == suite))
-                )
-            return build_views(s, list(s.scalars(query).all()), suite)
+                runs = runs.where(RunRow.suite == suite)
+            if hardware is not None:
+                runs = runs.where(RunRow.hardware_id == hardware, RunRow.retracted_at.is_(None))
+            scope = None
+            if suite is not None or hardware is not None:
+                query = query.where(Build.id.in_(runs))
+                scope = runs
+            rows = list(s.scalars(query).all())
+            return build_views(s, rows, suite, hardware=hardware, scope=scope, full=full)
 
     def build(
-        self, build_id: str, suite: str | None = None, run: str | None = None
+        self,
+        build_id: str,
+        suite: str | None = None,
+        run: str | None = None,
+        hardware: str | None = None,
     ) -> BuildView | None:
-        """One build as seen in a suite (all when None) or in one of its runs; None if absent."""
+        """One build as seen in a suite (all when None), on one hardware (all when None) or in
+        one of its runs; None if absent. Its `runs` list every run on every hardware."""
         with Session(self.engine) as s:
             row = s.get(Build, build_id)
-            return build_views(s, [row], suite, run)[0] if row else None
+            return build_views(s, [row], suite, run, hardware)[0] if row else None
 
     def runs(self, build_id: str | None = None) -> list[BuildRun]:
         """Every stored run (of one build) with all its results, oldest first."""
@@ -183,6 +217,24 @@ class Store:
                 RunRow.suite
             )
             return {suite: int(n) for suite, n in s.execute(query)}
+
+    def hardware_sizes(self) -> dict[str, dict[str, int]]:
+        """Per suite, how many builds have a run (not retracted) on each hardware."""
+        with Session(self.engine) as s:
+            query = (
+                select(RunRow.suite, RunRow.hardware_id, func.count(distinct(RunRow.build_id)))
+                .where(RunRow.retracted_at.is_(None))
+                .group_by(RunRow.suite, RunRow.hardware_id)
+            )
+            out: dict[str, dict[str, int]] = {}
+            for suite, hw, n in s.execute(query):
+                out.setdefault(suite, {})[hw] = int(n)
+            return out
+
+    def hardware_names(self) -> dict[str, str]:
+        """Every stored hardware's display name, by id."""
+        with Session(self.engine) as s:
+            return {h.id: h.name for h in s.scalars(select(Hardware))}
 
     def run_ids(self, build_id: str | None = None) -> list[str]:
         """Ids of the stored runs (of one build), sorted."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # pydantic (the API's summary embeds this) accepts only typing_extensions.TypedDict before 3.12.
@@ -26,6 +27,17 @@ class RunView:
     recorded_at: str
     benches: tuple[str, ...]
     good: tuple[str, ...]
+    submitted_by: str | None = None  # the board host that sent it; None = measured here
+    submitted_at: str | None = None
+    retracted_at: str | None = None  # a retracted run is listed but never ranked
+    retract_reason: str | None = None
+    content_hash: str | None = None
+    results: Mapping[str, BenchRecord] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def retracted(self) -> bool:
+        """Retracted by a board admin: kept in history, never picked."""
+        return self.retracted_at is not None
 
     @property
     def order_key(self) -> tuple[str, str, str]:
@@ -47,7 +59,9 @@ class BuildView:
     suite: str | None = None
     run: RunInfo | None = None  # the run most ranked results came from
     result_runs: dict[str, str] = field(default_factory=dict)  # bench id -> run id
-    runs: list[RunView] = field(default_factory=list)  # every suite, newest first
+    runs: list[RunView] = field(default_factory=list)  # every suite and hardware, newest first
+    hardware_filter: str | None = None  # the hardware whose runs the results came from, if one
+    complete: bool = True  # False: results without raw rows and distribution (a ranking's read)
 
 
 class DatasetInfo(TypedDict):

@@ -92,6 +92,25 @@ def check_suite(data: BoardData, suite: str | None) -> None:
         check_choice("suite", suite, data.suite_ids())
 
 
+HardwareQuery = Annotated[
+    str | None,
+    Query(
+        description="Hardware id, see `hardware` of each suite in /api/summary (default: the "
+        "hardware with the most builds in the suite). Scores compare builds on one hardware."
+    ),
+]
+
+
+def check_hardware(data: BoardData, suite: str | None, hardware: str | None) -> None:
+    """422 naming the valid ids when a hardware has no data in the suite."""
+    if hardware is not None:
+        valid = data.hardware_ids(data.suite(suite))
+        if hardware not in valid:
+            raise ApiError(
+                422, f"hardware '{hardware}' has no data in this suite; expected one of", valid
+            )
+
+
 @router.get(
     "/leaderboard",
     summary="Ranked builds (same JSON as `arena leaderboard`)",
@@ -114,17 +133,19 @@ def get_leaderboard(
             "counts them."
         ),
     ] = None,
+    hardware: HardwareQuery = None,
 ) -> Response:
-    """Rank the builds of one suite and bucket for one preset, optionally with custom weights
-    and within a memory budget."""
+    """Rank the builds of one suite, hardware and bucket for one preset, optionally with custom
+    weights and within a memory budget."""
     data = board_data(request)
     check_choice("preset", preset, list(data.catalog.presets))
     check_choice("bucket", bucket, list(data.catalog.buckets))
     check_suite(data, suite)
+    check_hardware(data, suite, hardware)
     weights = parse_weights(wq, wg, we)
     if max_vram_gb is not None and not 0 < max_vram_gb < float("inf"):
         raise ApiError(422, f"max_vram_gb = {max_vram_gb:g}; expected a number of GB above 0")
-    body = data.board_bytes(preset, bucket, weights, suite, max_vram_gb)
+    body = data.board_bytes(preset, bucket, weights, suite, max_vram_gb, hardware)
     return Response(body, media_type="application/json")
 
 
@@ -141,13 +162,23 @@ def get_model(
         Query(description="Suite id (default: the newest suite this build has a run in)."),
     ] = None,
     run: Annotated[str | None, Query(description="One run of the build, see `runs`.")] = None,
+    hardware: Annotated[
+        str | None,
+        Query(
+            description="Hardware id (default: the board's default hardware when the build has "
+            "runs on it, else the hardware of most of its runs). `runs` lists every hardware."
+        ),
+    ] = None,
 ) -> BuildDetail:
-    """Runs, every bench with provenance and energy, quality with sources, VRAM with method."""
+    """Runs (every hardware and host, with trust signals), every bench with provenance and
+    energy, quality with sources, VRAM with method."""
     data = board_data(request)
     check_suite(data, suite)
+    if hardware is not None and hardware not in data.hardware_names():
+        raise ApiError(422, f"unknown hardware '{hardware}'", sorted(data.hardware_names()))
     try:
-        detail = data.detail(build_id, suite, run)
-    except ArenaError as exc:  # a suite or run this build does not have
+        detail = data.detail(build_id, suite, run, hardware)
+    except ArenaError as exc:  # a suite, hardware or run this build does not have
         raise ApiError(404, str(exc)) from exc
     if detail is None:
         raise ApiError(404, f"unknown model '{build_id}'", data.build_ids())

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
-import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -14,7 +12,6 @@ from arena.catalog.types import Bench, Bucket, Weights
 from arena.service import (
     BuildDetail,
     Prepared,
-    build_detail,
     detail,
     leaderboard,
     leaderboard_text,
@@ -23,14 +20,15 @@ from arena.service import (
     suite_entries,
 )
 from arena.service.board import HeadKey
-from arena.service.suites import bench_order, suite_order
+from arena.service.queries import hardware_ref
+from arena.service.suites import bench_order, resolve_hardware, suite_order
 from arena.store import BuildView, Store
 from arena.store.views import DatasetInfo
 from arena.web.shapes import BenchInfo, BucketInfo, PresetInfo, SuiteSummary, Summary
 
 log = logging.getLogger(__name__)
-TTL_S = 5.0  # non-SQLite databases: re-read at most this often
 MAX_BOARDS = 64
+WARM_ALL_MAX = 2000  # builds in a suite up to which warm-up ranks every preset x bucket
 
 
 @dataclass
@@ -44,8 +42,8 @@ class SuiteData:
 
 
 class BoardData:
-    """Builds, rankings and catalog for the web app, per suite; reloaded when the database
-    file changes."""
+    """Builds, rankings and catalog for the web app, per suite and hardware; reloaded when the
+    store's data version changes (every write raises it, whichever process made it)."""
 
     def __init__(self, store: Store, catalog: Catalog | None = None) -> None:
         self.store = store
@@ -53,25 +51,16 @@ class BoardData:
         self._lock = threading.Lock()
         self._key: tuple[object, ...] | None = None
         self._sizes: dict[str, int] = {}
+        self._hw_sizes: dict[str, dict[str, int]] = {}
+        self._hw_names: dict[str, str] = {}
         self._ids: list[str] = []
-        self._suites: dict[str, SuiteData] = {}
+        self._suites: dict[tuple[str, str | None], SuiteData] = {}
         self._datasets: dict[str, DatasetInfo] = {}
         self._boards: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
 
     def _fingerprint(self) -> tuple[object, ...]:
-        """Cheap change detector: SQLite file stats, else a time slot."""
-        url = self.store.engine.url
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-            path = str(url.database)
-            parts: list[object] = []
-            for p in (path, path + "-wal"):
-                try:
-                    st = os.stat(p)
-                    parts += [st.st_mtime_ns, st.st_size]
-                except FileNotFoundError:
-                    parts += [None, None]
-            return tuple(parts)
-        return (int(time.monotonic() // TTL_S),)
+        """Change detector: the store's data version (one one-row SELECT)."""
+        return (self.store.data_version(),)
 
     def refresh(self) -> None:
         """Forget every suite's builds when the database changed since the last request."""
@@ -82,6 +71,8 @@ class BoardData:
             if key == self._key:
                 return
             self._sizes = self.store.suite_sizes()
+            self._hw_sizes = self.store.hardware_sizes()
+            self._hw_names = self.store.hardware_names()
             self._ids = self.store.build_ids()
             self._datasets = self.store.datasets()
             self._suites = {}
@@ -98,37 +89,62 @@ class BoardData:
         self.refresh()
         return suite_order(self.catalog, self._sizes)
 
-    def _suite_data(self, suite: str) -> SuiteData:
-        """One suite's builds, loaded once per version of the data."""
+    def hardware(self, suite: str | None, hardware: str | None) -> str | None:
+        """The hardware asked for in a suite, else the one with the most builds there; an id
+        without data in the suite is an error naming the valid ones."""
+        self.refresh()
+        return resolve_hardware(self._hw_sizes.get(suite or "", {}), hardware)
+
+    def hardware_ids(self, suite: str | None) -> list[str]:
+        """The hardware with data in a suite (a request may name these)."""
+        self.refresh()
+        return sorted(self._hw_sizes.get(suite or "", {}))
+
+    def hardware_names(self) -> dict[str, str]:
+        """Every stored hardware's name, by id."""
+        self.refresh()
+        return self._hw_names
+
+    def _suite_data(self, suite: str, hardware: str | None = None) -> SuiteData:
+        """One suite's builds on one hardware, loaded once per version of the data."""
         with self._lock:
-            key, found = self._key, self._suites.get(suite)
+            key, found = self._key, self._suites.get((suite, hardware))
         if found is not None:
             return found
-        views = self.store.builds(suite)
+        views = self.store.builds(suite, hardware, full=False)  # rankings need no raw rows
         loaded = SuiteData(
             views, {v.build.id: v for v in views}, prepare(views, self.catalog, suite=suite)
         )
         with self._lock:
             if key != self._key:  # the data changed while loading: use it once, keep nothing
                 return loaded
-            return self._suites.setdefault(suite, loaded)
+            return self._suites.setdefault((suite, hardware), loaded)
 
     def warm(self) -> None:
         """Load the builds and rank every suite x preset x bucket once, so first visits are
-        cached."""
+        cached; a suite of more than WARM_ALL_MAX builds gets its default view only (ranking
+        10,000 builds takes seconds per view, and a worker serves nothing until warm)."""
         try:
             self.refresh()
             for suite in [s for s in self.suite_ids() if self._sizes.get(s)]:
+                if not self._hw_sizes.get(suite):
+                    continue
+                if self._sizes[suite] > WARM_ALL_MAX:
+                    self.board_bytes("aggregate", "all", None, suite)
+                    continue
                 for preset in self.catalog.presets:
                     for bucket in self.catalog.buckets:
                         self.board_bytes(preset, bucket, None, suite)
         except Exception as exc:  # a failed warm-up only costs speed; requests report errors
             log.warning("cache warm-up failed: %s", exc)
 
-    def views(self, suite: str | None = None) -> list[BuildView]:
-        """Every build of a suite (default: the newest with data), current."""
+    def views(self, suite: str | None = None, hardware: str | None = None) -> list[BuildView]:
+        """Every build of a suite (default: the newest with data) on one hardware (default: the
+        one with the most builds), current."""
         chosen = self.suite(suite)
-        return [] if chosen is None else self._suite_data(chosen).views
+        if chosen is None:
+            return []
+        return self._suite_data(chosen, self.hardware(chosen, hardware)).views
 
     def board_bytes(
         self,
@@ -137,19 +153,22 @@ class BoardData:
         weights: Weights | None,
         suite: str | None = None,
         max_vram_gb: float | None = None,
+        hardware: str | None = None,
     ) -> bytes:
-        """`leaderboard_json` of one suite (within a memory budget when given) as UTF-8 JSON,
-        memoised per view of the current data."""
+        """`leaderboard_json` of one suite on one hardware (within a memory budget when given)
+        as UTF-8 JSON, memoised per view of the current data."""
         chosen = self.suite(suite)
+        hw = self.hardware(chosen, hardware)
         wkey = None if weights is None else astuple3(weights)
         with self._lock:
             data_key, datasets, sizes = self._key, self._datasets, self._sizes
-            key = (data_key, chosen, preset, bucket, wkey, max_vram_gb)
+            hw_sizes, names = self._hw_sizes, self._hw_names
+            key = (data_key, chosen, hw, preset, bucket, wkey, max_vram_gb)
             cached = self._boards.get(key)
             if cached is not None:
                 self._boards.move_to_end(key)
                 return cached
-        data = self._suite_data(chosen) if chosen is not None else None
+        data = self._suite_data(chosen, hw) if chosen is not None else None
         lb = leaderboard(
             data.views if data else [],
             self.catalog,
@@ -159,8 +178,9 @@ class BoardData:
             datasets,
             prepared=data.prepared if data else None,
             suite=chosen,
-            suites=suite_entries(self.catalog, sizes),
+            suites=suite_entries(self.catalog, sizes, hw_sizes, names),
             max_vram_gb=max_vram_gb,
+            hardware=hardware_ref(hw, names),
         )
         body = leaderboard_text(lb, data.heads if data else {}).encode("utf-8")
         with self._lock:
@@ -170,17 +190,19 @@ class BoardData:
         return body
 
     def detail(
-        self, build_id: str, suite: str | None = None, run: str | None = None
+        self,
+        build_id: str,
+        suite: str | None = None,
+        run: str | None = None,
+        hardware: str | None = None,
     ) -> BuildDetail | None:
-        """`build_detail` of one build in a suite or run, or None when unknown."""
+        """`build_detail` of one build in a suite (on one hardware) or run, or None when
+        unknown."""
         self.refresh()
         if build_id not in self._ids:
             return None
-        if run is None and suite is not None and self._sizes.get(suite):
-            view = self._suite_data(suite).by_id.get(build_id)
-            if view is not None:
-                return build_detail(view, self.catalog)
-        return detail(self.store, self.catalog, build_id, suite, run)
+        # read from the store: the cached views hold no raw rows, and one build reads fast
+        return detail(self.store, self.catalog, build_id, suite, run, hardware)
 
     def build_ids(self) -> list[str]:
         """All build ids, sorted."""
@@ -193,9 +215,11 @@ class BoardData:
         suites: list[SuiteSummary] = []
         hardware: dict[str, str] = {}
         models: set[str] = set()
-        for entry in suite_entries(self.catalog, self._sizes):
-            views = self._suite_data(entry["id"]).views
-            hardware.update({v.hardware.id: v.hardware.name for v in views})
+        for entry in suite_entries(self.catalog, self._sizes, self._hw_sizes, self._hw_names):
+            hardware.update({h["id"]: h["name"] for h in entry["hardware"]})
+            views = [
+                v for h in entry["hardware"] for v in self._suite_data(entry["id"], h["id"]).views
+            ]
             models.update(v.build.base_model for v in views)
             dates = [v.build.run_date for v in views if v.build.run_date]
             suites.append(

@@ -11,6 +11,7 @@ from typing import NotRequired
 from typing_extensions import TypedDict
 
 from arena.catalog.types import Mode
+from arena.service.suites import HardwareEntry
 from arena.store.views import DatasetInfo
 
 
@@ -37,11 +38,13 @@ class HardwareSummary(TypedDict):
 
 
 class SuiteSummary(TypedDict):
-    """A suite with data: its benches in order and its newest run date."""
+    """A suite with data: its benches in order, its newest run date and the hardware with
+    data in it (builds per hardware, most first: the first is the default cohort)."""
 
     id: str
     title: str
     builds: int
+    hardware: list[HardwareEntry]
     benches: list[str]
     latest_run: str | None
 

@@ -55,7 +55,10 @@ def counted(preset: str) -> list[str]:
 def test_default_suite_is_the_newest_catalog_suite_with_data(v1_store: Store) -> None:
     only_v1 = leaderboard_json(board(v1_store, CAT))
     assert only_v1["suite"] == "v1"
-    assert only_v1["suites"] == [{"id": "v1", "title": CAT.suites["v1"].title, "builds": 23}]
+    spark = {"id": "dgx-spark", "name": "DGX Spark · GB10 · 128 GB unified", "builds": 23}
+    assert only_v1["suites"] == [
+        {"id": "v1", "title": CAT.suites["v1"].title, "builds": 23, "hardware": [spark]}
+    ]
     written = add_v2_runs(v1_store)
     data = leaderboard_json(board(v1_store, CAT))
     assert data["suite"] == "v2"

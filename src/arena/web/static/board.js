@@ -2,19 +2,23 @@
 "use strict";
 (function (A) {
   const $ = (id) => document.getElementById(id);
-  const S = { suite: null, preset: "aggregate", bucket: "all", custom: null, vram: null, hardware: [], presets: [], buckets: [], benches: [], summary: null, board: null };
+  const S = { suite: null, hw: null, preset: "aggregate", bucket: "all", custom: null, vram: null, hardware: [], presets: [], buckets: [], benches: [], summary: null, board: null };
   let seq = 0, controller = null, timer = null, early = null;
 
   const presetOf = (id) => S.presets.find((p) => p.id === id);
   const suiteOf = (id) => S.summary.suites.find((s) => s.id === id);
   const bucketOf = (id) => S.buckets.find((b) => b.id === id);
+  /** The hardware with data in a suite, most builds first (the first is the default). */
+  const hardwareOf = (id) => { const s = suiteOf(id); return (s && s.hardware) || []; };
   const presetPct = (p) => [p.weights.quality, p.weights.throughput, p.weights.efficiency].map((w) => Math.round(w * 100));
 
-  /** Read ?suite=&preset=&bucket=&wq=&wg=&we=&max_vram_gb= ; unknown values fall back with a visible note. */
+  /** Read ?suite=&hardware=&preset=&bucket=&wq=&wg=&we=&max_vram_gb= ; unknown values fall back with a visible note. */
   function readUrl() {
     const q = new URLSearchParams(location.search), notes = [];
     S.suite = q.get("suite") || S.summary.suite;
     if (S.suite !== S.summary.suite && !suiteOf(S.suite)) { notes.push(`unknown suite "${S.suite}"`); S.suite = S.summary.suite; }
+    S.hw = q.get("hardware");
+    if (S.hw !== null && !hardwareOf(S.suite).some((h) => h.id === S.hw)) { notes.push(`no data on hardware "${S.hw}" in suite ${S.suite}`); S.hw = null; }
     S.preset = q.get("preset") || "aggregate";
     S.bucket = q.get("bucket") || "all";
     if (!presetOf(S.preset)) { notes.push(`unknown preset "${S.preset}"`); S.preset = "aggregate"; }
@@ -34,6 +38,7 @@
   function writeUrl(push) {
     const q = new URLSearchParams();
     if (S.suite !== S.summary.suite) q.set("suite", S.suite);
+    if (S.hw) q.set("hardware", S.hw);
     if (S.preset !== "aggregate") q.set("preset", S.preset);
     if (S.bucket !== "all") q.set("bucket", S.bucket);
     if (S.custom) ["wq", "wg", "we"].forEach((k, i) => q.set(k, String(S.custom[i])));
@@ -45,6 +50,7 @@
   function apiUrl() {
     const q = new URLSearchParams({ preset: S.preset, bucket: S.bucket });
     if (S.suite) q.set("suite", S.suite);
+    if (S.hw) q.set("hardware", S.hw);
     if (S.custom) ["wq", "wg", "we"].forEach((k, i) => q.set(k, String(S.custom[i])));
     if (S.vram !== null) q.set("max_vram_gb", String(S.vram));
     return "/api/leaderboard?" + q;
@@ -68,7 +74,12 @@
 
   function renderSwitches() {
     pills($("suites"), S.summary.suites.map((s) => ({ id: s.id, title: `${s.id} · ${s.builds} ${s.builds === 1 ? "build" : "builds"}`, tip: s.title })), S.suite,
-      (id) => { S.suite = id; writeUrl(true); update(); });
+      (id) => { S.suite = id; if (!hardwareOf(id).some((h) => h.id === S.hw)) S.hw = null; writeUrl(true); update(); });
+    // scores compare builds on one hardware: the switch appears once a suite has two or more
+    const hw = hardwareOf(S.suite);
+    $("hw-switch").hidden = hw.length < 2;
+    pills($("hardwares"), hw.map((h) => ({ id: h.id, title: `${h.name.split(" · ")[0]} · ${h.builds} ${h.builds === 1 ? "build" : "builds"}`, tip: h.name })),
+      S.hw || (hw[0] && hw[0].id), (id) => { S.hw = id === (hw[0] && hw[0].id) ? null : id; writeUrl(true); update(); });
     pills($("presets"), S.presets, S.preset, (id) => { S.preset = id; S.custom = null; writeUrl(true); update(); });
     pills($("buckets"), S.buckets, S.bucket, (id) => { S.bucket = id; writeUrl(true); update(); });
   }
@@ -102,6 +113,7 @@
   function viewQuery(suite) {
     const q = new URLSearchParams();
     if (suite) q.set("suite", suite);
+    if (S.hw) q.set("hardware", S.hw);
     if (S.preset !== "aggregate") q.set("preset", S.preset);
     if (S.bucket !== "all") q.set("bucket", S.bucket);
     if (S.vram !== null) q.set("max_vram_gb", String(S.vram));
@@ -131,7 +143,8 @@
     $("freshness").textContent = `Data freshness: latest run ${A.day(board.latest_run)} in ${suite ? suite.title : "this view"} · ${S.summary.builds} builds in the store · ${nBench} benches per build.`;
     $("json-link").href = apiUrl();
     const b = bucketOf(S.bucket), p = presetOf(S.preset);
-    $("table-caption").textContent = `${suite ? suite.title + " · " : ""}${p.title} · ${b.title} · 100 = best in this bucket`;
+    const on = board.hardware && hardwareOf(board.suite).length > 1 ? `${board.hardware.name} · ` : "";
+    $("table-caption").textContent = `${suite ? suite.title + " · " : ""}${on}${p.title} · ${b.title} · 100 = best in this bucket`;
   }
 
   function viewInfo(board) {

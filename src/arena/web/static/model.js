@@ -24,7 +24,7 @@
   /** The leaderboard view (preset, bucket) this page was opened from, kept in its links. */
   function boardView() {
     const q = new URLSearchParams(location.search), keep = new URLSearchParams();
-    for (const k of ["preset", "bucket"]) if (q.get(k)) keep.set(k, q.get(k));
+    for (const k of ["preset", "bucket", "hardware"]) if (q.get(k)) keep.set(k, q.get(k));
     return keep;
   }
 
@@ -43,23 +43,35 @@
     $("back").href = "/" + (back.toString() ? "?" + back : "");
   }
 
+  /** A run's trust state: retracted (with the reason), disagrees with the shown result, or agrees. */
+  function trustNode(r) {
+    if (r.retracted) return el("span", { class: "retracted-tag", text: `retracted ${A.day(r.retracted.at)}: ${r.retracted.reason || "no reason given"}` });
+    if (r.agreement === "disagrees") return el("span", { class: "verdict-tag", title: "Its headline tok/s differs from the result shown by more than max(3 × spread, 15 %) on some bench", text: "disagrees" });
+    return r.agreement === "agrees" ? "agrees" : "–";
+  }
+
   function runs(d) {
-    const head = el("tr", {}, ["Run", "Suite", "Date", "Engine", "Benches", "Sanity", "Origin", "Tools", "Environment"].map((h) => el("th", { scope: "col", text: h })));
+    const head = el("tr", {}, ["Run", "Suite", "Hardware", "Host", "When", "Date", "Engine", "Benches", "Trust", "Sanity", "Origin", "Tools", "Environment"].map((h) => el("th", { scope: "col", text: h })));
     const kv = (o) => Object.entries(o || {}).map(([k, v]) => `${k} ${v}`).join(", ") || "–";
-    const rows = d.runs.map((r) => el("tr", { class: r.id === d.run_id ? "current" : null, "data-run": r.id }, [
-      el("th", { scope: "row" }, [pageLink("run", r.id, r.id), r.id === d.run_id ? " (shown)" : null]),
+    const rows = d.runs.map((r) => el("tr", { class: [r.id === d.run_id ? "current" : null, r.retracted ? "retracted" : null].filter(Boolean).join(" ") || null, "data-run": r.id }, [
+      el("th", { scope: "row" }, [r.retracted ? el("s", {}, pageLink("run", r.id, r.id)) : pageLink("run", r.id, r.id), r.id === d.run_id ? " (shown)" : null]),
       el("td", {}, pageLink("suite", r.suite, r.suite)),
+      el("td", {}, r.hardware_id === d.hardware.id ? r.hardware_id : pageLink("hardware", r.hardware_id, r.hardware_id)),
+      el("td", { text: r.submitted_by || "local", title: r.submitted_by ? "the board host that submitted it" : "measured or imported on this machine" }),
+      el("td", { text: r.submitted_at ? A.day(r.submitted_at) : A.day(r.recorded_at), title: r.submitted_at ? "submitted" : "stored" }),
       el("td", { text: A.day(r.date || r.recorded_at) }),
       el("td", { text: `${r.engine || "?"} ${r.engine_version || ""}` }),
       el("td", { class: "num", text: `${r.good.length}/${r.benches.length}`, title: "benches with a headline / benches stored" }),
+      el("td", {}, trustNode(r)),
       el("td", {}, sanityNode(r.sanity)),
       el("td", { text: r.origin }),
       el("td", { text: kv(r.tool_versions) }),
       el("td", { text: kv(r.environment) }),
     ]));
     A.fill($("runs"), [el("thead", {}, head), el("tbody", {}, rows)]);
-    $("runs-note").textContent = `${d.runs.length} ${d.runs.length === 1 ? "run" : "runs"}, newest first. Shown: suite ${d.suite || "–"}` +
-      (new URLSearchParams(location.search).has("run") ? `, run ${d.run_id} only.` : ", per bench the newest result with a headline.");
+    const repro = d.reproduced ? ` Reproduced: runs from ${d.hosts} hosts on ${d.hardware.name} agree.` : "";
+    $("runs-note").textContent = `${d.runs.length} ${d.runs.length === 1 ? "run" : "runs"} on every hardware and host, newest first. Shown: suite ${d.suite || "–"} on ${d.hardware.name}` +
+      (new URLSearchParams(location.search).has("run") ? `, run ${d.run_id} only.` : ", per bench the newest result with a headline (retracted runs never).") + repro;
   }
 
   function facts(d) {
@@ -208,7 +220,7 @@
   async function start() {
     const id = decodeURIComponent(location.pathname.split("/").pop());
     const q = new URLSearchParams(location.search), ask = new URLSearchParams();
-    for (const k of ["suite", "run"]) if (q.get(k)) ask.set(k, q.get(k));
+    for (const k of ["suite", "run", "hardware"]) if (q.get(k)) ask.set(k, q.get(k));
     const api = "/api/models/" + encodeURIComponent(id) + (ask.toString() ? "?" + ask : "");
     $("json-link").href = api;
     backLink();
@@ -217,7 +229,7 @@
       [d, benches, summary] = await Promise.all([A.getJSON(api), A.getJSON("/api/benches"), A.getJSON("/api/summary")]);
     } catch (err) { $("status").textContent = `Could not load: ${err.message}`; return; }
     document.title = `${d.name} · The Arena`;
-    $("name").textContent = d.name;
+    A.fill($("name"), [d.name, d.reproduced ? el("span", { class: "repro-tag", title: `Runs from ${d.hosts} hosts on ${d.hardware.name} agree (headline tok/s per bench within their spread or 5 %)`, text: "reproduced" }) : null]);
     $("subtitle").textContent = `${d.precision} · ${d.bucket || "no bucket"} · ${d.hardware.name} · suite ${d.suite || "–"} · ${d.benches_measured}/${d.benches_total} benches measured`;
     facts(d);
     runs(d);

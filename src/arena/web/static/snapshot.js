@@ -20,6 +20,8 @@
         if (q.has("wq")) throw new Error("custom weights need the live page (arena serve); this snapshot holds the presets' weights");
         if (q.has("max_vram_gb")) throw new Error("a VRAM budget needs the live page (arena serve); this snapshot ranks every build");
         const suite = q.get("suite") || D.summary.suite;
+        const first = ((D.summary.suites.find((s) => s.id === suite) || {}).hardware || [])[0];
+        if (q.has("hardware") && (!first || q.get("hardware") !== first.id)) throw new Error(`another hardware needs the live page (arena serve); this snapshot ranks ${first ? first.name : "the default hardware"}`);
         const board = ((D.boards[suite] || {})[q.get("preset") || "aggregate"] || {})[q.get("bucket") || "all"];
         if (!board) throw new Error(`this snapshot has no ranking for suite ${suite}, preset ${q.get("preset")}, bucket ${q.get("bucket")}`);
         return board;

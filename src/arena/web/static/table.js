@@ -72,6 +72,7 @@
         A.pick ? A.pick.box(r) : null,
         A.offline ? A.el("span", { class: "model-name", text: r.name }) : A.el("a", { href, text: r.name }),
         r.pareto ? A.el("span", { class: "front-tag", title: "On the Pareto frontier", text: "frontier" }) : null,
+        r.reproduced ? A.el("span", { class: "repro-tag", title: `Reproduced: runs from ${r.hosts} hosts on this hardware agree (headline tok/s per bench within their spread or 5 %)`, text: "reproduced" }) : null,
         ...A.VERDICTS.filter((v) => r.flags.includes(v.flag) && !(suspect && v.flag === "suspect")).map((v) => A.el("span", { class: "verdict-tag", title: v.title, text: v.flag })),
         suspect ? A.sanityTag(r.sanity) : null,
       ]),
