@@ -196,9 +196,21 @@ def caption(data: Board) -> str:
         f"Suite {suite}; others with data: "
         + (", ".join(s["id"] for s in data["suites"] if s["id"] != data["suite"]) or "none")
         + " (--suite ID)",
+        *hardware_lines(data),
     ]
     lines += data["attribution"]
     return "\n".join(lines)
+
+
+def hardware_lines(data: Board) -> list[str]:
+    """The cohort's hardware and the others with data in the suite (scores compare within one)."""
+    shown = data.get("hardware")
+    present = [h for s in data["suites"] if s["id"] == data["suite"] for h in s["hardware"]]
+    others = [h for h in present if shown and h["id"] != shown["id"]]
+    if shown is None or not others:
+        return []
+    listed = ", ".join(f"{h['id']} ({h['builds']} build{'s' * (h['builds'] != 1)})" for h in others)
+    return [f"Hardware {shown['id']}; others with data: {listed} (--hardware ID)"]
 
 
 def budget_lines(data: Board) -> list[str]:

@@ -122,3 +122,13 @@ def test_cli_hardware_option_and_one_line_error(
     assert shown.code == 0
     assert "box-run" in shown.stdout
     assert "Host" not in shown.stdout  # local runs on one hardware: the runs table as before
+
+
+def test_the_text_board_names_the_other_hardware_with_data(
+    store: Store, seeded_db: str, arena_main: Callable[..., Outcome]
+) -> None:
+    alone = arena_main("leaderboard", "--format", "md", "--db", seeded_db)
+    assert "--hardware ID" not in alone.stdout  # one hardware: nothing to switch to
+    store.put_build(BUILD, BOX, [REC], run=RunInfo("box-run", "v2", "box", date="2026-09-01"))
+    out = arena_main("leaderboard", "--format", "md", "--db", seeded_db)
+    assert "_Hardware dgx-spark; others with data: box (1 build) (--hardware ID)_" in out.stdout
