@@ -110,7 +110,12 @@ def test_smoke_suite_tiny_model_all_eleven_v2_benches_with_a_three_step_sweep(
         assert all(r["mean_output_tokens"] == 12 for r in benches[bench_id]["rows"]), bench_id
     assert benches["office-baseline"]["distribution"]["token_source"] == "usage"
     assert benches["office-baseline"]["distribution"]["prompt_lengths"] == "tokenize"
-    board = json.loads(arena("leaderboard", "--suite", "v2", "--format", "json", "--db", db).stdout)
+    board = json.loads(
+            arena(
+                "leaderboard", "--suite", "v2", "--hardware", "local", "--format", "json",
+                "--db", db,
+            ).stdout
+        )  # fmt: skip
     mine = next(r for r in board["rows"] if r["model"] == "tiny-llama-f32")
     # Aggregate counts its benches that have a per-user headline (the sweep has none)
     aggregate = load_catalog(tmp_path / "none.toml").presets["aggregate"].benches
@@ -171,6 +176,7 @@ def test_smoke_suite_smollm2_sanity_and_ranking(
         assert b["failed"] == 0
         assert_headline(b)
         assert not any(n.startswith("suspect") for n in b["notes"]), b["notes"]
-    args = ["--suite", "v1", "--preset", "chat", "--bucket", "small", "--format", "json"]
+    args = ["--suite", "v1", "--hardware", "local", "--preset", "chat", "--bucket", "small"]
+    args += ["--format", "json"]
     board = json.loads(arena("leaderboard", *args, "--db", db).stdout)
     assert "smollm2-135m-q4_1" in [r["model"] for r in board["rows"]]

@@ -230,7 +230,8 @@ def bench_cmd(
         console.print(
             f"stored as a run of suite {config.suite} under build '{build_id}': "
             f"arena show {build_id} --suite {config.suite}; "
-            f"arena leaderboard --suite {config.suite}",
+            f"arena leaderboard --suite {config.suite} --hardware {hardware} (scores compare "
+            "builds on one hardware)",
             highlight=False,
         )
     if board is not None:
