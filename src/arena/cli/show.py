@@ -176,9 +176,7 @@ def runs_table(d: BuildDetail) -> Table:
     for col in cols + (["Hardware", "Host", "Trust"] if board else []):
         rt.add_column(col)
     for r in d["runs"]:
-        extra: list[str | Text] = (
-            [r["hardware_id"], r["submitted_by"] or "local", trust_text(r)] if board else []
-        )
+        extra: list[str | Text] = [r["hardware_id"], r["host"], trust_text(r)] if board else []
         rt.add_row(
             "*" if r["id"] == d["run_id"] else "",
             r["id"],

@@ -23,7 +23,7 @@ from arena.service.shapes import (
     StepShape,
 )
 from arena.service.suites import bench_order, suite_benches
-from arena.service.trust import NO_TRUST, Trust, cohort_runs, trust
+from arena.service.trust import NO_TRUST, Trust, cohort_runs, host_of, trust
 from arena.store.views import BuildView, RunView
 
 
@@ -155,6 +155,7 @@ def run_entry(rv: RunView, signals: Trust = NO_TRUST) -> RunEntry:
         "environment": r.environment,
         "sanity": sanity_detail(r.sanity),
         "submitted_by": rv.submitted_by,
+        "host": host_of(rv),
         "submitted_at": rv.submitted_at,
         "content_hash": rv.content_hash,
         "retracted": None

@@ -262,6 +262,7 @@ class RunEntry(TypedDict):
     environment: Mapping[str, str]
     sanity: SanityDetail
     submitted_by: str | None  # board host that sent it; None = measured on this machine
+    host: str  # submitter, "dataset:NAME" for a loaded dataset's run, else "local"
     submitted_at: str | None
     content_hash: str | None
     retracted: RetractedShape | None

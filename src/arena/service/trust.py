@@ -7,8 +7,9 @@ of the two results' `std` (the run-to-run standard deviation the tool reported),
 has one. A build is "reproduced" when two runs from distinct hosts agree on every bench both
 measured (at least one). A run "disagrees" when on some bench its headline differs from the
 build's shown result by more than max(3 x spread, 15 % of the shown headline); it "agrees"
-when it shares a bench with the shown result and disagrees on none. Runs measured on the board's
-own machine (no submitter) count as host "local".
+when it shares a bench with the shown result and disagrees on none. A run's host is who submitted
+it; a run of a loaded dataset counts as that dataset (measured on its author's box), and any other
+run as host "local" (measured or imported on this machine).
 """
 
 from __future__ import annotations
@@ -42,8 +43,10 @@ NO_TRUST = Trust()
 
 
 def host_of(rv: RunView) -> str:
-    """The host a run came from; a run measured here is 'local'."""
-    return rv.submitted_by or LOCAL_HOST
+    """The host a run came from: its submitter, the dataset it was loaded from, else 'local'."""
+    if rv.submitted_by:
+        return rv.submitted_by
+    return rv.run.origin if rv.run.origin.startswith("dataset:") else LOCAL_HOST
 
 
 def _headlines(results: Mapping[str, BenchRecord]) -> dict[str, tuple[float, float]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from arena.records import BenchRecord, Provenance, RunInfo
-from arena.service.trust import cohort_runs, trust
+from arena.service.trust import cohort_runs, host_of, trust
 from arena.store.views import RunView
 
 SRC = Provenance("llama-benchy", "0.3.7", None, None, None)
@@ -50,6 +50,18 @@ def test_one_host_twice_is_not_reproduced_and_local_is_a_host() -> None:
     local = run("l", None, {"chat": (101.0, None)})
     t = trust([a, local], a.results)
     assert (t.reproduced, t.hosts) == (True, 2)
+
+
+def test_a_loaded_dataset_run_is_its_dataset_not_local() -> None:
+    bundled = run("d", None, {"chat": (100.0, None)})
+    bundled = dataclasses.replace(
+        bundled, run=dataclasses.replace(bundled.run, origin="dataset:dgx-spark-benchmarks-v2")
+    )
+    assert host_of(bundled) == "dataset:dgx-spark-benchmarks-v2"
+    assert host_of(run("l", None, {"chat": (1.0, None)})) == "local"
+    assert host_of(run("s", "box-a", {"chat": (1.0, None)})) == "box-a"
+    local = run("l", None, {"chat": (101.0, None)})
+    assert trust([bundled, local], bundled.results).hosts == 2
 
 
 def test_beyond_five_percent_agrees_only_within_the_spread() -> None:
