@@ -35,6 +35,22 @@ def test_token_add_prints_the_token_once_as_the_last_line(
     store.close()
 
 
+def test_token_add_says_a_token_stopped_working_only_when_one_did(
+    arena_main: Callable[..., Outcome], seeded_db: str
+) -> None:
+    new = arena_main("token", "add", "spark-02", "--db", seeded_db)
+    assert new.code == 0, new.stderr
+    assert "no longer works" not in new.stderr
+    assert "replaces" not in new.stderr
+    again = arena_main("token", "add", "spark-02", "--db", seeded_db)
+    assert "the token of 'spark-02' made " in again.stderr
+    assert "no longer works" in again.stderr
+    assert arena_main("token", "revoke", "spark-02", "--db", seeded_db).code == 0
+    after_revoke = arena_main("token", "add", "spark-02", "--db", seeded_db)
+    assert "replaces the token of 'spark-02' revoked " in after_revoke.stderr
+    assert "no longer works" not in after_revoke.stderr
+
+
 def test_runs_retract_and_list(arena_main: Callable[..., Outcome], seeded_db: str) -> None:
     store = Store.open(seeded_db)
     assert put_submitted(store, changed(bundle("box-run-1", 3)), "spark-01")[1] == "created"
