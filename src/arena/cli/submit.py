@@ -48,7 +48,7 @@ def submit_cmd(
     to: Annotated[str, typer.Option("--to", help="The board's URL, e.g. http://board.lan:8000.")],
     token: TokenOpt = None,
     run: Annotated[
-        str | None, typer.Option("--run", help="Send this one run (ids: arena show BUILD).")
+        str | None, typer.Option("--run", help="Send this one run (arena runs list shows the ids).")
     ] = None,
     timeout: Annotated[
         float, typer.Option(help="Seconds per request to the board, connecting included.")
