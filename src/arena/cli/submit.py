@@ -23,10 +23,10 @@ from arena.submit import (
 )
 
 EXIT_CODES = (
-    "Exit codes: 0 every run delivered (created on the board, or there already); 1 some run "
-    "was refused for good (409 same id with other content, 413 too large, 422 a bad field), "
-    "see its line; 2 bad input (option, URL, run id), nothing sent; 4 the board was unreachable "
-    "or answered 5xx / 429 after the retries: the runs stay in the outbox and the next "
+    "Exit codes: 0 every run delivered (created on the board, or there already), or nothing to "
+    "send; 1 some run was refused for good (409 same id with other content, 413 too large, 422 a "
+    "bad field), see its line; 2 bad input (option, URL, run id), nothing sent; 4 the board was "
+    "unreachable or answered 5xx / 429 after the retries: the runs stay in the outbox and the next "
     "`arena submit --to URL` delivers them; 5 the token was refused (401), nothing more sent."
 )
 BUNDLED_NOTE = (
@@ -110,7 +110,7 @@ def outcome_line(o: RunOutcome) -> str:
 def summary(report: SubmitReport) -> str:
     """The submit in one line, with the command that delivers what waits."""
     if not report.outcomes:
-        return f"{report.target}: nothing to send; every local run is delivered there"
+        return nothing_sent(report)
     counts = ", ".join(
         f"{report.count(s)} {label}"
         for s, label in (
@@ -124,6 +124,26 @@ def summary(report: SubmitReport) -> str:
     if report.count(Status.WAITING):
         line += f"; `arena submit --to {report.target}` delivers the waiting ones"
     return line
+
+
+def nothing_sent(report: SubmitReport) -> str:
+    """Why a submit sent nothing, in true counts: it never claims a delivery that did not happen."""
+    done = "exit 0: nothing failed"
+    if report.asked is not None:
+        runs = "; ".join(
+            f"run {e.run_id} was delivered to {report.target} already, at {e.delivered_at}, "
+            f"as {e.board_run_id} on the board"
+            for e in report.delivered_before
+        )
+        return f"nothing to send: {runs or 'no run asked for'} ({done})"
+    why = []
+    if report.bundled_held:
+        why.append(
+            f"{report.bundled_held} run(s) of bundled datasets stay home "
+            "(--include-bundled sends them)"
+        )
+    why.append(f"{len(report.delivered_before)} already delivered to {report.target}")
+    return f"nothing to send: {'; '.join(why)} ({done})"
 
 
 def submit_after_bench(store: Store, options: SubmitOptions, run_id: str | None) -> None:

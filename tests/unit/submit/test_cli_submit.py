@@ -1,5 +1,6 @@
-"""`arena submit` refuses bad input with exit 2 before sending anything, and keeps the runs in
-the outbox with exit 4 when no board answers (a loopback port nobody listens on)."""
+"""`arena submit` refuses bad input with exit 2 before sending anything, keeps the runs in the
+outbox with exit 4 when no board answers (a loopback port nobody listens on), and when it has
+nothing to send says why in true counts."""
 
 from __future__ import annotations
 
@@ -90,3 +91,44 @@ def test_no_board_means_exit_4_and_the_run_waits(
     assert entry.attempts == 2
     assert entry.delivered_at is None
     assert (entry.last_error or "").startswith("board unreachable")
+
+
+def test_bundled_runs_stay_home_and_nothing_is_claimed_delivered(
+    arena_main: Callable[..., Outcome], seeded_db: str
+) -> None:
+    target = f"http://127.0.0.1:{_closed_port()}"
+    store = Store.open(seeded_db)
+    try:
+        bundled = box.undelivered_runs(store, target, include_bundled=True)
+        box.enqueue(store, target, bundled[:1])  # one sent earlier with --include-bundled
+        box.mark_delivered(store, bundled[0], target, bundled[0])
+    finally:
+        store.close()
+    out = arena_main("submit", "--to", target, "--token", "t", "--db", seeded_db)
+    assert out.code == 0, out
+    assert out.stdout.strip() == (
+        f"nothing to send: {len(bundled) - 1} run(s) of bundled datasets stay home "
+        f"(--include-bundled sends them); 1 already delivered to {target} "
+        "(exit 0: nothing failed)"
+    )
+    assert "every local run is delivered" not in out.stdout
+
+
+def test_a_run_delivered_earlier_says_when_and_under_which_id(
+    arena_main: Callable[..., Outcome], seeded_db: str
+) -> None:
+    run_id = _one_run(seeded_db)
+    target = f"http://127.0.0.1:{_closed_port()}"
+    store = Store.open(seeded_db)
+    try:
+        box.enqueue(store, target, [run_id])
+        box.mark_delivered(store, run_id, target, "board-run-7")
+        (entry,) = box.entries(store, target)
+    finally:
+        store.close()
+    out = arena_main("submit", "--to", target, "--token", "t", "--run", run_id, "--db", seeded_db)
+    assert out.code == 0, out
+    assert out.stdout.strip() == (
+        f"nothing to send: run {run_id} was delivered to {target} already, "
+        f"at {entry.delivered_at}, as board-run-7 on the board (exit 0: nothing failed)"
+    )
