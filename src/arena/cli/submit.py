@@ -17,6 +17,7 @@ from arena.submit import (
     Status,
     SubmitOptions,
     SubmitReport,
+    Verdict,
     board_url,
     exit_code,
     submit,
@@ -27,7 +28,8 @@ EXIT_CODES = (
     "send; 1 some run was refused for good (409 same id with other content, 413 too large, 422 a "
     "bad field), see its line; 2 bad input (option, URL, run id), nothing sent; 4 the board was "
     "unreachable or answered 5xx / 429 after the retries: the runs stay in the outbox and the next "
-    "`arena submit --to URL` delivers them; 5 the token was refused (401), nothing more sent."
+    "`arena submit --to URL` delivers them; 5 the token was refused (401), nothing more sent: "
+    "with a new token (`arena token add HOST` on the board) the next submit delivers them."
 )
 BUNDLED_NOTE = (
     "Runs of the bundled datasets (origin dataset:...) are someone else's measurements and are "
@@ -122,7 +124,7 @@ def summary(report: SubmitReport) -> str:
     )
     line = f"{report.target}: {len(report.outcomes)} run(s) sent or queued: {counts}"
     if report.count(Status.WAITING):
-        line += f"; `arena submit --to {report.target}` delivers the waiting ones"
+        line += f"; {next_step(report.target, report.stopped, 'the waiting ones')}"
     return line
 
 
@@ -146,14 +148,26 @@ def nothing_sent(report: SubmitReport) -> str:
     return f"nothing to send: {'; '.join(why)} ({done})"
 
 
+def next_step(target: str, stopped: Verdict | None, what: str) -> str:
+    """What the user does next for runs left in the outbox: after a 401 first a new token."""
+    if stopped is Verdict.UNAUTHORIZED:
+        return (
+            "the board refused the token (401): get a new one (`arena token add HOST` on the "
+            f"board), then `arena submit --to {target}` with it (--token or ARENA_TOKEN) "
+            f"delivers {what}"
+        )
+    return f"`arena submit --to {target}` delivers {what}"
+
+
 def submit_after_bench(store: Store, options: SubmitOptions, run_id: str | None) -> None:
     """`arena bench --submit`: send the run just stored; whatever happens, the bench stands."""
     if run_id is None:
         err_console.print("submit: no new run was measured; nothing to send", highlight=False)
         return
+    stopped: Verdict | None = None
     try:
         report = submit(store, options, [run_id])
-        outcome = report.outcomes[0]
+        outcome, stopped = report.outcomes[0], report.stopped
     except Exception as exc:  # a delivery problem must never fail or lose the bench
         why = str(exc) or type(exc).__name__
         outcome = RunOutcome(run_id, Status.WAITING, reason=f"not sent: {why}")
@@ -163,7 +177,7 @@ def submit_after_bench(store: Store, options: SubmitOptions, run_id: str | None)
     refused = "was refused" if outcome.status is Status.FAILED else "was not delivered"
     err_console.print(
         f"submit: run {run_id} {refused} ({outcome.reason}); it waits in the outbox: "
-        f"arena submit --to {options.target} delivers it",
+        f"{next_step(options.target, stopped, 'it')}",
         highlight=False,
         markup=False,
         soft_wrap=True,

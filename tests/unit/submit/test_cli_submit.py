@@ -9,9 +9,11 @@ from collections.abc import Callable
 
 import pytest
 
+from arena.cli.submit import summary
 from arena.records import BenchRecord, BuildInfo, HardwareInfo, Provenance, RunInfo
 from arena.store import Store
 from arena.store import outbox as box
+from arena.submit import RunOutcome, Status, SubmitReport, Verdict
 from tests.conftest import Outcome
 
 HW = HardwareInfo("box-1", "Box one")
@@ -132,3 +134,17 @@ def test_a_run_delivered_earlier_says_when_and_under_which_id(
         f"nothing to send: run {run_id} was delivered to {target} already, "
         f"at {entry.delivered_at}, as board-run-7 on the board (exit 0: nothing failed)"
     )
+
+
+def test_after_a_401_the_advice_is_a_new_token() -> None:
+    outcomes = [
+        RunOutcome("r1", Status.WAITING, reason="HTTP 401: unknown token"),
+        RunOutcome("r2", Status.WAITING, reason="not sent: the board refused the token"),
+    ]
+    line = summary(SubmitReport("http://board:8000", outcomes, Verdict.UNAUTHORIZED))
+    assert "the board refused the token (401): get a new one" in line
+    assert "`arena token add HOST` on the board" in line
+    assert "then `arena submit --to http://board:8000` with it" in line
+    waiting = summary(SubmitReport("http://board:8000", outcomes[:1], Verdict.RETRY))
+    assert "token" not in waiting
+    assert waiting.endswith("`arena submit --to http://board:8000` delivers the waiting ones")
