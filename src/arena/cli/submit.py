@@ -148,15 +148,15 @@ def nothing_sent(report: SubmitReport) -> str:
     return f"nothing to send: {'; '.join(why)} ({done})"
 
 
-def next_step(target: str, stopped: Verdict | None, what: str) -> str:
+def next_step(target: str, stopped: Verdict | None, what: str, tick: str = "`") -> str:
     """What the user does next for runs left in the outbox: after a 401 first a new token."""
+    again = f"{tick}arena submit --to {target}{tick}"
     if stopped is Verdict.UNAUTHORIZED:
         return (
-            "the board refused the token (401): get a new one (`arena token add HOST` on the "
-            f"board), then `arena submit --to {target}` with it (--token or ARENA_TOKEN) "
-            f"delivers {what}"
+            f"the board refused the token (401): get a new one ({tick}arena token add HOST{tick} "
+            f"on the board), then {again} with it (--token or ARENA_TOKEN) delivers {what}"
         )
-    return f"`arena submit --to {target}` delivers {what}"
+    return f"{again} delivers {what}"
 
 
 def submit_after_bench(store: Store, options: SubmitOptions, run_id: str | None) -> None:
@@ -177,7 +177,7 @@ def submit_after_bench(store: Store, options: SubmitOptions, run_id: str | None)
     refused = "was refused" if outcome.status is Status.FAILED else "was not delivered"
     err_console.print(
         f"submit: run {run_id} {refused} ({outcome.reason}); it waits in the outbox: "
-        f"{next_step(options.target, stopped, 'it')}",
+        f"{next_step(options.target, stopped, 'it', tick='')}",
         highlight=False,
         markup=False,
         soft_wrap=True,
