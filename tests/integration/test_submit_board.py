@@ -102,7 +102,8 @@ def test_created_then_exists_from_a_second_copy(
     assert f"{board.url}: 5 run(s) sent or queued: 5 created" in first.stdout
     again = submit(b, board.url, tmp_path)
     assert again.returncode == 0
-    assert "nothing to send" in again.stdout
+    assert f"nothing to send: 0 already delivered to {board.url}" not in again.stdout
+    assert f"; 5 already delivered to {board.url} (exit 0: nothing failed)" in again.stdout
     resent = submit(twin, board.url + "/", tmp_path)
     assert resent.returncode == 0, resent.stdout + resent.stderr
     assert statuses(resent.stdout) == dict.fromkeys(sources, "exists")
@@ -138,6 +139,12 @@ def test_a_wrong_token_stops_the_submit_with_exit_5(
     assert set(lines.values()) == {"waiting"}
     assert "HTTP 401" in out.stdout
     assert out.stdout.count("not sent: the board refused the token") == len(sources) - 1
+    (last,) = [line for line in out.stdout.splitlines() if line.startswith(board.url)]
+    assert last.endswith(
+        "the board refused the token (401): get a new one (`arena token add HOST` on the "
+        f"board), then `arena submit --to {board.url}` with it (--token or ARENA_TOKEN) "
+        "delivers the waiting ones"
+    )
     assert on_board(board) == {}
 
 

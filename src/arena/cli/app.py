@@ -58,8 +58,9 @@ app.command("eval")(eval_cmd)
 app.command("compare")(compare_cmd)
 app.command(
     "submit",
-    help="Send every local run the board has not acknowledged (or one, --run) and report each; "
-    "what cannot go now stays in the outbox for the next submit. " + BUNDLED_NOTE,
+    help="Send local runs to a board (arena serve --writable), one line per run.\n\n"
+    "Sends every local run the board has not acknowledged (or one, --run); what cannot go now "
+    "stays in the outbox for the next submit. " + BUNDLED_NOTE,
     epilog=SUBMIT_EXIT_CODES,
 )(submit_cmd)
 
@@ -216,8 +217,9 @@ def show_cmd(
     hardware: HardwareOption = None,
     db: DbOption = None,
 ) -> None:
-    """One build: its runs, all benches, quality with sources, VRAM and where every number
-    came from."""
+    """One build: its runs, all benches, quality with sources and VRAM.
+
+    Every number says where it came from."""
     if fmt not in ("text", "json"):
         raise ArenaError(f"--format {fmt!r}: expected 'text' or 'json'")
     store = open_store(db)

@@ -165,8 +165,9 @@ def compare_cmd(
     ] = CompareFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Builds of one suite side by side: headlines, % against the first, spread, quality, VRAM,
-    config differences and each build's runs over time."""
+    """Builds of one suite side by side: headlines, % against the first, quality, VRAM, config.
+
+    Also each headline's spread over the build's runs and those runs over time."""
     result = compare(open_store(db), catalog(), list(builds), suite)
     if fmt is CompareFormat.json:
         sys.stdout.write(json_text(result))

@@ -63,8 +63,7 @@ def serve_cmd(
         ),
     ] = 60.0,
 ) -> None:
-    """Serve the leaderboard page, the per-build pages and the JSON API (read-only unless
-    --writable)."""
+    """Serve the leaderboard, per-build pages and the JSON API (read-only unless --writable)."""
     import socket
 
     import uvicorn

@@ -17,17 +17,19 @@ from arena.submit import (
     Status,
     SubmitOptions,
     SubmitReport,
+    Verdict,
     board_url,
     exit_code,
     submit,
 )
 
 EXIT_CODES = (
-    "Exit codes: 0 every run delivered (created on the board, or there already); 1 some run "
-    "was refused for good (409 same id with other content, 413 too large, 422 a bad field), "
-    "see its line; 2 bad input (option, URL, run id), nothing sent; 4 the board was unreachable "
-    "or answered 5xx / 429 after the retries: the runs stay in the outbox and the next "
-    "`arena submit --to URL` delivers them; 5 the token was refused (401), nothing more sent."
+    "Exit codes: 0 every run delivered (created on the board, or there already), or nothing to "
+    "send; 1 some run was refused for good (409 same id with other content, 413 too large, 422 a "
+    "bad field), see its line; 2 bad input (option, URL, run id), nothing sent; 4 the board was "
+    "unreachable or answered 5xx / 429 after the retries: the runs stay in the outbox and the next "
+    "`arena submit --to URL` delivers them; 5 the token was refused (401), nothing more sent: "
+    "with a new token (`arena token add HOST` on the board) the next submit delivers them."
 )
 BUNDLED_NOTE = (
     "Runs of the bundled datasets (origin dataset:...) are someone else's measurements and are "
@@ -48,7 +50,7 @@ def submit_cmd(
     to: Annotated[str, typer.Option("--to", help="The board's URL, e.g. http://board.lan:8000.")],
     token: TokenOpt = None,
     run: Annotated[
-        str | None, typer.Option("--run", help="Send this one run (ids: arena show BUILD).")
+        str | None, typer.Option("--run", help="Send this one run (arena runs list shows the ids).")
     ] = None,
     timeout: Annotated[
         float, typer.Option(help="Seconds per request to the board, connecting included.")
@@ -110,7 +112,7 @@ def outcome_line(o: RunOutcome) -> str:
 def summary(report: SubmitReport) -> str:
     """The submit in one line, with the command that delivers what waits."""
     if not report.outcomes:
-        return f"{report.target}: nothing to send; every local run is delivered there"
+        return nothing_sent(report)
     counts = ", ".join(
         f"{report.count(s)} {label}"
         for s, label in (
@@ -122,8 +124,39 @@ def summary(report: SubmitReport) -> str:
     )
     line = f"{report.target}: {len(report.outcomes)} run(s) sent or queued: {counts}"
     if report.count(Status.WAITING):
-        line += f"; `arena submit --to {report.target}` delivers the waiting ones"
+        line += f"; {next_step(report.target, report.stopped, 'the waiting ones')}"
     return line
+
+
+def nothing_sent(report: SubmitReport) -> str:
+    """Why a submit sent nothing, in true counts: it never claims a delivery that did not happen."""
+    done = "exit 0: nothing failed"
+    if report.asked is not None:
+        runs = "; ".join(
+            f"run {e.run_id} was delivered to {report.target} already, at {e.delivered_at}, "
+            f"as {e.board_run_id} on the board"
+            for e in report.delivered_before
+        )
+        return f"nothing to send: {runs or 'no run asked for'} ({done})"
+    why = []
+    if report.bundled_held:
+        why.append(
+            f"{report.bundled_held} run(s) of bundled datasets stay home "
+            "(--include-bundled sends them)"
+        )
+    why.append(f"{len(report.delivered_before)} already delivered to {report.target}")
+    return f"nothing to send: {'; '.join(why)} ({done})"
+
+
+def next_step(target: str, stopped: Verdict | None, what: str, tick: str = "`") -> str:
+    """What the user does next for runs left in the outbox: after a 401 first a new token."""
+    again = f"{tick}arena submit --to {target}{tick}"
+    if stopped is Verdict.UNAUTHORIZED:
+        return (
+            f"the board refused the token (401): get a new one ({tick}arena token add HOST{tick} "
+            f"on the board), then {again} with it (--token or ARENA_TOKEN) delivers {what}"
+        )
+    return f"{again} delivers {what}"
 
 
 def submit_after_bench(store: Store, options: SubmitOptions, run_id: str | None) -> None:
@@ -131,9 +164,10 @@ def submit_after_bench(store: Store, options: SubmitOptions, run_id: str | None)
     if run_id is None:
         err_console.print("submit: no new run was measured; nothing to send", highlight=False)
         return
+    stopped: Verdict | None = None
     try:
         report = submit(store, options, [run_id])
-        outcome = report.outcomes[0]
+        outcome, stopped = report.outcomes[0], report.stopped
     except Exception as exc:  # a delivery problem must never fail or lose the bench
         why = str(exc) or type(exc).__name__
         outcome = RunOutcome(run_id, Status.WAITING, reason=f"not sent: {why}")
@@ -143,7 +177,7 @@ def submit_after_bench(store: Store, options: SubmitOptions, run_id: str | None)
     refused = "was refused" if outcome.status is Status.FAILED else "was not delivered"
     err_console.print(
         f"submit: run {run_id} {refused} ({outcome.reason}); it waits in the outbox: "
-        f"arena submit --to {options.target} delivers it",
+        f"{next_step(options.target, stopped, 'it', tick='')}",
         highlight=False,
         markup=False,
         soft_wrap=True,

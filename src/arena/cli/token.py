@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from arena.cli.common import DbOption, console, err_console, open_store
-from arena.store.board import add_token, list_tokens, revoke_token
+from arena.store.board import list_tokens, replace_token, revoke_token
 
 token_app = typer.Typer(
     help="Write tokens for a board: one per host that submits runs (arena serve --writable).",
@@ -21,11 +21,17 @@ HostArg = Annotated[str, typer.Argument(help="Host name, e.g. spark-01 (letters,
 @token_app.command("add")
 def add_cmd(host: HostArg, db: DbOption = None) -> None:
     """Create a token for HOST (replacing its old one) and print it once, as the last line."""
-    token = add_token(open_store(db), host)
+    token, before = replace_token(open_store(db), host)
+    if before is None:
+        replaced = ""
+    elif before.revoked_at is None:
+        replaced = f"; the token of '{host}' made {before.created_at} no longer works"
+    else:
+        replaced = f"; it replaces the token of '{host}' revoked {before.revoked_at}"
     err_console.print(
-        f"token for host '{host}' (shown once; the board keeps only its SHA-256; "
-        f"a previous token of '{host}' no longer works):",
+        f"token for host '{host}' (shown once; the board keeps only its SHA-256{replaced}):",
         highlight=False,
+        soft_wrap=True,
     )
     sys.stdout.write(token + "\n")
 

@@ -78,15 +78,22 @@ def check_host(host: str) -> str:
 def add_token(store: Store, host: str) -> str:
     """A new write token for `host` (replacing its old one, which stops working); only its
     SHA-256 is stored, so this is the one time it can be read."""
+    return replace_token(store, host)[0]
+
+
+def replace_token(store: Store, host: str) -> tuple[str, TokenInfo | None]:
+    """`add_token` that also returns the host's token it replaced (None for a new host), so the
+    caller can say whether a token in use stopped working."""
     check_host(host)
     token = secrets.token_urlsafe(32)
     with store.session() as s:
         row = s.get(BoardToken, host)
         if row is None:
             s.add(BoardToken(host=host, token_hash=_digest(token), created_at=_now()))
-        else:
-            row.token_hash, row.created_at, row.revoked_at = _digest(token), _now(), None
-    return token
+            return token, None
+        before = TokenInfo(row.host, row.created_at, row.revoked_at)
+        row.token_hash, row.created_at, row.revoked_at = _digest(token), _now(), None
+    return token, before
 
 
 def list_tokens(store: Store) -> list[TokenInfo]:

@@ -16,7 +16,7 @@ from arena.dataset.bundle import RunBundle, to_bundle
 from arena.errors import ArenaError
 from arena.store import Store
 from arena.store import outbox as box
-from arena.store.outbox import run_parts
+from arena.store.outbox import OutboxEntry, run_parts
 from arena.submit.client import Backoff, Verdict, make_session, post_run
 
 # Exit codes of `arena submit` (cli/submit.py prints them in --help).
@@ -86,6 +86,9 @@ class SubmitReport:
     target: str
     outcomes: list[RunOutcome] = field(default_factory=list)
     stopped: Verdict | None = None  # UNAUTHORIZED or RETRY when the rest was not sent
+    asked: tuple[str, ...] | None = None  # the runs asked for; None = every one not delivered
+    bundled_held: int = 0  # runs of bundled datasets not delivered and not sent (no opt-in)
+    delivered_before: list[OutboxEntry] = field(default_factory=list)  # acknowledged earlier
 
     def count(self, status: Status) -> int:
         """How many runs ended in `status`."""
@@ -119,14 +122,25 @@ def submit(
     on_run: Progress | None = None,
 ) -> SubmitReport:
     """Queue `run_ids` (or every local run the target has not acknowledged, bundled datasets'
-    runs only with `include_bundled`) and deliver them (the whole queue when `run_ids` is None)."""
-    ids = (
-        list(run_ids)
-        if run_ids is not None
-        else box.undelivered_runs(store, options.target, include_bundled)
-    )
+    runs only with `include_bundled`) and deliver them (the whole queue when `run_ids` is None);
+    the report also says what was not sent: bundled runs held back, runs delivered earlier."""
+    held = 0
+    if run_ids is not None:
+        ids = list(run_ids)
+    else:
+        ids = box.undelivered_runs(store, options.target, include_bundled)
+        if not include_bundled:
+            held = len(box.undelivered_runs(store, options.target, True)) - len(ids)
+    before = [
+        e
+        for e in box.entries(store, options.target)
+        if e.delivered_at is not None and (run_ids is None or e.run_id in ids)
+    ]
     box.enqueue(store, options.target, ids)
-    return deliver(store, options, run_ids, on_run)
+    report = deliver(store, options, run_ids, on_run)
+    report.asked = None if run_ids is None else tuple(ids)
+    report.bundled_held, report.delivered_before = held, before
+    return report
 
 
 def deliver(

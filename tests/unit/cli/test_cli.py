@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 import shutil
@@ -12,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import typer
+from typer.core import TyperCommand, TyperGroup
 from typer.testing import CliRunner
 
 from arena.cli import common
@@ -47,6 +50,31 @@ def test_help_lists_every_command() -> None:
     sub = run("import", "--help")
     for cmd in ("suite", "llama-benchy", "vllm-bench", "dataset"):
         assert cmd in sub
+
+
+def _commands(group: TyperGroup, prefix: str = "") -> list[tuple[str, TyperCommand]]:
+    found: list[tuple[str, TyperCommand]] = []
+    for name, cmd in group.commands.items():
+        found.append((prefix + name, cmd))  # type: ignore[arg-type]
+        if isinstance(cmd, TyperGroup):
+            found.extend(_commands(cmd, f"{prefix}{name} "))
+    return found
+
+
+def test_every_command_summary_is_one_short_sentence() -> None:
+    for name, cmd in _commands(typer.main.get_group(app)):
+        summary = inspect.cleandoc(cmd.help or "").split("\n\n")[0]
+        assert summary, f"arena {name}: no help"
+        assert "\n" not in summary, f"arena {name}: a line break in its summary"
+        assert len(summary) <= 120, f"arena {name}: a summary over two lines at 80 columns"
+
+
+def test_submit_names_where_run_ids_are_listed() -> None:
+    commands = dict(_commands(typer.main.get_group(app)))
+    (run_option,) = [p for p in commands["submit"].params if p.name == "run"]
+    assert "arena runs list" in (getattr(run_option, "help", None) or "")
+    run_id = commands["runs retract"].params[0]
+    assert "arena runs list" in (getattr(run_id, "help", None) or "")
 
 
 def test_leaderboard_json_shape(seeded_db: str) -> None:

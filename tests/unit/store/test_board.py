@@ -23,6 +23,7 @@ from arena.store.board import (
     add_token,
     list_tokens,
     put_submitted,
+    replace_token,
     retract,
     revoke_token,
     submitted_run,
@@ -102,6 +103,20 @@ def test_adding_again_rotates_and_revoking_stops_the_token(empty: Store) -> None
     assert list_tokens(empty)[0].revoked_at == first.revoked_at
     again = add_token(empty, "spark-01")  # a new token for a revoked host works again
     assert verify(empty, again) == "spark-01"
+
+
+def test_replace_token_returns_the_token_it_replaced(empty: Store) -> None:
+    first, before = replace_token(empty, "spark-01")
+    assert before is None  # a new host had no token
+    second, before = replace_token(empty, "spark-01")
+    assert before is not None
+    assert before.revoked_at is None  # the first token was in use until now
+    assert verify(empty, first) is None
+    revoked = revoke_token(empty, "spark-01")
+    third, before = replace_token(empty, "spark-01")
+    assert before == revoked
+    assert verify(empty, third) == "spark-01"
+    assert verify(empty, second) is None
 
 
 @pytest.mark.parametrize("host", ["", "two words", "a/b", "x" * 65, "-lead", "ü"])

@@ -1,5 +1,6 @@
-"""`arena submit` refuses bad input with exit 2 before sending anything, and keeps the runs in
-the outbox with exit 4 when no board answers (a loopback port nobody listens on)."""
+"""`arena submit` refuses bad input with exit 2 before sending anything, keeps the runs in the
+outbox with exit 4 when no board answers (a loopback port nobody listens on), and when it has
+nothing to send says why in true counts."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from collections.abc import Callable
 
 import pytest
 
+from arena.cli.submit import summary
 from arena.records import BenchRecord, BuildInfo, HardwareInfo, Provenance, RunInfo
 from arena.store import Store
 from arena.store import outbox as box
+from arena.submit import RunOutcome, Status, SubmitReport, Verdict
 from tests.conftest import Outcome
 
 HW = HardwareInfo("box-1", "Box one")
@@ -90,3 +93,58 @@ def test_no_board_means_exit_4_and_the_run_waits(
     assert entry.attempts == 2
     assert entry.delivered_at is None
     assert (entry.last_error or "").startswith("board unreachable")
+
+
+def test_bundled_runs_stay_home_and_nothing_is_claimed_delivered(
+    arena_main: Callable[..., Outcome], seeded_db: str
+) -> None:
+    target = f"http://127.0.0.1:{_closed_port()}"
+    store = Store.open(seeded_db)
+    try:
+        bundled = box.undelivered_runs(store, target, include_bundled=True)
+        box.enqueue(store, target, bundled[:1])  # one sent earlier with --include-bundled
+        box.mark_delivered(store, bundled[0], target, bundled[0])
+    finally:
+        store.close()
+    out = arena_main("submit", "--to", target, "--token", "t", "--db", seeded_db)
+    assert out.code == 0, out
+    assert out.stdout.strip() == (
+        f"nothing to send: {len(bundled) - 1} run(s) of bundled datasets stay home "
+        f"(--include-bundled sends them); 1 already delivered to {target} "
+        "(exit 0: nothing failed)"
+    )
+    assert "every local run is delivered" not in out.stdout
+
+
+def test_a_run_delivered_earlier_says_when_and_under_which_id(
+    arena_main: Callable[..., Outcome], seeded_db: str
+) -> None:
+    run_id = _one_run(seeded_db)
+    target = f"http://127.0.0.1:{_closed_port()}"
+    store = Store.open(seeded_db)
+    try:
+        box.enqueue(store, target, [run_id])
+        box.mark_delivered(store, run_id, target, "board-run-7")
+        (entry,) = box.entries(store, target)
+    finally:
+        store.close()
+    out = arena_main("submit", "--to", target, "--token", "t", "--run", run_id, "--db", seeded_db)
+    assert out.code == 0, out
+    assert out.stdout.strip() == (
+        f"nothing to send: run {run_id} was delivered to {target} already, "
+        f"at {entry.delivered_at}, as board-run-7 on the board (exit 0: nothing failed)"
+    )
+
+
+def test_after_a_401_the_advice_is_a_new_token() -> None:
+    outcomes = [
+        RunOutcome("r1", Status.WAITING, reason="HTTP 401: unknown token"),
+        RunOutcome("r2", Status.WAITING, reason="not sent: the board refused the token"),
+    ]
+    line = summary(SubmitReport("http://board:8000", outcomes, Verdict.UNAUTHORIZED))
+    assert "the board refused the token (401): get a new one" in line
+    assert "`arena token add HOST` on the board" in line
+    assert "then `arena submit --to http://board:8000` with it" in line
+    waiting = summary(SubmitReport("http://board:8000", outcomes[:1], Verdict.RETRY))
+    assert "token" not in waiting
+    assert waiting.endswith("`arena submit --to http://board:8000` delivers the waiting ones")
