@@ -143,3 +143,11 @@ def test_compare_keeps_the_hardware_in_view(page: Page, board_server: str) -> No
     assert watch.errors == []
     assert watch.off_host == []
     assert watch.dialogs == []
+
+
+def test_one_hardware_shows_no_hardware_switch(page: Page, watch: Watch) -> None:
+    """The bundled data has one hardware: nothing to switch to, so no empty "Hardware" label."""
+    page.goto("/")
+    page.wait_for_selector(READY)
+    expect(page.locator("#hw-switch")).to_be_hidden()
+    expect(page.locator("#suites button").first).to_be_visible()
