@@ -151,3 +151,26 @@ def test_one_hardware_shows_no_hardware_switch(page: Page, watch: Watch) -> None
     page.wait_for_selector(READY)
     expect(page.locator("#hw-switch")).to_be_hidden()
     expect(page.locator("#suites button").first).to_be_visible()
+
+
+@pytest.mark.parametrize("build", ["lab-shared", "qwen-3.6-35b-a3b-bf16"])
+def test_runs_table_fits_at_1440_with_a_retraction_reason(
+    page: Page, board_server: str, build: str, artifacts: Path
+) -> None:
+    """Long cells (a retraction's reason, tools, environment) wrap: no sideways scroll."""
+    watch = Watch(page, board_server)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{board_server}/models/{build}")
+    page.wait_for_selector('body[data-ready="1"]')
+    fit = page.evaluate(
+        """() => { const w = document.querySelector('#runs').closest('.table-wrap');
+                   return [w.scrollWidth, w.clientWidth]; }"""
+    )
+    assert fit[0] <= fit[1], f"runs table {fit[0]} px in a {fit[1]} px box"
+    if build == "lab-shared":
+        tag = page.locator("#runs tr[data-run='run-host-d'] .retracted-tag")
+        expect(tag).to_have_text("retracted 2026-09-05: wrong quant")
+        expect(tag).to_be_in_viewport()
+    page.screenshot(path=str(artifacts / f"model-1440-{build}.png"), full_page=True)
+    assert watch.errors == []
+    assert watch.off_host == []

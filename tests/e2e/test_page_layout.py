@@ -192,6 +192,7 @@ def test_tap_on_a_bubble_shows_its_details_in_place(phone: Page, artifacts: Path
     row = next(r for r in data["rows"] if r["model"] == model)
     phone.goto("/")
     phone.wait_for_selector(READY)
+    expect(phone.get_by_text("Hover or tap a bubble for its details")).to_be_visible()
     phone.locator("#chart").scroll_into_view_if_needed()
     point = phone.locator("#chart g.trace.scatter").first.locator("path.point").last
     box = point.bounding_box()

@@ -60,13 +60,13 @@
       el("td", { text: r.submitted_by || "local", title: r.submitted_by ? "the board host that submitted it" : "measured or imported on this machine" }),
       el("td", { text: r.submitted_at ? A.day(r.submitted_at) : A.day(r.recorded_at), title: r.submitted_at ? "submitted" : "stored" }),
       el("td", { text: A.day(r.date || r.recorded_at) }),
-      el("td", { text: `${r.engine || "?"} ${r.engine_version || ""}` }),
+      el("td", { class: "wrap", text: `${r.engine || "?"} ${r.engine_version || ""}` }),
       el("td", { class: "num", text: `${r.good.length}/${r.benches.length}`, title: "benches with a headline / benches stored" }),
-      el("td", {}, trustNode(r)),
-      el("td", {}, sanityNode(r.sanity)),
-      el("td", { text: r.origin }),
-      el("td", { text: kv(r.tool_versions) }),
-      el("td", { text: kv(r.environment) }),
+      el("td", { class: "wrap trust" }, trustNode(r)),
+      el("td", { class: "wrap" }, sanityNode(r.sanity)),
+      el("td", { class: "long", text: r.origin }),
+      el("td", { class: "long", text: kv(r.tool_versions) }),
+      el("td", { class: "long", text: kv(r.environment) }),
     ]));
     A.fill($("runs"), [el("thead", {}, head), el("tbody", {}, rows)]);
     const repro = d.reproduced ? ` Reproduced: runs from ${d.hosts} hosts on ${d.hardware.name} agree.` : "";
