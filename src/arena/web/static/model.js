@@ -57,7 +57,7 @@
       el("th", { scope: "row" }, [r.retracted ? el("s", {}, pageLink("run", r.id, r.id)) : pageLink("run", r.id, r.id), r.id === d.run_id ? " (shown)" : null]),
       el("td", {}, pageLink("suite", r.suite, r.suite)),
       el("td", {}, r.hardware_id === d.hardware.id ? r.hardware_id : pageLink("hardware", r.hardware_id, r.hardware_id)),
-      el("td", { text: r.submitted_by || "local", title: r.submitted_by ? "the board host that submitted it" : "measured or imported on this machine" }),
+      el("td", { class: "long", text: r.submitted_by || "local", title: r.submitted_by ? "the board host that submitted it" : "measured or imported on this machine" }),
       el("td", { text: r.submitted_at ? A.day(r.submitted_at) : A.day(r.recorded_at), title: r.submitted_at ? "submitted" : "stored" }),
       el("td", { text: A.day(r.date || r.recorded_at) }),
       el("td", { class: "wrap", text: `${r.engine || "?"} ${r.engine_version || ""}` }),
