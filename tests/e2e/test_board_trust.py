@@ -117,3 +117,60 @@ def test_model_page_lists_hosts_retraction_and_disagreement(page: Page, board_se
     assert watch.errors == []
     assert watch.off_host == []
     assert watch.dialogs == []
+
+
+def test_compare_keeps_the_hardware_in_view(page: Page, board_server: str) -> None:
+    watch = Watch(page, board_server)
+    page.goto(f"{board_server}/?suite=v2&hardware=lab-4090")
+    page.wait_for_selector(READY)
+    for i in (1, 2):
+        page.locator(f"#tbody tr[data-model='lab-only-{i}'] input.pick").check()
+    page.locator("#compare-btn").click()
+    page.wait_for_url(re.compile(r"/compare\?.*hardware=lab-4090"))
+    page.wait_for_selector('body[data-ready="1"]')
+    data = api(page, f"{board_server}/api/compare?ids=lab-only-1,lab-only-2&hardware=lab-4090")
+    assert data["hardware"] == {"id": "lab-4090", "name": "RTX 4090 · 24 GB"}
+    expect(page.locator("#title")).to_have_text("Compare 2 builds on RTX 4090 · 24 GB")
+    expect(page.locator("#subtitle")).to_contain_text("hardware RTX 4090 · 24 GB (lab-4090)")
+    expect(page.locator("#runs table").first.locator("tbody td").nth(1)).to_have_text("lab-4090")
+    expect(page.locator("#back")).to_have_attribute("href", "/?suite=v2&hardware=lab-4090")
+    bad = page.request.get(
+        f"{board_server}/api/compare?ids=lab-only-1,lab-shared&hardware=lab-4090"
+    )
+    assert bad.status == 422
+    assert bad.json()["valid"] == []
+    assert "build 'lab-shared' has no run on hardware 'lab-4090'" in bad.json()["error"]
+    assert watch.errors == []
+    assert watch.off_host == []
+    assert watch.dialogs == []
+
+
+def test_one_hardware_shows_no_hardware_switch(page: Page, watch: Watch) -> None:
+    """The bundled data has one hardware: nothing to switch to, so no empty "Hardware" label."""
+    page.goto("/")
+    page.wait_for_selector(READY)
+    expect(page.locator("#hw-switch")).to_be_hidden()
+    expect(page.locator("#suites button").first).to_be_visible()
+
+
+@pytest.mark.parametrize("build", ["lab-shared", "qwen-3.6-35b-a3b-bf16"])
+def test_runs_table_fits_at_1440_with_a_retraction_reason(
+    page: Page, board_server: str, build: str, artifacts: Path
+) -> None:
+    """Long cells (a retraction's reason, tools, environment) wrap: no sideways scroll."""
+    watch = Watch(page, board_server)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{board_server}/models/{build}")
+    page.wait_for_selector('body[data-ready="1"]')
+    fit = page.evaluate(
+        """() => { const w = document.querySelector('#runs').closest('.table-wrap');
+                   return [w.scrollWidth, w.clientWidth]; }"""
+    )
+    assert fit[0] <= fit[1], f"runs table {fit[0]} px in a {fit[1]} px box"
+    if build == "lab-shared":
+        tag = page.locator("#runs tr[data-run='run-host-d'] .retracted-tag")
+        expect(tag).to_have_text("retracted 2026-09-05: wrong quant")
+        expect(tag).to_be_in_viewport()
+    page.screenshot(path=str(artifacts / f"model-1440-{build}.png"), full_page=True)
+    assert watch.errors == []
+    assert watch.off_host == []

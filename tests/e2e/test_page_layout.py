@@ -192,6 +192,7 @@ def test_tap_on_a_bubble_shows_its_details_in_place(phone: Page, artifacts: Path
     row = next(r for r in data["rows"] if r["model"] == model)
     phone.goto("/")
     phone.wait_for_selector(READY)
+    expect(phone.get_by_text("Hover or tap a bubble for its details")).to_be_visible()
     phone.locator("#chart").scroll_into_view_if_needed()
     point = phone.locator("#chart g.trace.scatter").first.locator("path.point").last
     box = point.bounding_box()
@@ -213,3 +214,25 @@ def test_tap_on_a_bubble_shows_its_details_in_place(phone: Page, artifacts: Path
     panel.get_by_role("button", name="Show in the table").click()
     expect(phone.locator(f'#tbody tr[data-model="{model}"]')).to_be_in_viewport()
     expect(phone.locator(f'#tbody tr[data-model="{model}"]')).to_be_focused()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/models/qwen-3.6-35b-a3b-bf16",
+        "/compare?ids=qwen-3.6-35b-a3b-bf16,qwen-3.6-35b-a3b-fp8",
+    ],
+)
+def test_model_and_compare_pages_fit_a_phone(phone: Page, path: str, artifacts: Path) -> None:
+    """Their tables scroll sideways in their own box; the page itself never does."""
+    phone.goto(path)
+    phone.wait_for_selector('body[data-ready="1"]')
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    wide = phone.evaluate(
+        "[...document.querySelectorAll('.table-wrap')].filter((w) => w.scrollWidth > w.clientWidth)"
+        ".map((w) => getComputedStyle(w).overflowX)"
+    )
+    assert wide  # some table is wider than the phone: it scrolls in its box
+    assert set(wide) == {"auto"}
+    name = path.strip("/").split("?")[0].replace("/", "-")
+    phone.screenshot(path=str(artifacts / f"phone-390-{name}.png"), full_page=True)

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from arena.dataset import open_store
+from arena.records import BenchRecord, BuildInfo, HardwareInfo, Provenance, RunInfo
 from arena.web import render_snapshot
 
 READY = "body[data-ready]"
@@ -108,4 +109,44 @@ def test_bucket_and_suite_switch_offline(
     page.locator("#methodology-btn").click()
     expect(page.locator("#methodology")).to_be_visible()
     expect(page.locator("#m-body")).to_contain_text("in bucket Small")
+    assert [u for u in requests if not u.startswith("data:")] == [url]
+
+
+@pytest.fixture(scope="module")
+def two_hardware(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
+    """A snapshot of the bundled data plus two v2 builds on a second hardware."""
+    where = tmp_path_factory.mktemp("snapshot-hw")
+    store = open_store(str(where / "a.db"))
+    lab = HardwareInfo("lab-4090", "RTX 4090 · 24 GB")
+    chat = BenchRecord("chat", 30.0, 200.0, None, None, 150.0, 1.0, Provenance("e2e-test"))
+    try:
+        for i in (1, 2):
+            build = BuildInfo(f"lab-{i}", f"Lab {i}", "org/lab", "bf16", lab.id, params_total_b=3.0)
+            store.put_build(build, lab, [chat], run=RunInfo(f"lab-run-{i}", "v2", lab.id))
+        doc = render_snapshot(store)
+    finally:
+        store.close()
+    path = where / "board.html"
+    path.write_text(doc, encoding="utf-8")
+    found = PAYLOAD.search(doc)
+    assert found is not None
+    return path.as_uri(), json.loads(found.group(1))
+
+
+def test_the_hardware_switch_stays_hidden_offline(
+    page: Page, requests: list[str], two_hardware: tuple[str, dict[str, Any]]
+) -> None:
+    """The file ranks each suite on its default hardware only, so it offers no other."""
+    url, data = two_hardware
+    suite = data["summary"]["suite"]
+    hardware = next(s["hardware"] for s in data["summary"]["suites"] if s["id"] == suite)
+    assert [h["id"] for h in hardware] == ["dgx-spark", "lab-4090"]  # the live page shows both
+    page.goto(url)
+    page.wait_for_selector(READY)
+    expect(page.locator("#hw-switch")).to_be_hidden()
+    expect(page.locator("#table-caption")).to_contain_text(hardware[0]["name"])
+    board = data["boards"][suite]["aggregate"]["all"]
+    assert board["hardware"]["id"] == "dgx-spark"
+    assert models(page) == [r["model"] for r in board["rows"]]
+    expect(page.locator("#snapshot-note")).to_contain_text("another hardware")
     assert [u for u in requests if not u.startswith("data:")] == [url]

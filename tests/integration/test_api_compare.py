@@ -66,3 +66,16 @@ def test_the_page_shell_loads_its_own_scripts_only(app: FastAPI) -> None:
     assert js.status_code == 200
     assert "innerHTML" not in js.text
     assert call(app, "/openapi.json").json()["paths"]["/api/compare"]["get"]
+
+
+def test_hardware_is_named_and_an_unknown_one_is_422(app: FastAPI) -> None:
+    res = call(app, f"/api/compare?ids={BF16},{FP8}&hardware=dgx-spark")
+    assert res.status_code == 200
+    assert res.json()["hardware"] == {
+        "id": "dgx-spark",
+        "name": "DGX Spark · GB10 · 128 GB unified",
+    }
+    assert call(app, f"/api/compare?ids={BF16},{FP8}").json()["hardware"]["id"] == "dgx-spark"
+    bad = call(app, f"/api/compare?ids={BF16},{FP8}&hardware=nope")
+    assert bad.status_code == 422
+    assert bad.json() == {"error": "unknown hardware 'nope'", "valid": ["dgx-spark"]}

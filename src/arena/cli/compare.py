@@ -90,6 +90,7 @@ def sections(c: Comparison) -> list[tuple[str, list[str], list[list[str]]]]:
                     br["build"],
                     p["run_id"],
                     p["suite"],
+                    p["hardware"],
                     (p["date"] or "–")[:10],
                     f"{p['engine'] or '?'} {p['engine_version'] or ''}".strip(),
                     (changes or "–") + step if p["previous"] else "first run",
@@ -106,11 +107,20 @@ def sections(c: Comparison) -> list[tuple[str, list[str], list[list[str]]]]:
         ("VRAM", ["", *names], vram),
         ("Server config: keys whose values differ", ["Key", *names], config),
         (
-            "Runs over time: headline change since the run before",
-            ["Build", "Run", "Suite", "Date", "Engine", "Change"],
+            "Runs over time: headline change since the run before on the same hardware",
+            ["Build", "Run", "Suite", "Hardware", "Date", "Engine", "Change"],
             runs,
         ),
     ]
+
+
+def heading(c: Comparison) -> str:
+    """The heading: suite, the hardware every headline comes from, and the reference."""
+    hw = c["hardware"]
+    return (
+        f"Compare · suite {c['suite']} · hardware {hw['id']} ({hw['name']}) · "
+        f"reference {c['reference']}"
+    )
 
 
 def footer(c: Comparison) -> list[str]:
@@ -120,7 +130,7 @@ def footer(c: Comparison) -> list[str]:
 
 def markdown(c: Comparison) -> str:
     """The comparison as Markdown tables."""
-    out = [f"# Compare · suite {c['suite']} · reference {c['reference']}", ""]
+    out = [f"# {heading(c)}", ""]
     for title, header, rows in sections(c):
         out += [f"## {title}", ""]
         if not rows:
@@ -141,7 +151,7 @@ def _md(text: str) -> str:
 
 def print_tables(c: Comparison) -> None:
     """Rich tables; every cell is Text, so names like `[bold]` stay literal."""
-    console.print(Text(f"Compare · suite {c['suite']} · reference {c['reference']}", style="bold"))
+    console.print(Text(heading(c), style="bold"))
     for title, header, rows in sections(c):
         t = Table(title=title, title_justify="left")
         for h in header:
@@ -160,15 +170,24 @@ def compare_cmd(
         list[str], typer.Argument(help="2 to 4 build ids; the first is the reference.")
     ],
     suite: SuiteOption = None,
+    hardware: Annotated[
+        str | None,
+        typer.Option(
+            "--hardware",
+            help="Hardware id every headline comes from; default: the suite's default hardware, "
+            "else one all the builds have a run on.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[
         CompareFormat, typer.Option("--format", help="Output format.")
     ] = CompareFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Builds of one suite side by side: headlines, % against the first, quality, VRAM, config.
+    """Builds of one suite on one hardware side by side: headlines, % against the first, quality.
 
-    Also each headline's spread over the build's runs and those runs over time."""
-    result = compare(open_store(db), catalog(), list(builds), suite)
+    Also VRAM, config differences, each headline's spread and each build's runs over time."""
+    result = compare(open_store(db), catalog(), list(builds), suite, hardware)
     if fmt is CompareFormat.json:
         sys.stdout.write(json_text(result))
     elif fmt is CompareFormat.md:

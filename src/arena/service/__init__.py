@@ -1,7 +1,8 @@
 """Glue between store and scoring, shared by the CLI and the web page."""
 
 from arena.service.board import leaderboard_json, leaderboard_text
-from arena.service.compare import RULE, UnknownBuildError, check_ids, compare
+from arena.service.compare import RULE, compare
+from arena.service.compare_scope import HardwareChoiceError, UnknownBuildError, check_ids
 from arena.service.compare_shapes import Comparison
 from arena.service.detail import build_detail
 from arena.service.leaderboard import Leaderboard, Prepared, leaderboard, prepare
@@ -34,6 +35,7 @@ __all__ = [
     "BoardRow",
     "BuildDetail",
     "Comparison",
+    "HardwareChoiceError",
     "HardwareEntry",
     "Leaderboard",
     "Prepared",

@@ -3,13 +3,12 @@ first build and the run-to-run spread, quality, VRAM, server config and each bui
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Sequence
 
 from arena.catalog.types import Catalog
-from arena.errors import ArenaError
 from arena.records import BenchRecord
+from arena.service.compare_scope import check_ids, known_views, shared_hardware, shared_suite
 from arena.service.compare_shapes import (
     BenchCompare,
     BuildRef,
@@ -20,11 +19,10 @@ from arena.service.compare_shapes import (
     RunPoint,
 )
 from arena.service.leaderboard import RATE_SWEEP, capacity_measures, chosen_quality
-from arena.service.suites import bench_order, resolve_suite, suite_counts
+from arena.service.suites import bench_order
 from arena.store import BuildView, Store
 from arena.verdicts import Flag
 
-MIN_BUILDS, MAX_BUILDS = 2, 4
 CAPACITY = "capacity_rps_5s"  # the rate sweep's headline, as the Team server preset ranks it
 RULE = (
     "a difference exceeds the run-to-run spread when |value - reference| is larger than the "
@@ -33,35 +31,11 @@ RULE = (
     "with neither, the spread is unknown"
 )
 RUNS_NOTE = (
-    "every run of each build, oldest first, across suites: a bench id names one workload in "
-    "every suite (catalog benches.toml), but a step between suites also changes the runner; "
-    "`same_suite` says which steps stayed in one suite"
+    "every run of each build, oldest first, across suites and hardware: a bench id names one "
+    "workload in every suite (catalog benches.toml), but a step between suites also changes "
+    "the runner; `same_suite` says which steps stayed in one suite; a step compares a run only "
+    "with the run before it on the same hardware (`hardware`, `previous`)"
 )
-
-
-class UnknownBuildError(ArenaError):
-    """A build id the store does not hold (the API answers it with 404)."""
-
-
-def check_ids(ids: Sequence[str]) -> list[str]:
-    """Two to four distinct build ids, else an error naming what was given."""
-    given = [i.strip() for i in ids if i.strip()]
-    if not MIN_BUILDS <= len(given) <= MAX_BUILDS:
-        raise ArenaError(
-            f"compare takes {MIN_BUILDS} to {MAX_BUILDS} build ids; got {len(given)}: "
-            f"{', '.join(given) or 'none'}"
-        )
-    twice = sorted({i for i in given if given.count(i) > 1})
-    if twice:
-        raise ArenaError(f"build id '{twice[0]}' given twice; expected distinct builds")
-    return given
-
-
-def unknown_build(build_id: str, known: Sequence[str]) -> UnknownBuildError:
-    """The error for an unknown id, naming up to three close matches."""
-    near = difflib.get_close_matches(build_id, known, n=3, cutoff=0.6)
-    hint = f"; did you mean: {', '.join(near)}" if near else "; see `arena leaderboard`"
-    return UnknownBuildError(f"unknown build '{build_id}'{hint}")
 
 
 def headline(bench: str, rec: BenchRecord | None) -> float | None:
@@ -204,14 +178,16 @@ def config_diff(views: Sequence[BuildView]) -> list[ConfigDiff]:
 
 
 def build_runs(store: Store, build_id: str) -> BuildRuns:
-    """Every run of a build, oldest first, with per-bench headline changes since the one before
-    and whether each exceeds the spread (RULE)."""
+    """Every run of a build, oldest first, with per-bench headline changes since the run before
+    it on the same hardware and whether each exceeds the spread (RULE)."""
     points: list[RunPoint] = []
-    last: dict[str, float | None] = {}  # the spreads of the run before
+    before_on: dict[str, RunPoint] = {}  # per hardware, the run before
+    spreads_on: dict[str, dict[str, float | None]] = {}  # per hardware, its spreads
     for br in store.runs(build_id):
+        hw = br.run.hardware_id
         values = {r.bench_id: h for r in br.results if (h := headline(r.bench_id, r)) is not None}
         spreads = {r.bench_id: spread(r.bench_id, r) for r in br.results}
-        before = points[-1] if points else None
+        before, last = before_on.get(hw), spreads_on.get(hw, {})
         changes: dict[str, float] = {}
         beyond: dict[str, bool | None] = {}
         for bench, v in values.items():
@@ -220,21 +196,21 @@ def build_runs(store: Store, build_id: str) -> BuildRuns:
             if d is not None:
                 changes[bench] = d
                 beyond[bench] = exceeds(v, old, spreads.get(bench), last.get(bench))
-        last = spreads
-        points.append(
-            {
-                "run_id": br.run.id,
-                "suite": br.run.suite,
-                "date": br.run.date,
-                "engine": br.run.engine,
-                "engine_version": br.run.engine_version,
-                "values": values,
-                "previous": before["run_id"] if before else None,
-                "same_suite": None if before is None else before["suite"] == br.run.suite,
-                "delta_pct": changes,
-                "exceeds_spread": beyond,
-            }
-        )
+        point: RunPoint = {
+            "run_id": br.run.id,
+            "suite": br.run.suite,
+            "hardware": hw,
+            "date": br.run.date,
+            "engine": br.run.engine,
+            "engine_version": br.run.engine_version,
+            "values": values,
+            "previous": before["run_id"] if before else None,
+            "same_suite": None if before is None else before["suite"] == br.run.suite,
+            "delta_pct": changes,
+            "exceeds_spread": beyond,
+        }
+        points.append(point)
+        before_on[hw], spreads_on[hw] = point, spreads
     return {"build": build_id, "runs": points}
 
 
@@ -253,37 +229,28 @@ def build_ref(v: BuildView) -> BuildRef:
 
 
 def compare(
-    store: Store, catalog: Catalog, ids: Sequence[str], suite: str | None = None
+    store: Store,
+    catalog: Catalog,
+    ids: Sequence[str],
+    suite: str | None = None,
+    hardware: str | None = None,
 ) -> Comparison:
     """Builds side by side in one suite (default: the newest catalog suite all of them have a
-    run in), the first one the reference; unknown ids and suites are one-line errors."""
+    run in) on one hardware (default: the suite's default hardware, else one all of them have
+    a run on), the first one the reference; unknown ids, suites and hardware are one-line
+    errors."""
     ids = check_ids(ids)
-    every: list[BuildView] = []
-    known = store.build_ids()
-    for i in ids:
-        found = store.build(i)
-        if found is None:
-            raise unknown_build(i, known)
-        every.append(found)
-    per_build = [suite_counts([v]) for v in every]
-    if suite is not None:
-        resolve_suite(catalog, store.suite_sizes(), suite)  # an unknown suite is an error
-    shared = {s: 1 for s in set.intersection(*(set(c) for c in per_build))}
-    if suite is not None and suite not in shared:
-        lacking = next(v.build.id for v, c in zip(every, per_build, strict=True) if suite not in c)
-        raise ArenaError(f"build '{lacking}' has no run in suite '{suite}'")
-    chosen = suite if suite is not None else resolve_suite(catalog, shared, None)
-    if chosen is None or chosen not in shared:
-        listed = "; ".join(
-            f"{v.build.id}: {', '.join(sorted(c)) or 'none'}"
-            for v, c in zip(every, per_build, strict=True)
-        )
-        raise ArenaError(f"these builds share no suite ({listed})")
-    views = [store.build(i, suite=chosen) for i in ids]
+    every = known_views(store, ids)
+    chosen = shared_suite(store, catalog, every, suite)
+    names = store.hardware_names()
+    sizes = store.hardware_sizes().get(chosen, {})
+    hw = shared_hardware(every, chosen, sizes, names, hardware)
+    views = [store.build(i, suite=chosen, hardware=hw) for i in ids]
     shown = [v for v in views if v is not None]
     stored = {b for v in shown for b in v.results}
     return {
         "suite": chosen,
+        "hardware": {"id": hw, "name": names.get(hw, hw)},
         "rule": RULE,
         "reference": ids[0],
         "builds": [build_ref(v) for v in shown],

@@ -7,6 +7,8 @@ from __future__ import annotations
 # pydantic (FastAPI response models) accepts only typing_extensions.TypedDict before Python 3.12.
 from typing_extensions import TypedDict
 
+from arena.service.shapes import HardwareRef
+
 
 class BuildRef(TypedDict):
     """A compared build: what names it and which run most of its numbers came from."""
@@ -65,6 +67,7 @@ class RunPoint(TypedDict):
 
     run_id: str
     suite: str
+    hardware: str  # the hardware id; `previous` is the run before on this hardware
     date: str | None
     engine: str | None
     engine_version: str | None
@@ -86,6 +89,7 @@ class Comparison(TypedDict):
     """`arena compare --format json` and /api/compare."""
 
     suite: str | None
+    hardware: HardwareRef  # every headline comes from runs on this hardware
     rule: str
     reference: str
     builds: list[BuildRef]

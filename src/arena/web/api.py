@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from arena.catalog.types import Weights
 from arena.errors import ArenaError
 from arena.scoring import make_weights
-from arena.service import Board, BuildDetail, Comparison, check_ids, compare
+from arena.service import Board, BuildDetail, Comparison, HardwareChoiceError, check_ids, compare
 from arena.web.data import BoardData
 from arena.web.shapes import (
     BenchInfo,
@@ -199,17 +199,29 @@ def get_compare(
         str | None,
         Query(description="Suite id (default: the newest suite all of them have a run in)."),
     ] = None,
+    hardware: Annotated[
+        str | None,
+        Query(
+            description="Hardware id every headline comes from (default: the suite's default "
+            "hardware, else one all of them have a run on); see `hardware` in the answer."
+        ),
+    ] = None,
 ) -> Comparison:
-    """Per bench the headlines, % against the first build and whether that exceeds the
-    run-to-run spread (`rule`); quality, VRAM, config differences and runs over time."""
+    """Per bench the headlines on one hardware, % against the first build and whether that
+    exceeds the run-to-run spread (`rule`); quality, VRAM, config differences and runs over
+    time."""
     data = board_data(request)
     check_suite(data, suite)
+    if hardware is not None and hardware not in data.hardware_names():
+        raise ApiError(422, f"unknown hardware '{hardware}'", sorted(data.hardware_names()))
     try:
         wanted = check_ids(ids.split(","))
     except ArenaError as exc:
         raise ApiError(422, str(exc)) from exc
     try:
-        return compare(data.store, data.catalog, wanted, suite)
+        return compare(data.store, data.catalog, wanted, suite, hardware)
+    except HardwareChoiceError as exc:  # a hardware one of them has no run on
+        raise ApiError(422, str(exc), exc.valid) from exc
     except ArenaError as exc:  # an unknown build, or a suite one of them has no run in
         raise ApiError(404, str(exc)) from exc
 

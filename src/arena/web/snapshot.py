@@ -33,7 +33,8 @@ SERVED_ONLY = {"plotly-rules.css", "plotly-prep.js"}
 
 
 def snapshot_data(data: BoardData, suite: str | None = None) -> dict[str, Any]:
-    """What the page asks the API for: catalog, summary, and every ranking it can switch to."""
+    """What the page asks the API for: catalog, summary, and every ranking it can switch to
+    (on each suite's default hardware; the page hides the hardware switch offline)."""
     summary: dict[str, Any] = dict(data.summary())
     if suite is not None:
         chosen = data.suite(suite)  # an unknown id is an error naming the valid ones
@@ -112,7 +113,8 @@ def _footer(snap: dict[str, Any], now: dt.datetime) -> str:
     return (
         f'<p id="snapshot-note">Offline snapshot written {now:%Y-%m-%d %H:%M} UTC by The Arena '
         f"{html.escape(__version__)} (<code>arena export --format html</code>); custom weights, "
-        f"a VRAM budget and model pages need <code>arena serve</code>.{data_line}"
+        f"a VRAM budget, another hardware and model pages need <code>arena serve</code>."
+        f"{data_line}"
         '<span id="json-link" hidden></span></p>'
     )
 

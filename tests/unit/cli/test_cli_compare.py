@@ -34,7 +34,10 @@ def test_suite_option_and_markdown_tables(
     res = arena_main("compare", BF16, FP8, "--suite", "v1", "--format", "md", "--db", seeded_db)
     assert res.code == 0, res.stderr
     lines = res.stdout.splitlines()
-    assert lines[0] == f"# Compare · suite v1 · reference {BF16}"
+    assert lines[0] == (
+        f"# Compare · suite v1 · hardware dgx-spark (DGX Spark · GB10 · 128 GB unified) · "
+        f"reference {BF16}"
+    )
     header = next(line for line in lines if line.startswith("| Bench | Unit |"))
     assert f"({BF16})" in header
     assert f"({FP8})" in header

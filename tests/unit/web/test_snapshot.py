@@ -127,4 +127,4 @@ def test_live_only_controls_are_hidden_and_said(doc: str) -> None:
     """Weights and the VRAM budget need the scorer: hidden offline, and the footer says so."""
     assert '<details id="custom" hidden' in doc
     assert '<div class="switch budget" hidden' in doc
-    assert "a VRAM budget and model pages need <code>arena serve</code>" in doc
+    assert "a VRAM budget, another hardware and model pages need <code>arena serve</code>" in doc

@@ -76,8 +76,9 @@
     pills($("suites"), S.summary.suites.map((s) => ({ id: s.id, title: `${s.id} · ${s.builds} ${s.builds === 1 ? "build" : "builds"}`, tip: s.title })), S.suite,
       (id) => { S.suite = id; if (!hardwareOf(id).some((h) => h.id === S.hw)) S.hw = null; writeUrl(true); update(); });
     // scores compare builds on one hardware: the switch appears once a suite has two or more
+    // (never in the offline snapshot, which holds each suite's default hardware only)
     const hw = hardwareOf(S.suite);
-    $("hw-switch").hidden = hw.length < 2;
+    $("hw-switch").hidden = A.offline || hw.length < 2;
     pills($("hardwares"), hw.map((h) => ({ id: h.id, title: `${h.name.split(" · ")[0]} · ${h.builds} ${h.builds === 1 ? "build" : "builds"}`, tip: h.name })),
       S.hw || (hw[0] && hw[0].id), (id) => { S.hw = id === (hw[0] && hw[0].id) ? null : id; writeUrl(true); update(); });
     pills($("presets"), S.presets, S.preset, (id) => { S.preset = id; S.custom = null; writeUrl(true); update(); });

@@ -24,8 +24,9 @@
   }
 
   function buildHeads(c) {
+    const where = new URLSearchParams({ suite: c.suite || "", hardware: c.hardware.id });
     return c.builds.map((b, i) => el("span", {}, [
-      el("a", { href: `/models/${encodeURIComponent(b.id)}?suite=${encodeURIComponent(c.suite || "")}`, text: b.name }),
+      el("a", { href: `/models/${encodeURIComponent(b.id)}?${where}`, text: b.name }),
       el("span", { class: "cmp-sub", text: `${b.precision} · ${b.engine || "?"} ${b.engine_version || ""} · run ${b.run_id || "–"}${i === 0 ? " · reference" : ""}` }),
     ]));
   }
@@ -96,6 +97,7 @@
       const rows = br.runs.map((p) => el("tr", {}, [
         el("th", { scope: "row", text: p.run_id }),
         el("td", { text: p.suite }),
+        el("td", { text: p.hardware }),
         el("td", { text: A.day(p.date) }),
         el("td", { text: `${p.engine || "?"} ${p.engine_version || ""}` }),
         el("td", { text: p.previous === null ? "first run" : (p.same_suite ? "same suite" : "across suites") }),
@@ -111,19 +113,21 @@
       return el("div", { class: "table-wrap cmp-runs", tabindex: "0", "aria-label": `Runs of ${names[br.build]}, scrolls sideways` },
         el("table", { class: "cmp" }, [
           el("caption", { text: `${names[br.build]}: ${br.runs.length} ${br.runs.length === 1 ? "run" : "runs"}, oldest first` }),
-          head(["Run", "Suite", "Date", "Engine", "Step"], order), el("tbody", {}, rows),
+          head(["Run", "Suite", "Hardware", "Date", "Engine", "Step"], order), el("tbody", {}, rows),
         ]));
     });
     A.fill($("runs"), parts);
-    $("runs-note").textContent = `Headline per bench and its change since the run before; coloured when the change exceeds the spread, "?" when the spread is unknown. Note: ${c.runs_note}.`;
+    $("runs-note").textContent = `Headline per bench and its change since the run before on the same hardware; coloured when the change exceeds the spread, "?" when the spread is unknown. Note: ${c.runs_note}.`;
   }
 
   async function start() {
     const q = new URLSearchParams(location.search);
     const api = new URLSearchParams({ ids: q.get("ids") || "" });
-    if (q.get("suite")) api.set("suite", q.get("suite"));
+    for (const key of ["suite", "hardware"]) if (q.get(key)) api.set(key, q.get(key));
     $("json-link").href = `/api/compare?${api}`;
-    if (q.get("suite")) $("back").href = `/?suite=${encodeURIComponent(q.get("suite"))}`;
+    const board = new URLSearchParams();
+    for (const key of ["suite", "hardware"]) if (q.get(key)) board.set(key, q.get(key));
+    if (board.toString()) $("back").href = `/?${board}`;
     let c;
     try { c = await A.getJSON(`/api/compare?${api}`); } catch (err) {
       $("status").textContent = `Could not compare: ${err.message}`;
@@ -132,8 +136,8 @@
     }
     const names = buildHeads(c);
     document.title = `Compare ${c.builds.map((b) => b.name).join(" · ")} · The Arena`;
-    $("title").textContent = `Compare ${c.builds.length} builds`;
-    $("subtitle").textContent = `Suite ${c.suite}. Reference: ${c.builds[0].name}. Every number is the headline the leaderboard uses, from the run named on each build's page.`;
+    $("title").textContent = `Compare ${c.builds.length} builds on ${c.hardware.name}`;
+    $("subtitle").textContent = `Suite ${c.suite}, hardware ${c.hardware.name} (${c.hardware.id}): every headline comes from runs on it. Reference: ${c.builds[0].name}. Every number is the headline the leaderboard uses, from the run named on each build's page.`;
     benches(c, names.map((n) => n.cloneNode(true)));
     quality(c, names.map((n) => n.cloneNode(true)));
     vram(c, names.map((n) => n.cloneNode(true)));

@@ -57,16 +57,16 @@
       el("th", { scope: "row" }, [r.retracted ? el("s", {}, pageLink("run", r.id, r.id)) : pageLink("run", r.id, r.id), r.id === d.run_id ? " (shown)" : null]),
       el("td", {}, pageLink("suite", r.suite, r.suite)),
       el("td", {}, r.hardware_id === d.hardware.id ? r.hardware_id : pageLink("hardware", r.hardware_id, r.hardware_id)),
-      el("td", { text: r.host, title: r.submitted_by ? "the board host that submitted it" : r.host === "local" ? "measured or imported on this machine" : "loaded from this dataset (measured on its author's box)" }),
+      el("td", { class: "long", text: r.host, title: r.submitted_by ? "the board host that submitted it" : r.host === "local" ? "measured or imported on this machine" : "loaded from this dataset (measured on its author's box)" }),
       el("td", { text: r.submitted_at ? A.day(r.submitted_at) : A.day(r.recorded_at), title: r.submitted_at ? "submitted" : "stored" }),
       el("td", { text: A.day(r.date || r.recorded_at) }),
-      el("td", { text: `${r.engine || "?"} ${r.engine_version || ""}` }),
+      el("td", { class: "wrap", text: `${r.engine || "?"} ${r.engine_version || ""}` }),
       el("td", { class: "num", text: `${r.good.length}/${r.benches.length}`, title: "benches with a headline / benches stored" }),
-      el("td", {}, trustNode(r)),
-      el("td", {}, sanityNode(r.sanity)),
-      el("td", { text: r.origin }),
-      el("td", { text: kv(r.tool_versions) }),
-      el("td", { text: kv(r.environment) }),
+      el("td", { class: "wrap trust" }, trustNode(r)),
+      el("td", { class: "wrap" }, sanityNode(r.sanity)),
+      el("td", { class: "long", text: r.origin }),
+      el("td", { class: "long", text: kv(r.tool_versions) }),
+      el("td", { class: "long", text: kv(r.environment) }),
     ]));
     A.fill($("runs"), [el("thead", {}, head), el("tbody", {}, rows)]);
     const repro = d.reproduced ? ` Reproduced: runs from ${d.hosts} hosts on ${d.hardware.name} agree.` : "";

@@ -1,5 +1,5 @@
 // Ticking leaderboard rows to compare: a checkbox per row (table.js asks A.pick.box) and a
-// "Compare (n)" button that opens /compare?ids=… for the suite in view. Live page only.
+// "Compare (n)" button that opens /compare?ids=… for the suite and hardware in view. Live page only.
 "use strict";
 (function (A) {
   const MAX = 4;
@@ -8,10 +8,14 @@
 
   /** The suite in view as the board writes it to the URL (absent = the default one). */
   const suiteNow = () => new URLSearchParams(location.search).get("suite");
+  /** The hardware in view, likewise: the comparison reads the same hardware's runs. */
+  const hardwareNow = () => new URLSearchParams(location.search).get("hardware");
+  const viewNow = () => `${suiteNow()}|${hardwareNow()}`;
 
   function compareUrl() {
     const q = new URLSearchParams({ ids: picked.join(",") });
     if (suiteNow()) q.set("suite", suiteNow());
+    if (hardwareNow()) q.set("hardware", hardwareNow());
     return `/compare?${q}`;
   }
 
@@ -37,7 +41,7 @@
     /** The checkbox of one row (null on the offline snapshot, which has no compare page). */
     box(row) {
       if (A.offline) return null;
-      if (suiteNow() !== pickedIn) { picked.length = 0; pickedIn = suiteNow(); refresh(); }  // builds compare within one suite
+      if (viewNow() !== pickedIn) { picked.length = 0; pickedIn = viewNow(); refresh(); }  // builds compare within one suite and hardware
       const on = picked.includes(row.model);
       const box = A.el("input", { type: "checkbox", class: "pick", checked: on,
         disabled: !on && picked.length >= MAX, "aria-label": `Compare ${row.name}`, title: "Tick to compare" });
@@ -54,7 +58,7 @@
     button = A.el("button", { type: "button", id: "compare-btn", class: "method-btn", disabled: true,
       onclick: () => { if (picked.length >= 2) location.href = compareUrl(); } }, "Compare (0)");
     hint = A.el("span", { class: "pick-hint", "aria-live": "polite" });
-    pickedIn = suiteNow();
+    pickedIn = viewNow();
     A.fill(bar, [button, hint]);
     bar.hidden = false;
     refresh();
