@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from arena.errors import ArenaError
 from arena.records import BaseModelInfo, BenchRecord, BuildInfo, HardwareInfo, RunInfo
-from arena.store.reads import base_model_info, bench_record, run_info
+from arena.store.reads import base_model_info, bench_record, build_info, run_info
 from arena.store.repo import Store
 from arena.store.schema import BaseModelRow, BenchResult, Build, Hardware, OutboxRow, RunRow
 
@@ -155,29 +155,6 @@ class RunParts:
     base_model: BaseModelInfo | None
 
 
-def _build_info(b: Build) -> BuildInfo:
-    """A build row as written (not as seen through one of its runs)."""
-    return BuildInfo(
-        id=b.id,
-        name=b.name,
-        base_model=b.base_model_id,
-        precision=b.precision,
-        hardware_id=b.hardware_id,
-        checkpoint=b.checkpoint,
-        vendor=b.vendor,
-        architecture=b.architecture,
-        params_total_b=b.params_total_b,
-        params_active_b=b.params_active_b,
-        engine=b.engine,
-        engine_version=b.engine_version,
-        server_config=dict(b.server_config or {}),
-        vram_gb=b.vram_gb,
-        vram_method=b.vram_method,  # type: ignore[arg-type]
-        vram_source=b.vram_source,
-        run_date=b.run_date,
-    )
-
-
 def run_parts(store: Store, run_id: str) -> RunParts | None:
     """The run `run_id` with its build, hardware, base model and results; None if absent.
 
@@ -198,7 +175,7 @@ def run_parts(store: Store, run_id: str) -> RunParts | None:
                 select(BenchResult).where(BenchResult.run_id == run_id).order_by(BenchResult.id)
             )
         ]
-        build = _build_info(build_row)
+        build = build_info(build_row)
         if build.hardware_id != r.hardware_id:
             build = dataclasses.replace(build, hardware_id=r.hardware_id)
         return RunParts(

@@ -220,25 +220,7 @@ def build_views(
         picked = pick(chosen, by_run, attempts=run_id is not None)
         principal = picked.principal.run if picked.principal else None
         base = bases.get(b.base_model_id)
-        info = BuildInfo(
-            id=b.id,
-            name=b.name,
-            base_model=b.base_model_id,
-            precision=b.precision,
-            hardware_id=b.hardware_id,
-            checkpoint=b.checkpoint,
-            vendor=b.vendor or (base.vendor if base else None),
-            architecture=b.architecture or (base.architecture if base else None),
-            params_total_b=b.params_total_b,
-            params_active_b=b.params_active_b,
-            engine=b.engine,
-            engine_version=b.engine_version,
-            server_config=dict(b.server_config or {}),
-            vram_gb=b.vram_gb,
-            vram_method=b.vram_method,  # type: ignore[arg-type]
-            vram_source=b.vram_source,
-            run_date=b.run_date,
-        )
+        info = build_info(b, base)
         info = _as_of_run(info, principal)
         mine = [q for q in quality.get(b.base_model_id, []) if q.build_id in (None, b.id)]
         views.append(
@@ -271,6 +253,29 @@ def _has_capacity(r: BenchRecord) -> bool:
     """A rate sweep has no per-user headline; it counts when it measured some step."""
     steps = r.distribution.get("steps")
     return isinstance(steps, list) and len(steps) > 0
+
+
+def build_info(b: Build, base: BaseModelInfo | None = None) -> BuildInfo:
+    """A build row as written; vendor and architecture fall back to its base model's."""
+    return BuildInfo(
+        id=b.id,
+        name=b.name,
+        base_model=b.base_model_id,
+        precision=b.precision,
+        hardware_id=b.hardware_id,
+        checkpoint=b.checkpoint,
+        vendor=b.vendor or (base.vendor if base else None),
+        architecture=b.architecture or (base.architecture if base else None),
+        params_total_b=b.params_total_b,
+        params_active_b=b.params_active_b,
+        engine=b.engine,
+        engine_version=b.engine_version,
+        server_config=dict(b.server_config or {}),
+        vram_gb=b.vram_gb,
+        vram_method=b.vram_method,  # type: ignore[arg-type]
+        vram_source=b.vram_source,
+        run_date=b.run_date,
+    )
 
 
 def bench_record(r: BenchResult) -> BenchRecord:
