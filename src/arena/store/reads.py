@@ -13,15 +13,13 @@ from arena.records import (
     BaseModelInfo,
     BenchRecord,
     BuildInfo,
-    Energy,
     HardwareInfo,
-    Provenance,
     QualityRecord,
     RunInfo,
     Sanity,
 )
 from arena.store.schema import BaseModelRow, BenchResult, Build, Hardware, QualityScore, RunRow
-from arena.store.summaries import summary_results
+from arena.store.summaries import result_record, summary_results
 from arena.store.views import BuildView, RunView
 from arena.verdicts import Flag
 
@@ -280,26 +278,4 @@ def build_info(b: Build, base: BaseModelInfo | None = None) -> BuildInfo:
 
 def bench_record(r: BenchResult) -> BenchRecord:
     """A stored result as the record it was written from."""
-    return BenchRecord(
-        bench_id=r.bench_id,
-        tps_per_user=r.tps_per_user,
-        tps_total=r.tps_total,
-        ttft_p50_ms=r.ttft_p50_ms,
-        ttft_p95_ms=r.ttft_p95_ms,
-        ttft_mean_ms=r.ttft_mean_ms,
-        std=r.std,
-        source=Provenance(
-            tool=r.tool,
-            tool_version=r.tool_version,
-            file=r.source_file,
-            command=r.command,
-            date=r.measured_at,
-        ),
-        rows=list(r.rows or []),
-        distribution=dict(r.distribution or {}),
-        completed=r.completed,
-        failed=r.failed,
-        notes=list(r.notes or []),
-        flags=tuple(Flag(f) for f in r.flags or []),
-        energy=Energy(**r.energy) if r.energy else None,  # type: ignore[arg-type]
-    )
+    return result_record(r, list(r.rows or []), dict(r.distribution or {}), list(r.notes or []))

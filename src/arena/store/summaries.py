@@ -46,26 +46,34 @@ def summary_results(
     query = select(*_COLUMNS).where(BenchResult.build_id.in_(builds))
     for r in s.execute(query):
         parts = {k: v for k in SUMMARY_PARTS if (v := getattr(r, f"part_{k}")) is not None}
-        by_run.setdefault(r.run_id, {})[r.bench_id] = BenchRecord(
-            bench_id=r.bench_id,
-            tps_per_user=r.tps_per_user,
-            tps_total=r.tps_total,
-            ttft_p50_ms=r.ttft_p50_ms,
-            ttft_p95_ms=r.ttft_p95_ms,
-            ttft_mean_ms=r.ttft_mean_ms,
-            std=r.std,
-            source=Provenance(
-                tool=r.tool,
-                tool_version=r.tool_version,
-                file=r.source_file,
-                command=r.command,
-                date=r.measured_at,
-            ),
-            rows=[],
-            distribution=parts,
-            completed=r.completed,
-            failed=r.failed,
-            flags=tuple(Flag(f) for f in r.flags or []),
-            energy=Energy(**r.energy) if r.energy else None,
-        )
+        by_run.setdefault(r.run_id, {})[r.bench_id] = result_record(r, [], parts, [])
     return by_run
+
+
+def result_record(
+    r: Any, rows: list[dict[str, Any]], distribution: dict[str, Any], notes: list[str]
+) -> BenchRecord:
+    """A stored result (an ORM row or a selected row with the same column names) as a record."""
+    return BenchRecord(
+        bench_id=r.bench_id,
+        tps_per_user=r.tps_per_user,
+        tps_total=r.tps_total,
+        ttft_p50_ms=r.ttft_p50_ms,
+        ttft_p95_ms=r.ttft_p95_ms,
+        ttft_mean_ms=r.ttft_mean_ms,
+        std=r.std,
+        source=Provenance(
+            tool=r.tool,
+            tool_version=r.tool_version,
+            file=r.source_file,
+            command=r.command,
+            date=r.measured_at,
+        ),
+        rows=rows,
+        distribution=distribution,
+        completed=r.completed,
+        failed=r.failed,
+        notes=notes,
+        flags=tuple(Flag(f) for f in r.flags or []),
+        energy=Energy(**r.energy) if r.energy else None,
+    )
