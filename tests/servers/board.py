@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from arena.dataset import load_bundled
 from arena.records import BuildRun, Dataset
 from arena.store import Store
 from arena.store.board import add_token
+from tests.servers.postgres import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,12 +35,6 @@ def fresh_database(pg_url: str) -> str:
         conn.execute(text(f"create database {name}"))
     engine.dispose()
     return pg_url.rsplit("/", 1)[0] + "/" + name
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def cli_env(tmp: Path) -> dict[str, str]:
